@@ -1,0 +1,3 @@
+"""Dunwell: open-source accounts-receivable platform."""
+
+__version__ = "0.1.0"

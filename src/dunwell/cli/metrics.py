@@ -1,0 +1,118 @@
+"""`dunwell metrics` and `dunwell aging`: the book's figures as of any date."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import typer
+from rich.table import Table
+
+from dunwell.cli.runtime import console, open_runtime, parse_day, print_json, transaction, user_errors
+from dunwell.core.aging import BUCKET_NAMES
+from dunwell.core.documents import GroupDimension
+from dunwell.core.metrics import ARMetrics, metrics_to_dict
+from dunwell.reporting.service import MetricsReport, metrics_as_of
+
+BUCKET_LABELS = {"current": "Current", "d1_30": "1-30", "d31_60": "31-60", "d61_90": "61-90", "d91_plus": "91+"}
+
+AS_OF = typer.Option(..., "--as-of", help="Compute as the book stood at the end of this day (YYYY-MM-DD).")
+PERIOD = typer.Option(90, "--period-days", min=1, help="Length of the period ending on the as-of date.")
+BY = typer.Option(None, "--by", help="Break down by entity, customer, segment or collector.")
+CURRENCY = typer.Option(None, "--currency", help="Report currency (needed when the book has several).")
+JSON = typer.Option(False, "--json", help="Print one JSON object instead of tables.")
+
+
+def _report(as_of: str, period_days: int, by: GroupDimension | None, currency: str | None) -> MetricsReport:
+    day = parse_day(as_of, option="--as-of")
+    runtime = open_runtime()
+    with transaction(runtime) as session:
+        return metrics_as_of(session, as_of=day, period_days=period_days, by=by, currency=currency)
+
+
+def _payload(report: MetricsReport) -> dict[str, object]:
+    payload = metrics_to_dict(report.overall)
+    if report.by is not None:
+        payload["by"] = report.by.value
+        payload["groups"] = {key: metrics_to_dict(m) for key, m in report.groups.items()}
+    return payload
+
+
+def metrics_command(
+    as_of: str = AS_OF,
+    period_days: int = PERIOD,
+    by: GroupDimension | None = BY,
+    currency: str | None = CURRENCY,
+    as_json: bool = JSON,
+) -> None:
+    """AR metrics (DSO, countback DSO, BPDSO, ADD, CEI, % current, days to pay, bad debt) as of a date."""
+    with user_errors():
+        report = _report(as_of, period_days, by, currency)
+    if as_json:
+        print_json(_payload(report))
+        return
+    rows = [("(all)", report.overall), *report.groups.items()]
+    table = Table(title=f"AR metrics as of {report.overall.as_of}, {period_days}-day period "
+                  f"({report.overall.currency})")  # fmt: skip
+    for column in ("", "Total AR", "DSO", "Countback", "BPDSO", "ADD", "CEI %", "% current", "Days to pay",
+                   "Days late", "Bad debt %"):  # fmt: skip
+        table.add_column(column, justify="left" if not column else "right")
+    for key, m in rows:
+        table.add_row(key, _amount(m.total_ar), *(_num(x) for x in _ratios(m)))
+    console.print(table)
+
+
+def aging_command(
+    as_of: str = AS_OF,
+    by: GroupDimension | None = BY,
+    currency: str | None = CURRENCY,
+    as_json: bool = JSON,
+) -> None:
+    """Open AR by days past due (current, 1-30, 31-60, 61-90, 91+) as of a date."""
+    with user_errors():
+        report = _report(as_of, 90, by, currency)
+    if as_json:
+        payload = _aging_dict(report.overall)
+        if report.by is not None:
+            payload["by"] = report.by.value
+            payload["groups"] = {key: _aging_dict(m) for key, m in report.groups.items()}
+        print_json(payload)
+        return
+    rows = [("(all)", report.overall), *report.groups.items()]
+    table = Table(title=f"Aging as of {report.overall.as_of} ({report.overall.currency})")
+    table.add_column("")
+    for name in BUCKET_NAMES:
+        table.add_column(BUCKET_LABELS[name], justify="right")
+    table.add_column("Total", justify="right")
+    table.add_column("Items", justify="right")
+    for key, m in rows:
+        buckets = m.aging.as_dict()
+        table.add_row(key, *(_amount(buckets[name]) for name in BUCKET_NAMES), _amount(m.total_ar),
+                      str(m.document_count))  # fmt: skip
+    overall = report.overall.aging.as_dict()
+    total = report.overall.total_ar
+    if total:
+        table.add_row("% of total", *(f"{overall[n] / total * 100:.1f}%" for n in BUCKET_NAMES), "100.0%", "")
+    console.print(table)
+
+
+def _aging_dict(m: ARMetrics) -> dict[str, object]:
+    return {
+        "as_of": m.as_of.isoformat(),
+        "currency": m.currency,
+        "total_ar": format(m.total_ar, "f"),
+        "aging": {name: format(value, "f") for name, value in m.aging.as_dict().items()},
+        "document_count": m.document_count,
+    }
+
+
+def _ratios(m: ARMetrics) -> tuple[Decimal | None, ...]:
+    return (m.dso, m.dso_countback, m.bpdso, m.add, m.cei, m.pct_current, m.avg_days_to_pay, m.avg_days_late,
+            m.bad_debt_ratio)  # fmt: skip
+
+
+def _amount(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def _num(value: Decimal | None) -> str:
+    return "-" if value is None else f"{value:.1f}"

@@ -1,0 +1,67 @@
+"""Closed sets of the collections domain: channels, touches, disputes, promises, holds."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+    LETTER = "letter"
+    CALL = "call"
+
+
+class TouchDirection(StrEnum):
+    OUTBOUND = "outbound"
+    INBOUND = "inbound"
+
+
+class TouchOutcome(StrEnum):
+    SENT = "sent"
+    DELIVERED = "delivered"
+    BOUNCED = "bounced"
+    NO_ANSWER = "no_answer"
+    LEFT_MESSAGE = "left_message"
+    CONVERSATION = "conversation"
+    PROMISE = "promise"
+    DISPUTE = "dispute"
+    REFUSED = "refused"
+
+
+class DisputeCategory(StrEnum):
+    PRICING = "pricing"
+    QUANTITY = "quantity"
+    QUALITY = "quality"
+    DUPLICATE = "duplicate"
+    NOT_RECEIVED = "not_received"
+    MISSING_PO = "missing_po"
+    OTHER = "other"
+
+
+class DisputeStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED_CREDITED = "resolved_credited"
+    RESOLVED_REJECTED = "resolved_rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class PromiseStatus(StrEnum):
+    OPEN = "open"
+    KEPT = "kept"
+    BROKEN = "broken"
+    CANCELLED = "cancelled"
+
+
+class HoldReason(StrEnum):
+    DISPUTE = "dispute"
+    PROMISE = "promise"
+    MANUAL = "manual"
+    LEGAL = "legal"
+    BANKRUPTCY = "bankruptcy"
+
+
+class UserRole(StrEnum):
+    COLLECTOR = "collector"
+    MANAGER = "manager"
+    ADMIN = "admin"

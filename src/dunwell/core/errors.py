@@ -1,0 +1,40 @@
+"""One error base for the whole product.
+
+Expected problems (a rejected row, an unmatched payment) are values, not exceptions. Exceptions are
+for failures that stop an operation; each carries a stable machine code and a kind that the edges
+map to an HTTP status or a CLI exit code.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorKind(StrEnum):
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    INVALID = "invalid"
+    FORBIDDEN = "forbidden"
+
+
+class DunwellError(Exception):
+    """A failure with a stable ``code`` (for machines) and a one-line message (for people)."""
+
+    kind: ErrorKind = ErrorKind.INVALID
+
+    def __init__(self, message: str, *, code: str, kind: ErrorKind | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        if kind is not None:
+            self.kind = kind
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class CurrencyError(DunwellError):
+    """An unknown currency code, or arithmetic that mixes currencies."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code="currency", kind=ErrorKind.INVALID)

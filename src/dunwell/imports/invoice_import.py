@@ -1,0 +1,205 @@
+"""Invoice import: canonical rows in, customers, documents and implied settlements out.
+
+Idempotent by natural key (entity + invoice number): an identical row is counted ``unchanged``
+without a write, a changed row updates the document and appends a revision (old and new values,
+effective on the import's as-of date), so figures as of earlier dates can still be reconstructed.
+
+The file is the ERP's word on each document's open amount. Whatever the book says was settled
+beyond the allocations Dunwell already knows becomes an *implied* settlement: dated on the row's
+paid date when it has one, else on the as-of date of the import.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from dunwell.core.allocation import document_status
+from dunwell.core.documents import DocumentKind, DocumentStatus, SettlementKind
+from dunwell.core.money import decimal_to_minor
+from dunwell.customers.repository import CustomerRepository
+from dunwell.imports.fingerprint import fingerprint
+from dunwell.imports.report import ImportReport
+from dunwell.ingest.canonical import InvoiceRow
+from dunwell.invoices.repository import InvoiceRepository, StoredInvoice
+from dunwell.organisation.repository import OrganisationRepository
+from dunwell.orm.payment import PaymentOrigin
+from dunwell.payments.repository import PaymentRepository
+
+#: Columns whose changes are kept in ``invoice_revisions`` (what point-in-time figures depend on).
+TRACKED = (
+    "customer_id", "kind", "po_number", "issue_date", "due_date", "terms",
+    "currency", "amount_minor", "open_amount_minor", "disputed",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseRejection:
+    """A row that parsed but conflicts with what the database holds."""
+
+    line: int
+    field: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Settlement:
+    number: str
+    invoice_id: int
+    kind: DocumentKind
+    currency: str
+    amount_minor: int
+    on: date
+    customer_id: int
+
+
+class InvoiceImporter:
+    """Imports chunks of rows within the caller's transaction; keeps id caches across chunks."""
+
+    def __init__(self, session: Session, *, as_of: date, batch_id: int, actor: str = "import") -> None:
+        self.as_of = as_of
+        self.batch_id = batch_id
+        self.actor = actor
+        self._orgs = OrganisationRepository(session)
+        self._customers = CustomerRepository(session)
+        self._invoices = InvoiceRepository(session)
+        self._payments = PaymentRepository(session)
+        self._entity_ids: dict[str, int] = {}
+        self._customer_ids: dict[tuple[int, str], int] = {}
+
+    def import_chunk(self, rows: list[InvoiceRow], report: ImportReport) -> list[DatabaseRejection]:
+        rejections: list[DatabaseRejection] = []
+        self._remember_entities({r.entity for r in rows})
+        by_entity: dict[int, list[InvoiceRow]] = defaultdict(list)
+        for row in rows:
+            by_entity[self._entity_ids[row.entity]].append(row)
+        for entity_id, group in by_entity.items():
+            self._remember_customers(entity_id, group)
+            existing = self._invoices.by_numbers(entity_id, (r.invoice_id for r in group))
+            new_rows: list[tuple[InvoiceRow, dict[str, Any]]] = []
+            settlements: list[_Settlement] = []
+            for row in group:
+                values = self._values(row, entity_id)
+                stored = existing.get(row.invoice_id)
+                if stored is None:
+                    new_rows.append((row, values))
+                elif stored.source_hash == values["source_hash"]:
+                    report.unchanged += 1
+                elif stored.currency != values["currency"]:
+                    rejections.append(
+                        DatabaseRejection(row.line, "currency", f"currency cannot change (stored: {stored.currency})")
+                    )
+                else:
+                    settlements.extend(self._update(stored, row, values))
+                    report.updated += 1
+            ids = self._invoices.insert_many([values for _, values in new_rows])
+            report.imported += len(ids)
+            for (row, values), invoice_id in zip(new_rows, ids, strict=True):
+                settled = values["amount_minor"] - values["open_amount_minor"]
+                if settled:
+                    settlements.append(self._settlement(row, invoice_id, values, settled))
+            self._post_settlements(entity_id, settlements)
+        return rejections
+
+    def _remember_entities(self, codes: set[str]) -> None:
+        missing = codes - self._entity_ids.keys()
+        if missing:
+            self._entity_ids.update(self._orgs.entity_ids(missing))
+
+    def _remember_customers(self, entity_id: int, rows: list[InvoiceRow]) -> None:
+        names = {r.customer_id: r.customer_name for r in rows if (entity_id, r.customer_id) not in self._customer_ids}
+        if names:
+            for ext, id_ in self._customers.ensure(entity_id, names).items():
+                self._customer_ids[(entity_id, ext)] = id_
+
+    def _values(self, row: InvoiceRow, entity_id: int) -> dict[str, Any]:
+        amount = decimal_to_minor(row.amount, row.currency)
+        open_amount = decimal_to_minor(row.open_amount, row.currency)
+        status = document_status(amount, open_amount)
+        cleared_on = (row.paid_date or max(self.as_of, row.issue_date)) if status is DocumentStatus.CLEARED else None
+        return {
+            "entity_id": entity_id,
+            "customer_id": self._customer_ids[(entity_id, row.customer_id)],
+            "number": row.invoice_id,
+            "kind": row.document_type,
+            "po_number": row.po_number,
+            "issue_date": row.issue_date,
+            "due_date": row.due_date,
+            "terms": row.terms,
+            "currency": row.currency,
+            "amount_minor": amount,
+            "open_amount_minor": open_amount,
+            "status": status,
+            "cleared_on": cleared_on,
+            "disputed": row.disputed,
+            "source_hash": fingerprint(
+                (row.customer_id, row.customer_name, row.document_type, row.po_number, row.issue_date,
+                 row.due_date, row.terms, row.currency, row.amount, row.open_amount, row.paid_date, row.disputed)
+            ),
+        }  # fmt: skip
+
+    def _settlement(self, row: InvoiceRow, invoice_id: int, values: dict[str, Any], minor: int) -> _Settlement:
+        return _Settlement(
+            number=row.invoice_id,
+            invoice_id=invoice_id,
+            kind=row.document_type,
+            currency=row.currency,
+            amount_minor=minor,
+            on=row.paid_date or max(self.as_of, row.issue_date),
+            customer_id=values["customer_id"],
+        )
+
+    def _update(self, stored: StoredInvoice, row: InvoiceRow, values: dict[str, Any]) -> list[_Settlement]:
+        changes = {
+            name: [_json(getattr(stored, name)), _json(values[name])]
+            for name in TRACKED
+            if getattr(stored, name) != values[name]
+        }
+        if changes:
+            self._invoices.add_revisions(
+                [{"invoice_id": stored.id, "effective_on": self.as_of, "import_batch_id": self.batch_id,
+                  "changes": changes}]
+            )  # fmt: skip
+        update = {k: v for k, v in values.items() if k not in ("entity_id", "number")}
+        self._invoices.update_one(stored.id, update)
+        # What the file says is settled, minus what was already settled: the new implied part.
+        delta = (values["amount_minor"] - values["open_amount_minor"]) - (
+            stored.amount_minor - stored.open_amount_minor
+        )
+        return [self._settlement(row, stored.id, values, delta)] if delta else []
+
+    def _post_settlements(self, entity_id: int, settlements: list[_Settlement]) -> None:
+        # Cash arrived for an invoice: an implied payment carries it, so unapplied cash and
+        # payment-based figures stay consistent. A consumed credit memo has no cash behind it.
+        cash = [s for s in settlements if s.kind is DocumentKind.INVOICE and s.amount_minor > 0]
+        payment_ids = self._payments.insert_many(
+            [
+                {"entity_id": entity_id, "natural_key": f"implied:{s.number}:{self.batch_id}",
+                 "origin": PaymentOrigin.IMPLIED, "value_date": s.on, "currency": s.currency,
+                 "amount_minor": s.amount_minor, "unapplied_minor": 0, "customer_id": s.customer_id}
+                for s in cash
+            ]
+        )  # fmt: skip
+        payment_of = {id(s): pid for s, pid in zip(cash, payment_ids, strict=True)}
+        self._payments.insert_allocations(
+            [
+                {"invoice_id": s.invoice_id, "payment_id": payment_of.get(id(s)), "credit_memo_id": None,
+                 "kind": SettlementKind.PAYMENT if s.kind is DocumentKind.INVOICE else SettlementKind.CREDIT,
+                 "currency": s.currency, "amount_minor": s.amount_minor, "applied_on": s.on,
+                 "applied_by": self.actor}
+                for s in settlements
+            ]
+        )  # fmt: skip
+
+
+def _json(value: object) -> object:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, DocumentKind):
+        return value.value
+    return value
+

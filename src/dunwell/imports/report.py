@@ -1,0 +1,29 @@
+"""What an import run did, in the shape the CLI prints with ``--json``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(slots=True)
+class ImportReport:
+    read: int = 0
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    reject_file: Path | None = None
+    batch_id: int | None = None
+    #: The first few rejections, ``"line 7, due_date: due date before issue date"``, for the console.
+    rejection_samples: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "read": self.read,
+            "imported": self.imported,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "reject_file": str(self.reject_file) if self.reject_file else None,
+        }

@@ -1,0 +1,109 @@
+"""The typed canonical rows an import produces, and the rejection of a row that could not become one.
+
+These are plain values: the import service converts them to ORM objects, and tests compare them
+directly. ``line`` is always the row's physical line in the source file (the header is line 1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from dunwell.core.documents import DocumentKind
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceRow:
+    """An invoice or credit memo. Credit memos carry negative ``amount`` and ``open_amount``."""
+
+    line: int
+    invoice_id: str
+    customer_id: str
+    customer_name: str | None
+    entity: str
+    issue_date: date
+    due_date: date
+    terms: str | None
+    currency: str
+    amount: Decimal
+    open_amount: Decimal
+    paid_date: date | None
+    disputed: bool
+    po_number: str | None
+    document_type: DocumentKind
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRow:
+    """A received payment (a bank credit). ``natural_key`` identifies it across re-imports.
+
+    ``natural_key`` is ``payment_id`` when the file has one; otherwise it is derived from the
+    payment's content plus its occurrence number among identical rows of the same file.
+    """
+
+    line: int
+    payment_id: str | None
+    entity: str
+    value_date: date
+    amount: Decimal
+    currency: str
+    payer_name: str | None
+    payer_account: str | None
+    remittance: str | None
+    customer_id: str | None
+    bank_reference: str | None
+    natural_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRow:
+    """A customer (bill-to account) of one entity."""
+
+    line: int
+    customer_id: str
+    name: str
+    entity: str
+    country: str | None
+    currency: str | None
+    time_zone: str | None
+    terms: str | None
+    credit_limit: Decimal | None
+    segment: str | None
+    owner: str | None
+
+
+CanonicalRow = InvoiceRow | PaymentRow | CustomerRow
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One reason a row was rejected; ``field`` is the canonical field, None for the row as a whole."""
+
+    field: str | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A source row that was not imported.
+
+    ``field`` and ``reason`` summarise ``problems`` (joined with ``"; "`` in the same order when
+    there are several), which is what the reject file shows. ``raw`` is the row as read.
+    """
+
+    line: int
+    field: str | None
+    reason: str
+    raw: Mapping[str, str | None]
+    problems: tuple[Problem, ...] = ()
+
+    @classmethod
+    def of(cls, line: int, problems: list[Problem], raw: Mapping[str, str | None]) -> Rejection:
+        """The rejection of the row at ``line`` for ``problems`` (at least one)."""
+        if len(problems) == 1:
+            only = problems[0]
+            return cls(line, only.field, only.reason, raw, (only,))
+        fields = "; ".join(p.field or "row" for p in problems)
+        return cls(line, fields, "; ".join(p.reason for p in problems), raw, tuple(problems))

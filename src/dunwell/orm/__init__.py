@@ -1,0 +1,31 @@
+"""SQLAlchemy 2 mapped classes, one module per aggregate. Importing this package registers them all."""
+
+from dunwell.orm.audit import AuditEntry
+from dunwell.orm.base import Base
+from dunwell.orm.collections import Dispute, Hold, PromiseToPay, Touch
+from dunwell.orm.customer import Contact, ContactChannelConsent, Customer
+from dunwell.orm.entity import LegalEntity
+from dunwell.orm.import_batch import ImportBatch
+from dunwell.orm.invoice import Invoice, InvoiceRevision
+from dunwell.orm.payment import Allocation, Payment, PaymentOrigin
+from dunwell.orm.user import User
+
+__all__ = [
+    "Allocation",
+    "AuditEntry",
+    "Base",
+    "Contact",
+    "ContactChannelConsent",
+    "Customer",
+    "Dispute",
+    "Hold",
+    "ImportBatch",
+    "Invoice",
+    "InvoiceRevision",
+    "LegalEntity",
+    "Payment",
+    "PaymentOrigin",
+    "PromiseToPay",
+    "Touch",
+    "User",
+]

@@ -1,0 +1,84 @@
+"""Collection activity: disputes, promises to pay, holds and touches."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from dunwell.core.collections import (
+    Channel,
+    DisputeCategory,
+    DisputeStatus,
+    HoldReason,
+    PromiseStatus,
+    TouchDirection,
+    TouchOutcome,
+)
+from dunwell.orm.base import Base, CurrencyCode, Id, MinorUnits, Timestamped, enum_column
+
+
+class Dispute(Timestamped, Base):
+    __tablename__ = "disputes"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), index=True)
+    category: Mapped[DisputeCategory] = mapped_column(enum_column(DisputeCategory))
+    status: Mapped[DisputeStatus] = mapped_column(enum_column(DisputeStatus), default=DisputeStatus.OPEN)
+    currency: Mapped[str] = mapped_column(CurrencyCode)
+    amount_minor: Mapped[int] = mapped_column(MinorUnits)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    opened_on: Mapped[date] = mapped_column(Date)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    resolved_on: Mapped[date | None] = mapped_column(Date)
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class PromiseToPay(Timestamped, Base):
+    __tablename__ = "promises_to_pay"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    made_on: Mapped[date] = mapped_column(Date)
+    promised_date: Mapped[date] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(CurrencyCode)
+    amount_minor: Mapped[int] = mapped_column(MinorUnits)
+    status: Mapped[PromiseStatus] = mapped_column(enum_column(PromiseStatus), default=PromiseStatus.OPEN)
+    recorded_by: Mapped[str] = mapped_column(String(120))
+
+
+class Hold(Timestamped, Base):
+    """A time-bounded pause of dunning, with a reason and who set and released it."""
+
+    __tablename__ = "holds"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
+    reason: Mapped[HoldReason] = mapped_column(enum_column(HoldReason))
+    note: Mapped[str | None] = mapped_column(Text)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(120))
+    released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    released_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class Touch(Timestamped, Base):
+    """One collection contact attempt or conversation, with its outcome."""
+
+    __tablename__ = "touches"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel))
+    direction: Mapped[TouchDirection] = mapped_column(enum_column(TouchDirection))
+    outcome: Mapped[TouchOutcome] = mapped_column(enum_column(TouchOutcome))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    note: Mapped[str | None] = mapped_column(Text)

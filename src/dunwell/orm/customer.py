@@ -1,0 +1,61 @@
+"""Customers (the unit collectors work), their contacts and per-channel consent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from dunwell.core.collections import Channel
+from dunwell.orm.base import Base, CurrencyCode, Id, MinorUnits, Timestamped, enum_column
+
+
+class Customer(Timestamped, Base):
+    __tablename__ = "customers"
+    __table_args__ = (UniqueConstraint("entity_id", "external_id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("legal_entities.id"), index=True)
+    external_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(300))
+    country: Mapped[str | None] = mapped_column(String(2))
+    currency: Mapped[str | None] = mapped_column(CurrencyCode)
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    terms: Mapped[str | None] = mapped_column(String(40))
+    #: In ``credit_limit_currency`` minor units; NULL means no limit was set.
+    credit_limit_minor: Mapped[int | None] = mapped_column(MinorUnits)
+    credit_limit_currency: Mapped[str | None] = mapped_column(CurrencyCode)
+    segment: Mapped[str | None] = mapped_column(String(64), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    #: Fingerprint of the last imported source row: an identical re-import is a no-op.
+    source_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class Contact(Timestamped, Base):
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(100))
+    #: Consumer-protection rules (US Reg F, GDPR) apply to natural persons, not to companies.
+    is_natural_person: Mapped[bool] = mapped_column(Boolean, default=False)
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+
+
+class ContactChannelConsent(Timestamped, Base):
+    """Whether a contact may be reached on a channel; an opt-out wins over consent."""
+
+    __tablename__ = "contact_channel_consents"
+    __table_args__ = (UniqueConstraint("contact_id", "channel"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel))
+    consented: Mapped[bool] = mapped_column(Boolean, default=False)
+    consented_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    opted_out_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    source: Mapped[str | None] = mapped_column(String(200))

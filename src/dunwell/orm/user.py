@@ -1,0 +1,20 @@
+"""People who use Dunwell. A collector's portfolio is the set of customers they own."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from dunwell.core.collections import UserRole
+from dunwell.orm.base import Base, Id, Timestamped, enum_column
+
+
+class User(Timestamped, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    login: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    role: Mapped[UserRole] = mapped_column(enum_column(UserRole), default=UserRole.COLLECTOR)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -1,0 +1,94 @@
+"""All SQL about payments and allocations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from dunwell.orm.payment import Allocation, Payment
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPayment:
+    id: int
+    natural_key: str
+    currency: str
+    amount_minor: int
+    unapplied_minor: int
+    source_hash: str | None
+
+
+class PaymentRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def by_natural_keys(self, entity_id: int, keys: Iterable[str]) -> dict[str, StoredPayment]:
+        rows = self.session.execute(
+            select(
+                Payment.id,
+                Payment.natural_key,
+                Payment.currency,
+                Payment.amount_minor,
+                Payment.unapplied_minor,
+                Payment.source_hash,
+            ).where(Payment.entity_id == entity_id, Payment.natural_key.in_(set(keys)))
+        ).tuples()
+        return {row[1]: StoredPayment(*row) for row in rows}
+
+    def get_for_update(self, payment_id: int) -> Payment | None:
+        return self.session.get(Payment, payment_id, with_for_update=True)
+
+    def insert_many(self, values: list[dict[str, Any]]) -> list[int]:
+        if not values:
+            return []
+        result = self.session.execute(
+            insert(Payment.__table__).returning(Payment.__table__.c.id, sort_by_parameter_order=True), values
+        )
+        return [row[0] for row in result]
+
+    def update_one(self, payment_id: int, values: dict[str, Any]) -> None:
+        self.session.execute(update(Payment).where(Payment.id == payment_id).values(**values))
+
+    def insert_allocations(self, values: list[dict[str, Any]]) -> None:
+        if values:
+            self.session.execute(insert(Allocation.__table__), values)
+
+    def add_allocation(self, allocation: Allocation) -> Allocation:
+        self.session.add(allocation)
+        self.session.flush()
+        return allocation
+
+    def get_allocation_for_update(self, allocation_id: int) -> Allocation | None:
+        return self.session.get(Allocation, allocation_id, with_for_update=True)
+
+    def allocated_to_invoice(self, invoice_id: int) -> int:
+        """Sum of the allocations in effect today on ``invoice_id`` (minor units)."""
+        total = self.session.scalar(
+            select(func.coalesce(func.sum(Allocation.amount_minor), 0)).where(
+                Allocation.invoice_id == invoice_id, Allocation.reversed_on.is_(None)
+            )
+        )
+        return int(total or 0)
+
+    def allocated_from_payment(self, payment_id: int) -> int:
+        total = self.session.scalar(
+            select(func.coalesce(func.sum(Allocation.amount_minor), 0)).where(
+                Allocation.payment_id == payment_id, Allocation.reversed_on.is_(None)
+            )
+        )
+        return int(total or 0)
+
+    def allocations_of_payment(self, payment_id: int) -> list[Allocation]:
+        return list(self.session.scalars(select(Allocation).where(Allocation.payment_id == payment_id)))
+
+    def latest_allocation_day(self, invoice_id: int) -> date | None:
+        return self.session.scalar(
+            select(func.max(Allocation.applied_on)).where(
+                Allocation.invoice_id == invoice_id, Allocation.reversed_on.is_(None)
+            )
+        )

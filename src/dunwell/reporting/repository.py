@@ -1,0 +1,139 @@
+"""Reading the book as it stood on a past date: documents with the settlements in effect then."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import distinct, select
+from sqlalchemy.orm import Session
+
+from dunwell.core.documents import DocumentKind, GroupDimension, ReceivableDocument, Settlement, SettlementKind
+from dunwell.core.money import minor_to_decimal
+from dunwell.orm.customer import Customer
+from dunwell.orm.entity import LegalEntity
+from dunwell.orm.invoice import Invoice, InvoiceRevision
+from dunwell.orm.payment import Allocation
+from dunwell.orm.user import User
+
+_STREAM_CHUNK = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Rollback:
+    """Values a document had before revisions recorded after the as-of date."""
+
+    issue_date: date | None = None
+    due_date: date | None = None
+    amount_minor: int | None = None
+
+
+class BookRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def currencies(self, *, as_of: date) -> list[str]:
+        return list(
+            self.session.scalars(
+                select(distinct(Invoice.currency)).where(Invoice.issue_date <= as_of).order_by(Invoice.currency)
+            )
+        )
+
+    def documents_as_of(self, *, as_of: date, currency: str) -> Iterator[ReceivableDocument]:
+        """Every document issued on or before ``as_of`` in ``currency``, as it was known then.
+
+        Settlements applied after ``as_of`` are left out, reversals after it are ignored, and
+        fields changed by later imports are rolled back to their earlier values. Streams in chunks
+        so a book of millions of documents does not sit in memory twice.
+        """
+        rollbacks = self._rollbacks(as_of)
+        stmt = (
+            select(
+                Invoice.id, Invoice.number, Invoice.kind, Invoice.issue_date, Invoice.due_date,
+                Invoice.amount_minor, LegalEntity.code, Customer.external_id, Customer.segment, User.login,
+            )
+            .join(LegalEntity, LegalEntity.id == Invoice.entity_id)
+            .join(Customer, Customer.id == Invoice.customer_id)
+            .outerjoin(User, User.id == Customer.owner_id)
+            .where(Invoice.issue_date <= as_of, Invoice.currency == currency)
+            .order_by(Invoice.id)
+            .execution_options(yield_per=_STREAM_CHUNK)
+        )  # fmt: skip
+        batch: list[tuple[object, ...]] = []
+        for row in self.session.execute(stmt).tuples():
+            batch.append(tuple(row))
+            if len(batch) >= _STREAM_CHUNK:
+                yield from self._build(batch, as_of=as_of, currency=currency, rollbacks=rollbacks)
+                batch = []
+        if batch:
+            yield from self._build(batch, as_of=as_of, currency=currency, rollbacks=rollbacks)
+
+    def _build(
+        self,
+        rows: list[tuple[object, ...]],
+        *,
+        as_of: date,
+        currency: str,
+        rollbacks: dict[int, _Rollback],
+    ) -> Iterator[ReceivableDocument]:
+        first, last = rows[0][0], rows[-1][0]
+        settlements: dict[int, list[Settlement]] = defaultdict(list)
+        for invoice_id, on, minor, kind, reversed_on in self.session.execute(
+            select(
+                Allocation.invoice_id, Allocation.applied_on, Allocation.amount_minor, Allocation.kind,
+                Allocation.reversed_on,
+            ).where(Allocation.invoice_id.between(first, last), Allocation.applied_on <= as_of)
+        ).tuples():  # fmt: skip
+            settlements[invoice_id].append(
+                Settlement(on=on, amount=minor_to_decimal(minor, currency), kind=SettlementKind(kind),
+                           reversed_on=reversed_on)
+            )  # fmt: skip
+        for id_, number, kind, issue, due, amount, entity, customer, segment, owner in rows:
+            assert isinstance(id_, int) and isinstance(amount, int)
+            assert isinstance(issue, date) and isinstance(due, date)
+            back = rollbacks.get(id_)
+            if back is not None:
+                issue = back.issue_date or issue
+                due = back.due_date or due
+                amount = back.amount_minor if back.amount_minor is not None else amount
+                if issue > as_of:
+                    continue
+            groups = {GroupDimension.ENTITY: str(entity), GroupDimension.CUSTOMER: f"{entity}/{customer}"}
+            if segment:
+                groups[GroupDimension.SEGMENT] = str(segment)
+            if owner:
+                groups[GroupDimension.COLLECTOR] = str(owner)
+            yield ReceivableDocument(
+                key=f"{entity}/{number}",
+                kind=DocumentKind(str(kind)),
+                issue_date=issue,
+                due_date=due,
+                amount=minor_to_decimal(amount, currency),
+                currency=currency,
+                settlements=tuple(settlements.get(id_, ())),
+                groups=groups,
+            )
+
+    def _rollbacks(self, as_of: date) -> dict[int, _Rollback]:
+        """The earliest recorded old value of each field changed after ``as_of`` (revisions are rare)."""
+        result: dict[int, dict[str, object]] = defaultdict(dict)
+        stmt = (
+            select(InvoiceRevision.invoice_id, InvoiceRevision.changes)
+            .where(InvoiceRevision.effective_on > as_of)
+            .order_by(InvoiceRevision.effective_on.desc(), InvoiceRevision.id.desc())
+        )
+        for invoice_id, changes in self.session.execute(stmt).tuples():
+            # Walking newest to oldest, the last write per field is the value before the first change.
+            for field_name in ("issue_date", "due_date", "amount_minor"):
+                if field_name in changes:
+                    result[invoice_id][field_name] = changes[field_name][0]
+        return {
+            invoice_id: _Rollback(
+                issue_date=date.fromisoformat(str(v["issue_date"])) if "issue_date" in v else None,
+                due_date=date.fromisoformat(str(v["due_date"])) if "due_date" in v else None,
+                amount_minor=int(str(v["amount_minor"])) if "amount_minor" in v else None,
+            )
+            for invoice_id, v in result.items()
+        }

@@ -1,0 +1,96 @@
+"""Shared fixtures: a migrated database on SQLite and on PostgreSQL, and the ../shared data folder.
+
+Integration tests take the ``sessions`` fixture and run once per database. PostgreSQL tests need
+``DUNWELL_TEST_POSTGRES_URL`` (``make test`` starts a throwaway server and sets it); without it they
+skip, and the run's summary says so plainly.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from dunwell.kit.db import create_db_engine, session_factory
+from dunwell.kit.migrate import upgrade
+from dunwell.orm import Base
+
+POSTGRES_URL = os.environ.get("DUNWELL_TEST_POSTGRES_URL")
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+_postgres_tests_run = 0
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"../shared/data not found at {SHARED_DATA}: this test reads the public sample data")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def _postgres_engine() -> Iterator[Engine]:
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL run skipped: DUNWELL_TEST_POSTGRES_URL is not set (make test sets it)")
+    engine = create_db_engine(POSTGRES_URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _truncate_postgres(engine: Engine) -> None:
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        # TRUNCATE does not fire the audit log's row triggers: the log is append-only for the app.
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A migrated, empty database of each kind."""
+    global _postgres_tests_run
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'dunwell.db'}"
+        engine = create_db_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        return url
+    engine = request.getfixturevalue("_postgres_engine")
+    _truncate_postgres(engine)
+    _postgres_tests_run += 1
+    assert POSTGRES_URL is not None
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = create_db_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    return session_factory(engine)
+
+
+@pytest.fixture
+def session(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    with sessions() as s:
+        yield s
+        s.rollback()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if POSTGRES_URL:
+        terminalreporter.write_line(f"PostgreSQL: {_postgres_tests_run} database tests ran against {POSTGRES_URL}")
+    else:
+        terminalreporter.write_line(
+            "PostgreSQL: SKIPPED - DUNWELL_TEST_POSTGRES_URL not set; only SQLite was tested", yellow=True, bold=True
+        )
