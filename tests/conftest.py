@@ -89,8 +89,12 @@ def session(sessions: sessionmaker[Session]) -> Iterator[Session]:
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if POSTGRES_URL:
-        terminalreporter.write_line(f"PostgreSQL: {_postgres_tests_run} database tests ran against {POSTGRES_URL}")
+        terminalreporter.write_line(
+            f"PostgreSQL: {_postgres_tests_run} database tests ran against {POSTGRES_URL}"
+        )
     else:
         terminalreporter.write_line(
-            "PostgreSQL: SKIPPED - DUNWELL_TEST_POSTGRES_URL not set; only SQLite was tested", yellow=True, bold=True
+            "PostgreSQL: SKIPPED - DUNWELL_TEST_POSTGRES_URL not set; only SQLite was tested",
+            yellow=True,
+            bold=True,
         )

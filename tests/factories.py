@@ -23,8 +23,13 @@ def make_entity(session: Session, *, code: str | None = None) -> LegalEntity:
     return entity
 
 
-def make_customer(session: Session, *, entity: LegalEntity | None = None, external_id: str | None = None,
-                  segment: str | None = None) -> Customer:  # fmt: skip
+def make_customer(
+    session: Session,
+    *,
+    entity: LegalEntity | None = None,
+    external_id: str | None = None,
+    segment: str | None = None,
+) -> Customer:
     entity = entity or make_entity(session)
     ext = external_id or f"C{next(_counter)}"
     customer = Customer(entity_id=entity.id, external_id=ext, name=f"Customer {ext}", segment=segment)

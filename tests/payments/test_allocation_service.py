@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from factories import make_customer, make_invoice, make_payment
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, text
@@ -17,6 +16,7 @@ from dunwell.core.documents import DocumentStatus
 from dunwell.core.money import Money
 from dunwell.orm import Allocation, AuditEntry, Invoice, Payment
 from dunwell.payments.service import AllocationRefused, allocate, reverse_allocation
+from factories import make_customer, make_invoice, make_payment
 
 DAY = date(2024, 1, 20)
 
@@ -30,14 +30,26 @@ def test_partial_then_full_allocation_clears_the_invoice(session: Session) -> No
     invoice = make_invoice(session, customer=customer, amount="100.00")
     payment = make_payment(session, customer=customer, amount="150.00")
 
-    first = allocate(session, payment_id=payment.id, invoice_id=invoice.id, amount=usd("40.00"),
-                     applied_on=DAY, actor="user:ann")  # fmt: skip
+    first = allocate(
+        session,
+        payment_id=payment.id,
+        invoice_id=invoice.id,
+        amount=usd("40.00"),
+        applied_on=DAY,
+        actor="user:ann",
+    )
     assert first.invoice_open == usd("60.00")
     assert first.payment_unapplied == usd("110.00")
     assert session.get(Invoice, invoice.id).status is DocumentStatus.PARTIAL  # type: ignore[union-attr]
 
-    second = allocate(session, payment_id=payment.id, invoice_id=invoice.id, amount=usd("60.00"),
-                      applied_on=DAY, actor="user:ann")  # fmt: skip
+    second = allocate(
+        session,
+        payment_id=payment.id,
+        invoice_id=invoice.id,
+        amount=usd("60.00"),
+        applied_on=DAY,
+        actor="user:ann",
+    )
     # 100.00 - 40.00 - 60.00 = 0 open; 150.00 - 100.00 = 50.00 stays unapplied cash.
     assert second.invoice_open == usd("0.00")
     assert second.payment_unapplied == usd("50.00")
@@ -52,8 +64,14 @@ def test_over_allocation_is_refused_with_every_reason(session: Session) -> None:
     invoice = make_invoice(session, customer=customer, amount="50.00")
     payment = make_payment(session, customer=customer, amount="30.00")
     with pytest.raises(AllocationRefused) as refused:
-        allocate(session, payment_id=payment.id, invoice_id=invoice.id, amount=usd("60.00"), applied_on=DAY,
-                 actor="user:ann")  # fmt: skip
+        allocate(
+            session,
+            payment_id=payment.id,
+            invoice_id=invoice.id,
+            amount=usd("60.00"),
+            applied_on=DAY,
+            actor="user:ann",
+        )
     assert len(refused.value.reasons) == 2
     assert "exceeds the payment's unapplied 30.00" in str(refused.value)
     assert "exceeds the document's open amount 50.00" in str(refused.value)
@@ -64,39 +82,65 @@ def test_currency_mismatch_is_refused(session: Session) -> None:
     invoice = make_invoice(session, customer=customer, amount="50.00", currency="EUR")
     payment = make_payment(session, customer=customer, amount="50.00", currency="USD")
     with pytest.raises(AllocationRefused, match="payment is in USD, the document in EUR"):
-        allocate(session, payment_id=payment.id, invoice_id=invoice.id, amount=usd("50.00"), applied_on=DAY,
-                 actor="user:ann")  # fmt: skip
+        allocate(
+            session,
+            payment_id=payment.id,
+            invoice_id=invoice.id,
+            amount=usd("50.00"),
+            applied_on=DAY,
+            actor="user:ann",
+        )
 
 
 def test_reversal_restores_balances_keeps_history_and_is_audited(session: Session) -> None:
     customer = make_customer(session)
     invoice = make_invoice(session, customer=customer, amount="80.00")
     payment = make_payment(session, customer=customer, amount="80.00")
-    result = allocate(session, payment_id=payment.id, invoice_id=invoice.id, amount=usd("80.00"), applied_on=DAY,
-                      actor="engine:matching")  # fmt: skip
-    reverse_allocation(session, result.allocation_id, reversed_on=date(2024, 1, 25), actor="user:bob",
-                       reason="applied to the wrong customer")  # fmt: skip
+    result = allocate(
+        session,
+        payment_id=payment.id,
+        invoice_id=invoice.id,
+        amount=usd("80.00"),
+        applied_on=DAY,
+        actor="engine:matching",
+    )
+    reverse_allocation(
+        session,
+        result.allocation_id,
+        reversed_on=date(2024, 1, 25),
+        actor="user:bob",
+        reason="applied to the wrong customer",
+    )
 
     stored = session.get(Invoice, invoice.id)
     cash = session.get(Payment, payment.id)
-    assert stored is not None and cash is not None
+    assert stored is not None
+    assert cash is not None
     assert (stored.open_amount_minor, stored.status, stored.cleared_on) == (8000, DocumentStatus.OPEN, None)
     assert cash.unapplied_minor == 8000
     allocation = session.get(Allocation, result.allocation_id)
-    assert allocation is not None and allocation.reversed_on == date(2024, 1, 25)
+    assert allocation is not None
+    assert allocation.reversed_on == date(2024, 1, 25)
     actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions == ["allocation.applied", "allocation.reversed"]
     with pytest.raises(AllocationRefused, match="already reversed"):
-        reverse_allocation(session, result.allocation_id, reversed_on=date(2024, 1, 26), actor="user:bob",
-                           reason="again")  # fmt: skip
+        reverse_allocation(
+            session, result.allocation_id, reversed_on=date(2024, 1, 26), actor="user:bob", reason="again"
+        )
 
 
 def test_audit_log_refuses_updates_and_deletes(session: Session) -> None:
     customer = make_customer(session)
     invoice = make_invoice(session, customer=customer)
     payment = make_payment(session, customer=customer)
-    allocate(session, payment_id=payment.id, invoice_id=invoice.id, amount=usd("10.00"), applied_on=DAY,
-             actor="user:ann")  # fmt: skip
+    allocate(
+        session,
+        payment_id=payment.id,
+        invoice_id=invoice.id,
+        amount=usd("10.00"),
+        applied_on=DAY,
+        actor="user:ann",
+    )
     session.commit()
     for statement in ("UPDATE audit_log SET actor = 'mallory'", "DELETE FROM audit_log"):
         with pytest.raises(DBAPIError, match="append-only"):
@@ -113,7 +157,7 @@ def test_audit_log_refuses_updates_and_deletes(session: Session) -> None:
 def test_allocation_invariants_hold_under_any_sequence(
     session: Session, invoice_cents: list[int], payment_cents: int, steps: list[tuple[int, int, bool]]
 ) -> None:
-    """Whatever is tried: allocations never exceed the payment or an invoice, and open = amount - allocations."""
+    """Whatever is tried: allocations never exceed the payment or an invoice; open = amount - allocations."""
     customer = make_customer(session)
     invoices = [make_invoice(session, customer=customer, amount=Decimal(c).scaleb(-2)) for c in invoice_cents]
     payment = make_payment(session, customer=customer, amount=Decimal(payment_cents).scaleb(-2))
@@ -124,14 +168,21 @@ def test_allocation_invariants_hold_under_any_sequence(
             continue
         target = invoices[index % len(invoices)]
         try:
-            result = allocate(session, payment_id=payment.id, invoice_id=target.id,
-                              amount=Money(Decimal(cents).scaleb(-2), "USD"), applied_on=DAY, actor="test")  # fmt: skip
+            result = allocate(
+                session,
+                payment_id=payment.id,
+                invoice_id=target.id,
+                amount=Money(Decimal(cents).scaleb(-2), "USD"),
+                applied_on=DAY,
+                actor="test",
+            )
             applied.append(result.allocation_id)
         except AllocationRefused:
             pass
     session.expire_all()
-    live = session.scalars(select(Allocation).where(Allocation.payment_id == payment.id,
-                                                    Allocation.reversed_on.is_(None))).all()  # fmt: skip
+    live = session.scalars(
+        select(Allocation).where(Allocation.payment_id == payment.id, Allocation.reversed_on.is_(None))
+    ).all()
     stored_payment = session.get(Payment, payment.id)
     assert stored_payment is not None
     total_applied = sum(a.amount_minor for a in live)

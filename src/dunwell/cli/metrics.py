@@ -13,7 +13,24 @@ from dunwell.core.documents import GroupDimension
 from dunwell.core.metrics import ARMetrics, metrics_to_dict
 from dunwell.reporting.service import MetricsReport, metrics_as_of
 
-BUCKET_LABELS = {"current": "Current", "d1_30": "1-30", "d31_60": "31-60", "d61_90": "61-90", "d91_plus": "91+"}
+RATIO_LABELS = (
+    "DSO",
+    "DSO (countback)",
+    "Best possible DSO",
+    "ADD",
+    "CEI %",
+    "% current",
+    "Avg days to pay",
+    "Avg days late",
+    "Bad debt %",
+)
+BUCKET_LABELS = {
+    "current": "Current",
+    "d1_30": "1-30",
+    "d31_60": "31-60",
+    "d61_90": "61-90",
+    "d91_plus": "91+",
+}
 
 AS_OF = typer.Option(..., "--as-of", help="Compute as the book stood at the end of this day (YYYY-MM-DD).")
 PERIOD = typer.Option(90, "--period-days", min=1, help="Length of the period ending on the as-of date.")
@@ -50,15 +67,23 @@ def metrics_command(
     if as_json:
         print_json(_payload(report))
         return
-    rows = [("(all)", report.overall), *report.groups.items()]
-    table = Table(title=f"AR metrics as of {report.overall.as_of}, {period_days}-day period "
-                  f"({report.overall.currency})")  # fmt: skip
-    for column in ("", "Total AR", "DSO", "Countback", "BPDSO", "ADD", "CEI %", "% current", "Days to pay",
-                   "Days late", "Bad debt %"):  # fmt: skip
-        table.add_column(column, justify="left" if not column else "right")
-    for key, m in rows:
-        table.add_row(key, _amount(m.total_ar), *(_num(x) for x in _ratios(m)))
-    console.print(table)
+    overall = report.overall
+    summary = Table(title=f"AR metrics as of {overall.as_of}, {period_days}-day period ({overall.currency})")
+    summary.add_column("Metric")
+    summary.add_column("Value", justify="right")
+    summary.add_row("Total AR", _amount(overall.total_ar))
+    summary.add_row("Current AR", _amount(overall.current_ar))
+    summary.add_row("Credit sales in period", _amount(overall.credit_sales))
+    for label, value in zip(RATIO_LABELS, _ratios(overall), strict=True):
+        summary.add_row(label, _num(value))
+    console.print(summary)
+    if report.groups:
+        table = Table(title=f"By {report.by}")
+        for column in ("", "Total AR", *RATIO_LABELS):
+            table.add_column(column, justify="left" if not column else "right")
+        for key, m in report.groups.items():
+            table.add_row(key, _amount(m.total_ar), *(_num(x) for x in _ratios(m)))
+        console.print(table)
 
 
 def aging_command(
@@ -86,8 +111,12 @@ def aging_command(
     table.add_column("Items", justify="right")
     for key, m in rows:
         buckets = m.aging.as_dict()
-        table.add_row(key, *(_amount(buckets[name]) for name in BUCKET_NAMES), _amount(m.total_ar),
-                      str(m.document_count))  # fmt: skip
+        table.add_row(
+            key,
+            *(_amount(buckets[name]) for name in BUCKET_NAMES),
+            _amount(m.total_ar),
+            str(m.document_count),
+        )
     overall = report.overall.aging.as_dict()
     total = report.overall.total_ar
     if total:
@@ -106,8 +135,17 @@ def _aging_dict(m: ARMetrics) -> dict[str, object]:
 
 
 def _ratios(m: ARMetrics) -> tuple[Decimal | None, ...]:
-    return (m.dso, m.dso_countback, m.bpdso, m.add, m.cei, m.pct_current, m.avg_days_to_pay, m.avg_days_late,
-            m.bad_debt_ratio)  # fmt: skip
+    return (
+        m.dso,
+        m.dso_countback,
+        m.bpdso,
+        m.add,
+        m.cei,
+        m.pct_current,
+        m.avg_days_to_pay,
+        m.avg_days_late,
+        m.bad_debt_ratio,
+    )
 
 
 def _amount(value: Decimal) -> str:

@@ -31,8 +31,9 @@ EXIT_BY_KIND = {
     ErrorKind.FORBIDDEN: 6,
 }
 
-console = Console()
-err_console = Console(stderr=True)
+#: Wide enough for grouped tables when output goes to a file or pipe (rich assumes 80 there).
+console = Console(width=None if sys.stdout.isatty() else 160)
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,7 +60,9 @@ def check_allocation(
             )
         )
     if amount <= 0:
-        problems.append(AllocationProblem("not_positive", f"allocation amount must be positive, not {amount}"))
+        problems.append(
+            AllocationProblem("not_positive", f"allocation amount must be positive, not {amount}")
+        )
     if document.amount < 0:
         problems.append(AllocationProblem("not_an_invoice", "cash is applied to invoices, not credit memos"))
     if amount > cash.unapplied:
@@ -73,7 +75,9 @@ def check_allocation(
         )
     if applied_on < document.issue_date:
         problems.append(
-            AllocationProblem("before_issue", f"applied on {applied_on}, before the issue date {document.issue_date}")
+            AllocationProblem(
+                "before_issue", f"applied on {applied_on}, before the issue date {document.issue_date}"
+            )
         )
     return problems
 
@@ -85,7 +89,9 @@ def check_reversal(*, already_reversed: bool, reversed_on: date, applied_on: dat
         problems.append(AllocationProblem("already_reversed", "the allocation was already reversed"))
     if reversed_on < applied_on:
         problems.append(
-            AllocationProblem("before_applied", f"cannot reverse on {reversed_on}, before it was applied on {applied_on}")
+            AllocationProblem(
+                "before_applied", f"cannot reverse on {reversed_on}, before it was applied on {applied_on}"
+            )
         )
     return problems
 

@@ -27,8 +27,12 @@ _TWO_DECIMALS = (
 
 def _table() -> dict[str, int]:
     table: dict[str, int] = {}
-    for exponent, codes in ((0, _ZERO_DECIMALS), (2, _TWO_DECIMALS), (3, _THREE_DECIMALS),
-                            (4, _FOUR_DECIMALS)):
+    for exponent, codes in (
+        (0, _ZERO_DECIMALS),
+        (2, _TWO_DECIMALS),
+        (3, _THREE_DECIMALS),
+        (4, _FOUR_DECIMALS),
+    ):
         for code in codes.split():
             table[code] = exponent
     return table

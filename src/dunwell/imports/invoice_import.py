@@ -23,8 +23,8 @@ from dunwell.core.documents import DocumentKind, DocumentStatus, SettlementKind
 from dunwell.core.money import decimal_to_minor
 from dunwell.customers.repository import CustomerRepository
 from dunwell.imports.fingerprint import fingerprint
-from dunwell.imports.report import ImportReport
-from dunwell.ingest.canonical import InvoiceRow
+from dunwell.imports.report import DatabaseRejection, ImportReport
+from dunwell.ingest.records import InvoiceRow
 from dunwell.invoices.repository import InvoiceRepository, StoredInvoice
 from dunwell.organisation.repository import OrganisationRepository
 from dunwell.orm.payment import PaymentOrigin
@@ -32,18 +32,17 @@ from dunwell.payments.repository import PaymentRepository
 
 #: Columns whose changes are kept in ``invoice_revisions`` (what point-in-time figures depend on).
 TRACKED = (
-    "customer_id", "kind", "po_number", "issue_date", "due_date", "terms",
-    "currency", "amount_minor", "open_amount_minor", "disputed",
-)  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class DatabaseRejection:
-    """A row that parsed but conflicts with what the database holds."""
-
-    line: int
-    field: str
-    reason: str
+    "customer_id",
+    "kind",
+    "po_number",
+    "issue_date",
+    "due_date",
+    "terms",
+    "currency",
+    "amount_minor",
+    "open_amount_minor",
+    "disputed",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,20 +57,22 @@ class _Settlement:
 
 
 class InvoiceImporter:
-    """Imports chunks of rows within the caller's transaction; keeps id caches across chunks."""
+    """Imports chunks of rows, each in the transaction it is given; keeps id caches across chunks."""
 
-    def __init__(self, session: Session, *, as_of: date, batch_id: int, actor: str = "import") -> None:
+    def __init__(self, *, as_of: date, batch_id: int, actor: str = "import") -> None:
         self.as_of = as_of
         self.batch_id = batch_id
         self.actor = actor
+        self._entity_ids: dict[str, int] = {}
+        self._customer_ids: dict[tuple[int, str], int] = {}
+
+    def import_chunk(
+        self, session: Session, rows: list[InvoiceRow], report: ImportReport
+    ) -> list[DatabaseRejection]:
         self._orgs = OrganisationRepository(session)
         self._customers = CustomerRepository(session)
         self._invoices = InvoiceRepository(session)
         self._payments = PaymentRepository(session)
-        self._entity_ids: dict[str, int] = {}
-        self._customer_ids: dict[tuple[int, str], int] = {}
-
-    def import_chunk(self, rows: list[InvoiceRow], report: ImportReport) -> list[DatabaseRejection]:
         rejections: list[DatabaseRejection] = []
         self._remember_entities({r.entity for r in rows})
         by_entity: dict[int, list[InvoiceRow]] = defaultdict(list)
@@ -91,7 +92,9 @@ class InvoiceImporter:
                     report.unchanged += 1
                 elif stored.currency != values["currency"]:
                     rejections.append(
-                        DatabaseRejection(row.line, "currency", f"currency cannot change (stored: {stored.currency})")
+                        DatabaseRejection(
+                            row.line, "currency", f"currency cannot change (stored: {stored.currency})"
+                        )
                     )
                 else:
                     settlements.extend(self._update(stored, row, values))
@@ -111,7 +114,11 @@ class InvoiceImporter:
             self._entity_ids.update(self._orgs.entity_ids(missing))
 
     def _remember_customers(self, entity_id: int, rows: list[InvoiceRow]) -> None:
-        names = {r.customer_id: r.customer_name for r in rows if (entity_id, r.customer_id) not in self._customer_ids}
+        names = {
+            r.customer_id: r.customer_name
+            for r in rows
+            if (entity_id, r.customer_id) not in self._customer_ids
+        }
         if names:
             for ext, id_ in self._customers.ensure(entity_id, names).items():
                 self._customer_ids[(entity_id, ext)] = id_
@@ -120,7 +127,9 @@ class InvoiceImporter:
         amount = decimal_to_minor(row.amount, row.currency)
         open_amount = decimal_to_minor(row.open_amount, row.currency)
         status = document_status(amount, open_amount)
-        cleared_on = (row.paid_date or max(self.as_of, row.issue_date)) if status is DocumentStatus.CLEARED else None
+        cleared_on = (
+            (row.paid_date or max(self.as_of, row.issue_date)) if status is DocumentStatus.CLEARED else None
+        )
         return {
             "entity_id": entity_id,
             "customer_id": self._customer_ids[(entity_id, row.customer_id)],
@@ -137,12 +146,26 @@ class InvoiceImporter:
             "cleared_on": cleared_on,
             "disputed": row.disputed,
             "source_hash": fingerprint(
-                (row.customer_id, row.customer_name, row.document_type, row.po_number, row.issue_date,
-                 row.due_date, row.terms, row.currency, row.amount, row.open_amount, row.paid_date, row.disputed)
+                (
+                    row.customer_id,
+                    row.customer_name,
+                    row.document_type,
+                    row.po_number,
+                    row.issue_date,
+                    row.due_date,
+                    row.terms,
+                    row.currency,
+                    row.amount,
+                    row.open_amount,
+                    row.paid_date,
+                    row.disputed,
+                )
             ),
-        }  # fmt: skip
+        }
 
-    def _settlement(self, row: InvoiceRow, invoice_id: int, values: dict[str, Any], minor: int) -> _Settlement:
+    def _settlement(
+        self, row: InvoiceRow, invoice_id: int, values: dict[str, Any], minor: int
+    ) -> _Settlement:
         return _Settlement(
             number=row.invoice_id,
             invoice_id=invoice_id,
@@ -161,9 +184,15 @@ class InvoiceImporter:
         }
         if changes:
             self._invoices.add_revisions(
-                [{"invoice_id": stored.id, "effective_on": self.as_of, "import_batch_id": self.batch_id,
-                  "changes": changes}]
-            )  # fmt: skip
+                [
+                    {
+                        "invoice_id": stored.id,
+                        "effective_on": self.as_of,
+                        "import_batch_id": self.batch_id,
+                        "changes": changes,
+                    }
+                ]
+            )
         update = {k: v for k, v in values.items() if k not in ("entity_id", "number")}
         self._invoices.update_one(stored.id, update)
         # What the file says is settled, minus what was already settled: the new implied part.
@@ -178,22 +207,37 @@ class InvoiceImporter:
         cash = [s for s in settlements if s.kind is DocumentKind.INVOICE and s.amount_minor > 0]
         payment_ids = self._payments.insert_many(
             [
-                {"entity_id": entity_id, "natural_key": f"implied:{s.number}:{self.batch_id}",
-                 "origin": PaymentOrigin.IMPLIED, "value_date": s.on, "currency": s.currency,
-                 "amount_minor": s.amount_minor, "unapplied_minor": 0, "customer_id": s.customer_id}
+                {
+                    "entity_id": entity_id,
+                    "natural_key": f"implied:{s.number}:{self.batch_id}",
+                    "origin": PaymentOrigin.IMPLIED,
+                    "value_date": s.on,
+                    "currency": s.currency,
+                    "amount_minor": s.amount_minor,
+                    "unapplied_minor": 0,
+                    "customer_id": s.customer_id,
+                }
                 for s in cash
             ]
-        )  # fmt: skip
+        )
         payment_of = {id(s): pid for s, pid in zip(cash, payment_ids, strict=True)}
         self._payments.insert_allocations(
             [
-                {"invoice_id": s.invoice_id, "payment_id": payment_of.get(id(s)), "credit_memo_id": None,
-                 "kind": SettlementKind.PAYMENT if s.kind is DocumentKind.INVOICE else SettlementKind.CREDIT,
-                 "currency": s.currency, "amount_minor": s.amount_minor, "applied_on": s.on,
-                 "applied_by": self.actor}
+                {
+                    "invoice_id": s.invoice_id,
+                    "payment_id": payment_of.get(id(s)),
+                    "credit_memo_id": None,
+                    "kind": SettlementKind.PAYMENT
+                    if s.kind is DocumentKind.INVOICE
+                    else SettlementKind.CREDIT,
+                    "currency": s.currency,
+                    "amount_minor": s.amount_minor,
+                    "applied_on": s.on,
+                    "applied_by": self.actor,
+                }
                 for s in settlements
             ]
-        )  # fmt: skip
+        )
 
 
 def _json(value: object) -> object:
@@ -202,4 +246,3 @@ def _json(value: object) -> object:
     if isinstance(value, DocumentKind):
         return value.value
     return value
-

@@ -6,6 +6,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+@dataclass(frozen=True, slots=True)
+class DatabaseRejection:
+    """A row that parsed but conflicts with what the database holds."""
+
+    line: int
+    field: str
+    reason: str
+
+
 @dataclass(slots=True)
 class ImportReport:
     read: int = 0

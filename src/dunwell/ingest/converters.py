@@ -2,7 +2,7 @@
 
 Each ``make_*`` function builds a converter once per mapping (the separators and formats are bound
 then), so the per-row work is a single call. Converters take stripped, non-empty text and raise
-``FieldProblem`` with a reason a person can act on.
+``FieldError`` with a reason a person can act on.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dunwell.core.currencies import is_currency
 from dunwell.core.documents import DocumentKind
 
 
-class FieldProblem(ValueError):
+class FieldError(ValueError):
     """A source value that cannot become its field's type; ``reason`` is the message for the reject file."""
 
     def __init__(self, reason: str) -> None:
@@ -28,6 +28,9 @@ class FieldProblem(ValueError):
 
 #: Date parsing results are cached per converter: AR files repeat the same few hundred dates.
 DATE_CACHE_SIZE = 16384
+
+#: Amounts must stay below 10**14: any currency then fits a signed 64-bit count of minor units.
+MAX_INTEGER_DIGITS = 14
 
 _TRUE = frozenset({"true", "yes", "y", "1", "t"})
 _FALSE = frozenset({"false", "no", "n", "0", "f"})
@@ -40,7 +43,9 @@ _DOCUMENT_KINDS = {
 }
 
 
-def make_decimal_parser(decimal_separator: str = ".", thousands_separator: str = "") -> Callable[[str], Decimal]:
+def make_decimal_parser(
+    decimal_separator: str = ".", thousands_separator: str = ""
+) -> Callable[[str], Decimal]:
     """A converter for amounts written with the given separators (``1.234,56`` with ``,`` and ``.``).
 
     A thousands separator must group digits by three before the decimal separator, so that a stray
@@ -53,25 +58,33 @@ def make_decimal_parser(decimal_separator: str = ".", thousands_separator: str =
         re.compile(rf"[+-]?\d{{1,3}}(?:{re.escape(thou)}\d{{3}})+(?:{re.escape(dec)}\d*)?") if thou else None
     )
 
-    def parse(text: str) -> Decimal:
-        if grouped is not None and thou in text:
-            if grouped.fullmatch(text) is None:
-                raise FieldProblem(f"not a number: {text!r} ({expected})")
-            text = text.replace(thou, "")
-        if dec != ".":
-            if "." in text:
-                raise FieldProblem(f"not a number: {text!r} ({expected})")
-            text = text.replace(dec, ".")
+    def parse_plain(text: str) -> Decimal:
         try:
             value = Decimal(text)
         except InvalidOperation:
-            raise FieldProblem(f"not a number: {text!r} ({expected})") from None
+            raise FieldError(f"not a number: {text!r} ({expected})") from None
         # Decimal() also accepts "NaN", "Infinity" and digit-group underscores; none is an amount.
         if not value.is_finite() or "_" in text:
-            raise FieldProblem(f"not a number: {text!r} ({expected})")
+            raise FieldError(f"not a number: {text!r} ({expected})")
+        if value.adjusted() >= MAX_INTEGER_DIGITS:
+            raise FieldError(
+                f"number too large: {text!r} (at most {MAX_INTEGER_DIGITS} digits before the decimals)"
+            )
         return value
 
-    return parse
+    def parse(text: str) -> Decimal:
+        if grouped is not None and thou in text:
+            if grouped.fullmatch(text) is None:
+                raise FieldError(f"not a number: {text!r} ({expected})")
+            text = text.replace(thou, "")
+        if dec != ".":
+            if "." in text:
+                raise FieldError(f"not a number: {text!r} ({expected})")
+            text = text.replace(dec, ".")
+        return parse_plain(text)
+
+    # The common layout skips the separator handling: this runs for every amount of every row.
+    return parse_plain if dec == "." and not thou else parse
 
 
 def make_date_parser(formats: tuple[str, ...]) -> Callable[[str], date]:
@@ -97,12 +110,14 @@ def make_date_parser(formats: tuple[str, ...]) -> Callable[[str], date]:
                 return datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no zone
             except ValueError:
                 continue
-        raise FieldProblem(f"unparseable date {text!r} (expected {expected})")
+        raise FieldError(f"unparseable date {text!r} (expected {expected})")
 
     return parse
 
 
-def make_bool_parser(true_values: tuple[str, ...] = (), false_values: tuple[str, ...] = ()) -> Callable[[str], bool]:
+def make_bool_parser(
+    true_values: tuple[str, ...] = (), false_values: tuple[str, ...] = ()
+) -> Callable[[str], bool]:
     """A case-insensitive yes/no converter; the given spellings replace the built-in ones."""
     trues = frozenset(v.casefold() for v in true_values) if true_values else _TRUE
     falses = frozenset(v.casefold() for v in false_values) if false_values else _FALSE
@@ -114,7 +129,7 @@ def make_bool_parser(true_values: tuple[str, ...] = (), false_values: tuple[str,
             return True
         if folded in falses:
             return False
-        raise FieldProblem(f"not a yes/no value: {text!r} (expected {expected})")
+        raise FieldError(f"not a yes/no value: {text!r} (expected {expected})")
 
     return parse
 
@@ -135,7 +150,7 @@ def parse_currency(text: str) -> str:
     """An ISO 4217 code, upper-cased; rejects unknown codes."""
     code = text.upper()
     if not is_currency(code):
-        raise FieldProblem(f"unknown currency {text!r} (expected an ISO 4217 code such as USD)")
+        raise FieldError(f"unknown currency {text!r} (expected an ISO 4217 code such as USD)")
     return code
 
 
@@ -143,21 +158,21 @@ def parse_document_kind(text: str) -> DocumentKind:
     """``invoice``/``INV`` or ``credit_memo``/``CM``/``credit``/``credit note``, case-insensitive."""
     kind = _DOCUMENT_KINDS.get(text.casefold().replace(" ", "_").replace("-", "_"))
     if kind is None:
-        raise FieldProblem(f"unknown document type {text!r} (expected invoice or credit_memo)")
+        raise FieldError(f"unknown document type {text!r} (expected invoice or credit_memo)")
     return kind
 
 
 def parse_country(text: str) -> str:
     """An ISO 3166 alpha-2 code, upper-cased; anything but two ASCII letters is rejected."""
     if len(text) != 2 or not text.isascii() or not text.isalpha():
-        raise FieldProblem(f"not an ISO 3166 alpha-2 country code: {text!r} (expected two letters such as US)")
+        raise FieldError(f"not an ISO 3166 alpha-2 country code: {text!r} (expected two letters such as US)")
     return text.upper()
 
 
 def parse_time_zone(text: str) -> str:
     """An IANA time zone name (``Europe/Paris``); rejects names the zone database does not know."""
     if not _is_time_zone(text):
-        raise FieldProblem(f"unknown time zone {text!r} (expected an IANA name such as Europe/Paris)")
+        raise FieldError(f"unknown time zone {text!r} (expected an IANA name such as Europe/Paris)")
     return text
 
 
@@ -173,7 +188,7 @@ def parse_days(text: str) -> int:
             return int(value)
     except InvalidOperation:
         pass
-    raise FieldProblem(f"not a whole number of days: {text!r}")
+    raise FieldError(f"not a whole number of days: {text!r}")
 
 
 @lru_cache(maxsize=1024)

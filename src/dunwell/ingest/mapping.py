@@ -57,7 +57,15 @@ _TOP_KEYS = frozenset(
     | {"csv_delimiter", "encoding", "sheet"}
 )
 _COLUMN_OPTIONS = frozenset(
-    {"optional", "default", "date_format", "true_values", "false_values", "strip_dot_zero", "round_to_currency"}
+    {
+        "optional",
+        "default",
+        "date_format",
+        "true_values",
+        "false_values",
+        "strip_dot_zero",
+        "round_to_currency",
+    }
 )
 # PyYAML reads these unquoted spellings as booleans; in true_values/false_values we take them back.
 _YAML_TRUE = ("yes", "true", "on")
@@ -75,7 +83,7 @@ def load_mapping(path: Path | str) -> ImportMapping:
 
 
 def load_preset(name: str, kind: ImportKind | str) -> ImportMapping:
-    """The shipped mapping ``name`` for ``kind`` (``ingest/presets/<name>.yaml`` or ``<name>.<kind>.yaml``)."""
+    """The shipped mapping ``name`` for ``kind``, from ``presets/<name>.<kind>.yaml`` or ``<name>.yaml``."""
     kind = _kind(kind, source=f"preset {name}")
     for file_name in (f"{name}.{kind}.yaml", f"{name}.yaml"):
         entry = resources.files("dunwell.ingest") / "presets" / file_name
@@ -143,7 +151,9 @@ def mapping_from_dict(data: Mapping[str, Any], *, source: str = "mapping") -> Im
     """Build a mapping from the parsed YAML structure (see the module docstring)."""
     unknown = sorted(set(data) - _TOP_KEYS)
     if unknown:
-        raise MappingError(f"{source}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_TOP_KEYS))}")
+        raise MappingError(
+            f"{source}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_TOP_KEYS))}"
+        )
     kind = _kind(data.get("kind"), source=source)
     raw_fields = data.get("fields")
     if not isinstance(raw_fields, dict) or not raw_fields:
@@ -152,7 +162,9 @@ def mapping_from_dict(data: Mapping[str, Any], *, source: str = "mapping") -> Im
     fields: dict[str, FieldSpec] = {}
     for name, raw in raw_fields.items():
         if not isinstance(name, str) or name not in field_types:
-            raise MappingError(f"{source}: unknown {kind} field {name!r}; the fields are: {', '.join(field_types)}")
+            raise MappingError(
+                f"{source}: unknown {kind} field {name!r}; the fields are: {', '.join(field_types)}"
+            )
         fields[name] = _spec(raw, field_types[name], where=f"{source}: field {name}")
     options: dict[str, Any] = {}
     if "date_formats" in data:
@@ -193,7 +205,9 @@ def _spec(raw: object, field_type: FieldType, *, where: str) -> FieldSpec:
     if isinstance(raw, str):
         return ColumnSpec(raw)
     if not isinstance(raw, dict):
-        raise MappingError(f"{where}: expected a column name or one of {{column: …}}, {{const: …}}, {{add_days: …}}")
+        raise MappingError(
+            f"{where}: expected a column name or one of {{column: …}}, {{const: …}}, {{add_days: …}}"
+        )
     kinds = [k for k in ("column", "const", "add_days") if k in raw]
     if len(kinds) != 1:
         raise MappingError(f"{where}: give exactly one of column, const, add_days")
@@ -205,7 +219,9 @@ def _spec(raw: object, field_type: FieldType, *, where: str) -> FieldSpec:
         return _add_days(raw, where=where)
     unknown = sorted(set(raw) - _COLUMN_OPTIONS - {"column"})
     if unknown:
-        raise MappingError(f"{where}: unknown option(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_COLUMN_OPTIONS))}")
+        raise MappingError(
+            f"{where}: unknown option(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_COLUMN_OPTIONS))}"
+        )
     column = raw["column"]
     if not isinstance(column, str):
         raise MappingError(f"{where}: column must be a quoted string, not {column!r}")
@@ -225,7 +241,9 @@ def _spec(raw: object, field_type: FieldType, *, where: str) -> FieldSpec:
 def _add_days(raw: Mapping[str, Any], *, where: str) -> AddDaysSpec:
     body = raw["add_days"]
     if len(raw) != 1 or not isinstance(body, dict) or set(body) - {"date", "days", "days_column"}:
-        raise MappingError(f"{where}: add_days takes {{date: <date field>, days: N}} or {{date: …, days_column: …}}")
+        raise MappingError(
+            f"{where}: add_days takes {{date: <date field>, days: N}} or {{date: …, days_column: …}}"
+        )
     days, days_column = body.get("days"), body.get("days_column")
     if days is not None and (isinstance(days, bool) or not isinstance(days, int)):
         raise MappingError(f"{where}: add_days days must be a whole number, not {days!r}")

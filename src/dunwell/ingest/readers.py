@@ -85,11 +85,17 @@ def open_table(path: Path | str, *, mapping: ImportMapping | None = None) -> Sou
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in CSV_SUFFIXES | XLSX_SUFFIXES | PARQUET_SUFFIXES:
-        raise SourceError(f"{path}: unknown file type {suffix or '(none)'!r}; expected .csv, .tsv, .txt, .xlsx or .parquet")
+        raise SourceError(
+            f"{path}: unknown file type {suffix or '(none)'!r}; expected .csv, .tsv, .txt, .xlsx or .parquet"
+        )
     if not path.is_file():
         raise SourceError(f"{path}: no such file" if not path.exists() else f"{path}: not a file")
     if suffix in CSV_SUFFIXES:
-        delimiter = mapping.csv_delimiter if mapping and mapping.csv_delimiter else ("\t" if suffix == ".tsv" else ",")
+        delimiter = (
+            mapping.csv_delimiter
+            if mapping and mapping.csv_delimiter
+            else ("\t" if suffix == ".tsv" else ",")
+        )
         return _open_csv(path, delimiter=delimiter, encoding=mapping.encoding if mapping else "utf-8-sig")
     if suffix in XLSX_SUFFIXES:
         return _open_xlsx(path, sheet=mapping.sheet if mapping else None)
@@ -97,7 +103,7 @@ def open_table(path: Path | str, *, mapping: ImportMapping | None = None) -> Sou
 
 
 def cell_text(value: Any) -> str | None:
-    """A typed cell as the text the parser expects: ISO dates, plain decimals, true/false, stripped strings."""
+    """A typed cell as the text the parser expects: ISO dates, plain decimals, true/false, stripped text."""
     if value is None:
         return None
     if isinstance(value, str):
@@ -122,7 +128,7 @@ def cell_text(value: Any) -> str | None:
 
 
 def _column_names(header: Iterable[Any]) -> list[str]:
-    """Stripped header names; a blank one becomes ``column_<n>``, a repeated one ``<name>.<k>`` (as pandas)."""
+    """Stripped header names; a blank one becomes ``column_<n>``, a repeat ``<name>.<k>`` (as in pandas)."""
     names: list[str] = []
     seen: dict[str, int] = {}
     for position, cell in enumerate(header, start=1):

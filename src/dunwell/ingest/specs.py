@@ -34,7 +34,8 @@ class ColumnSpec:
     ``default``: the source text used when the cell is empty.
     ``date_format``: for a date field, tried before the mapping's ``date_formats``.
     ``true_values``/``false_values``: for a boolean field, replace the built-in yes/no spellings.
-    ``strip_dot_zero``: for a text field, drop a trailing ``.0`` that a float-typed tool added to an id.
+    ``strip_dot_zero``: for a text or date field, drop a trailing ``.0`` that a float-typed tool added
+    (``1930659387.0``, ``20200227.0``).
     ``round_to_currency``: for an amount, round float noise (``2309.7899999999995``) to the currency's
     minor unit instead of rejecting the row for excess precision.
     """
@@ -71,13 +72,13 @@ class AddDaysSpec:
 
 FieldSpec = ColumnSpec | ConstantSpec | AddDaysSpec
 
-_OPTION_TYPES: Mapping[str, FieldType] = MappingProxyType(
+_OPTION_TYPES: Mapping[str, frozenset[FieldType]] = MappingProxyType(
     {
-        "date_format": FieldType.DATE,
-        "true_values": FieldType.BOOL,
-        "false_values": FieldType.BOOL,
-        "strip_dot_zero": FieldType.TEXT,
-        "round_to_currency": FieldType.DECIMAL,
+        "date_format": frozenset({FieldType.DATE}),
+        "true_values": frozenset({FieldType.BOOL}),
+        "false_values": frozenset({FieldType.BOOL}),
+        "strip_dot_zero": frozenset({FieldType.TEXT, FieldType.DATE}),
+        "round_to_currency": frozenset({FieldType.DECIMAL}),
     }
 )
 
@@ -143,7 +144,9 @@ def _validate(mapping: ImportMapping) -> None:
     for name, spec in mapping.fields.items():
         _validate_spec(mapping, name, spec)
     if not mapping.date_formats or not all("%" in f for f in mapping.date_formats):
-        raise MappingError(f"{where}: date_formats must be a non-empty list of strptime formats such as '%d/%m/%Y'")
+        raise MappingError(
+            f"{where}: date_formats must be a non-empty list of strptime formats such as '%d/%m/%Y'"
+        )
     dec, thou = mapping.decimal_separator, mapping.thousands_separator
     if len(dec) != 1 or dec.isdigit() or dec in "+-" or len(thou) > 1 or thou.isdigit() or thou == dec:
         raise MappingError(
@@ -160,9 +163,10 @@ def _validate_spec(mapping: ImportMapping, name: str, spec: FieldSpec) -> None:
     if isinstance(spec, ColumnSpec):
         if not spec.column:
             raise MappingError(f"{where}: the column name is empty")
-        for option, option_type in _OPTION_TYPES.items():
-            if getattr(spec, option) and option_type != field_type:
-                raise MappingError(f"{where}: option {option} applies to {option_type} fields, not {field_type}")
+        for option, option_types in _OPTION_TYPES.items():
+            if getattr(spec, option) and field_type not in option_types:
+                allowed = " and ".join(sorted(option_types))
+                raise MappingError(f"{where}: option {option} applies to {allowed} fields, not {field_type}")
         if bool(spec.true_values) != bool(spec.false_values):
             raise MappingError(f"{where}: give both true_values and false_values")
         if spec.date_format is not None and "%" not in spec.date_format:

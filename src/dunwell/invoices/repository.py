@@ -11,6 +11,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from dunwell.core.documents import DocumentKind
+from dunwell.orm.base import table_of
 from dunwell.orm.invoice import Invoice, InvoiceRevision
 
 
@@ -59,19 +60,19 @@ class InvoiceRepository:
     def by_numbers(self, entity_id: int, numbers: Iterable[str]) -> dict[str, StoredInvoice]:
         rows = self.session.execute(
             select(*_STORED_COLUMNS).where(Invoice.entity_id == entity_id, Invoice.number.in_(set(numbers)))
-        ).tuples()
-        return {row[1]: StoredInvoice(*row) for row in rows}
+        )
+        return {row.number: StoredInvoice(**row._mapping) for row in rows}
 
     def get(self, invoice_id: int) -> StoredInvoice | None:
-        row = self.session.execute(select(*_STORED_COLUMNS).where(Invoice.id == invoice_id)).tuples().first()
-        return StoredInvoice(*row) if row else None
+        row = self.session.execute(select(*_STORED_COLUMNS).where(Invoice.id == invoice_id)).first()
+        return StoredInvoice(**row._mapping) if row else None
 
     def insert_many(self, values: list[dict[str, Any]]) -> list[int]:
         """Insert rows and return their ids in the same order (one round trip per batch)."""
         if not values:
             return []
         result = self.session.execute(
-            insert(Invoice.__table__).returning(Invoice.__table__.c.id, sort_by_parameter_order=True), values
+            insert(table_of(Invoice)).returning(table_of(Invoice).c.id, sort_by_parameter_order=True), values
         )
         return [row[0] for row in result]
 

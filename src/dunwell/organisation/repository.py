@@ -19,11 +19,10 @@ class OrganisationRepository:
     def entity_ids(self, codes: Iterable[str], *, create: bool = True) -> dict[str, int]:
         """``{code: id}`` for ``codes``; missing entities are created (named after their code)."""
         wanted = set(codes)
-        found = dict(
-            self.session.execute(
-                select(LegalEntity.code, LegalEntity.id).where(LegalEntity.code.in_(wanted))
-            ).tuples()
+        rows = self.session.execute(
+            select(LegalEntity.code, LegalEntity.id).where(LegalEntity.code.in_(wanted))
         )
+        found = dict(rows.tuples().all())
         missing = sorted(wanted - found.keys())
         if missing and create:
             self.session.execute(insert(LegalEntity), [{"code": c, "name": c} for c in missing])
@@ -31,12 +30,13 @@ class OrganisationRepository:
         return found
 
     def entity_codes(self) -> dict[int, str]:
-        return dict(self.session.execute(select(LegalEntity.id, LegalEntity.code)).tuples())
+        return dict(self.session.execute(select(LegalEntity.id, LegalEntity.code)).tuples().all())
 
     def user_ids(self, logins: Iterable[str], *, create: bool = True) -> dict[str, int]:
         """``{login: id}``; a login first seen as a customer owner becomes a collector."""
         wanted = set(logins)
-        found = dict(self.session.execute(select(User.login, User.id).where(User.login.in_(wanted))).tuples())
+        rows = self.session.execute(select(User.login, User.id).where(User.login.in_(wanted)))
+        found = dict(rows.tuples().all())
         missing = sorted(wanted - found.keys())
         if missing and create:
             self.session.execute(

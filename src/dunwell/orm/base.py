@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Enum, Integer, MetaData, String
+from sqlalchemy import JSON, BigInteger, DateTime, Enum, Integer, MetaData, String, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -42,6 +42,13 @@ def enum_column(enum: type[StrEnum], **kwargs: Any) -> Any:
         name=enum.__name__.lower(),
         **kwargs,
     )
+
+
+def table_of(mapped: type[Base]) -> Table:
+    """The Core table of a mapped class, for bulk statements that bypass the ORM's unit of work."""
+    table = mapped.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 class Base(DeclarativeBase):

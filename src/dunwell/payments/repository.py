@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from dunwell.orm.base import table_of
 from dunwell.orm.payment import Allocation, Payment
 
 
@@ -47,7 +48,7 @@ class PaymentRepository:
         if not values:
             return []
         result = self.session.execute(
-            insert(Payment.__table__).returning(Payment.__table__.c.id, sort_by_parameter_order=True), values
+            insert(table_of(Payment)).returning(table_of(Payment).c.id, sort_by_parameter_order=True), values
         )
         return [row[0] for row in result]
 
@@ -56,7 +57,7 @@ class PaymentRepository:
 
     def insert_allocations(self, values: list[dict[str, Any]]) -> None:
         if values:
-            self.session.execute(insert(Allocation.__table__), values)
+            self.session.execute(insert(table_of(Allocation)), values)
 
     def add_allocation(self, allocation: Allocation) -> Allocation:
         self.session.add(allocation)

@@ -7,8 +7,13 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
 
-from dunwell.core.allocation import CashBalance, OpenBalance, check_allocation, check_reversal
-from dunwell.core.allocation import document_status
+from dunwell.core.allocation import (
+    CashBalance,
+    OpenBalance,
+    check_allocation,
+    check_reversal,
+    document_status,
+)
 from dunwell.core.documents import DocumentStatus, SettlementKind
 from dunwell.core.errors import DunwellError, ErrorKind
 from dunwell.core.money import Money, minor_to_decimal
@@ -20,8 +25,9 @@ from dunwell.payments.repository import PaymentRepository
 
 class AllocationRefused(DunwellError):
     def __init__(self, reasons: list[str]) -> None:
-        super().__init__("allocation refused: " + "; ".join(reasons), code="allocation_refused",
-                         kind=ErrorKind.CONFLICT)
+        super().__init__(
+            "allocation refused: " + "; ".join(reasons), code="allocation_refused", kind=ErrorKind.CONFLICT
+        )
         self.reasons = reasons
 
 
@@ -84,8 +90,13 @@ def allocate(
         action="allocation.applied",
         subject_type="allocation",
         subject_id=allocation.id,
-        details={"payment_id": payment.id, "invoice_id": invoice.id, "amount": str(amount.amount),
-                 "currency": amount.currency, "applied_on": applied_on.isoformat()},
+        details={
+            "payment_id": payment.id,
+            "invoice_id": invoice.id,
+            "amount": str(amount.amount),
+            "currency": amount.currency,
+            "applied_on": applied_on.isoformat(),
+        },
     )
     session.flush()
     return AllocationResult(
@@ -127,8 +138,12 @@ def reverse_allocation(
         action="allocation.reversed",
         subject_type="allocation",
         subject_id=allocation.id,
-        details={"reason": reason, "reversed_on": reversed_on.isoformat(),
-                 "amount_minor": allocation.amount_minor, "invoice_id": invoice.id},
+        details={
+            "reason": reason,
+            "reversed_on": reversed_on.isoformat(),
+            "amount_minor": allocation.amount_minor,
+            "invoice_id": invoice.id,
+        },
     )
     session.flush()
 

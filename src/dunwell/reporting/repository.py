@@ -7,10 +7,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dunwell.core.documents import DocumentKind, GroupDimension, ReceivableDocument, Settlement, SettlementKind
+from dunwell.core.documents import (
+    DocumentKind,
+    GroupDimension,
+    ReceivableDocument,
+    Settlement,
+)
 from dunwell.core.money import minor_to_decimal
 from dunwell.orm.customer import Customer
 from dunwell.orm.entity import LegalEntity
@@ -19,6 +24,8 @@ from dunwell.orm.payment import Allocation
 from dunwell.orm.user import User
 
 _STREAM_CHUNK = 10_000
+#: id, number, kind, issue date, due date, amount (minor), entity code, customer id, segment, collector
+_DocumentRow = tuple[int, str, DocumentKind, date, date, int, str, str, str | None, str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +44,10 @@ class BookRepository:
     def currencies(self, *, as_of: date) -> list[str]:
         return list(
             self.session.scalars(
-                select(distinct(Invoice.currency)).where(Invoice.issue_date <= as_of).order_by(Invoice.currency)
+                select(Invoice.currency)
+                .distinct()
+                .where(Invoice.issue_date <= as_of)
+                .order_by(Invoice.currency)
             )
         )
 
@@ -51,8 +61,16 @@ class BookRepository:
         rollbacks = self._rollbacks(as_of)
         stmt = (
             select(
-                Invoice.id, Invoice.number, Invoice.kind, Invoice.issue_date, Invoice.due_date,
-                Invoice.amount_minor, LegalEntity.code, Customer.external_id, Customer.segment, User.login,
+                Invoice.id,
+                Invoice.number,
+                Invoice.kind,
+                Invoice.issue_date,
+                Invoice.due_date,
+                Invoice.amount_minor,
+                LegalEntity.code,
+                Customer.external_id,
+                Customer.segment,
+                User.login,
             )
             .join(LegalEntity, LegalEntity.id == Invoice.entity_id)
             .join(Customer, Customer.id == Invoice.customer_id)
@@ -60,10 +78,10 @@ class BookRepository:
             .where(Invoice.issue_date <= as_of, Invoice.currency == currency)
             .order_by(Invoice.id)
             .execution_options(yield_per=_STREAM_CHUNK)
-        )  # fmt: skip
-        batch: list[tuple[object, ...]] = []
+        )
+        batch: list[_DocumentRow] = []
         for row in self.session.execute(stmt).tuples():
-            batch.append(tuple(row))
+            batch.append(row)
             if len(batch) >= _STREAM_CHUNK:
                 yield from self._build(batch, as_of=as_of, currency=currency, rollbacks=rollbacks)
                 batch = []
@@ -72,7 +90,7 @@ class BookRepository:
 
     def _build(
         self,
-        rows: list[tuple[object, ...]],
+        rows: list[_DocumentRow],
         *,
         as_of: date,
         currency: str,
@@ -80,19 +98,24 @@ class BookRepository:
     ) -> Iterator[ReceivableDocument]:
         first, last = rows[0][0], rows[-1][0]
         settlements: dict[int, list[Settlement]] = defaultdict(list)
-        for invoice_id, on, minor, kind, reversed_on in self.session.execute(
+        for invoice_id, on, minor, settlement_kind, reversed_on in self.session.execute(
             select(
-                Allocation.invoice_id, Allocation.applied_on, Allocation.amount_minor, Allocation.kind,
+                Allocation.invoice_id,
+                Allocation.applied_on,
+                Allocation.amount_minor,
+                Allocation.kind,
                 Allocation.reversed_on,
             ).where(Allocation.invoice_id.between(first, last), Allocation.applied_on <= as_of)
-        ).tuples():  # fmt: skip
+        ).tuples():
             settlements[invoice_id].append(
-                Settlement(on=on, amount=minor_to_decimal(minor, currency), kind=SettlementKind(kind),
-                           reversed_on=reversed_on)
-            )  # fmt: skip
+                Settlement(
+                    on=on,
+                    amount=minor_to_decimal(minor, currency),
+                    kind=settlement_kind,
+                    reversed_on=reversed_on,
+                )
+            )
         for id_, number, kind, issue, due, amount, entity, customer, segment, owner in rows:
-            assert isinstance(id_, int) and isinstance(amount, int)
-            assert isinstance(issue, date) and isinstance(due, date)
             back = rollbacks.get(id_)
             if back is not None:
                 issue = back.issue_date or issue
@@ -100,14 +123,14 @@ class BookRepository:
                 amount = back.amount_minor if back.amount_minor is not None else amount
                 if issue > as_of:
                     continue
-            groups = {GroupDimension.ENTITY: str(entity), GroupDimension.CUSTOMER: f"{entity}/{customer}"}
+            groups = {GroupDimension.ENTITY: entity, GroupDimension.CUSTOMER: f"{entity}/{customer}"}
             if segment:
-                groups[GroupDimension.SEGMENT] = str(segment)
+                groups[GroupDimension.SEGMENT] = segment
             if owner:
-                groups[GroupDimension.COLLECTOR] = str(owner)
+                groups[GroupDimension.COLLECTOR] = owner
             yield ReceivableDocument(
                 key=f"{entity}/{number}",
-                kind=DocumentKind(str(kind)),
+                kind=kind,
                 issue_date=issue,
                 due_date=due,
                 amount=minor_to_decimal(amount, currency),

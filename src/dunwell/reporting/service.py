@@ -62,8 +62,9 @@ def metrics_as_of(
     chosen = choose_currency(session, as_of=as_of, currency=currency)
     book = BookRepository(session)
     if by is None:
-        overall = compute_metrics(book.documents_as_of(as_of=as_of, currency=chosen), as_of=as_of,
-                                  period_days=period_days)
+        overall = compute_metrics(
+            book.documents_as_of(as_of=as_of, currency=chosen), as_of=as_of, period_days=period_days
+        )
         return MetricsReport(overall=overall, by=None, groups={})
     documents = list(book.documents_as_of(as_of=as_of, currency=chosen))
     overall = compute_metrics(documents, as_of=as_of, period_days=period_days)

@@ -1,0 +1,140 @@
+"""`dunwell import invoices|payments|customers FILE`: load ERP exports through a mapping."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from dunwell.cli.runtime import (
+    EXIT_REJECTED,
+    EXIT_USAGE,
+    console,
+    err_console,
+    fail,
+    open_runtime,
+    parse_day,
+    print_json,
+    user_errors,
+)
+from dunwell.imports.flows import run_import
+from dunwell.imports.report import ImportReport
+from dunwell.ingest import ImportKind, ImportMapping, identity_mapping, load_mapping, load_preset
+
+app = typer.Typer(
+    help="Import invoices, payments or customers from CSV, XLSX or Parquet.", no_args_is_help=True
+)
+
+FILE = typer.Argument(..., help="CSV, XLSX or Parquet file.", show_default=False)
+MAPPING = typer.Option(None, "--mapping", help="YAML mapping from the file's columns to canonical fields.")
+PRESET = typer.Option(None, "--preset", help="A shipped mapping: ibm, highradius (see `dunwell presets`).")
+AS_OF = typer.Option(None, "--as-of", help="Date the file describes (ERP snapshot); default today.")
+JSON = typer.Option(False, "--json", help="Print one JSON object with the counts.")
+
+
+def _mapping(
+    kind: ImportKind, mapping: Path | None, preset: str | None, entity: str
+) -> tuple[ImportMapping, str]:
+    if mapping is not None and preset is not None:
+        fail("give --mapping or --preset, not both")
+    if mapping is not None:
+        chosen, label = load_mapping(mapping), f"mapping:{mapping}"
+    elif preset is not None:
+        chosen, label = load_preset(preset, kind), f"preset:{preset}"
+    else:
+        chosen, label = identity_mapping(kind), "canonical columns"
+    if chosen.kind is not kind:
+        fail(f"the mapping is for {chosen.kind.value}, not {kind.value}")
+    if "entity" not in chosen.fields:
+        chosen = chosen.with_constant("entity", entity)
+    return chosen, label
+
+
+def _run(
+    kind: ImportKind, file: Path, mapping: Path | None, preset: str | None, as_of: str | None, as_json: bool
+) -> None:
+    day = parse_day(as_of, option="--as-of") if as_of else datetime.now(UTC).date()
+    with user_errors():
+        runtime = open_runtime()
+        chosen, label = _mapping(kind, mapping, preset, runtime.settings.default_entity)
+        show_progress = not as_json and err_console.is_terminal
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=err_console,
+            disable=not show_progress,
+            transient=True,
+        ) as progress:
+            task = progress.add_task(f"importing {kind.value} from {file.name}", total=None)
+            report = run_import(
+                runtime.sessions,
+                kind=kind,
+                path=file,
+                mapping=chosen,
+                mapping_label=label,
+                as_of=day,
+                batch_size=runtime.settings.import_batch_size,
+                on_progress=lambda n: progress.update(task, description=f"{kind.value}: {n:,} rows read"),
+            )
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        _print_summary(kind, file, report)
+    if report.rejected:
+        raise typer.Exit(EXIT_REJECTED)
+
+
+def _print_summary(kind: ImportKind, file: Path, report: ImportReport) -> None:
+    console.print(
+        f"{file.name}: read {report.read:,} {kind.value} rows — imported {report.imported:,}, "
+        f"updated {report.updated:,}, unchanged {report.unchanged:,}, rejected {report.rejected:,}",
+        highlight=False,
+    )
+    for sample in report.rejection_samples:
+        err_console.print(f"  rejected {sample}", highlight=False)
+    if report.reject_file:
+        more = report.rejected - len(report.rejection_samples)
+        tail = f" ({more:,} more)" if more > 0 else ""
+        err_console.print(f"  all rejected rows{tail}: {report.reject_file}", highlight=False)
+
+
+@app.command("invoices")
+def invoices_command(
+    file: Path = FILE,
+    mapping: Path | None = MAPPING,
+    preset: str | None = PRESET,
+    as_of: str | None = AS_OF,
+    as_json: bool = JSON,
+) -> None:
+    """Invoices and credit memos (a row with a paid date is cleared history)."""
+    _run(ImportKind.INVOICES, file, mapping, preset, as_of, as_json)
+
+
+@app.command("payments")
+def payments_command(
+    file: Path = FILE,
+    mapping: Path | None = MAPPING,
+    preset: str | None = PRESET,
+    as_of: str | None = AS_OF,
+    as_json: bool = JSON,
+) -> None:
+    """Received payments (bank credits), stored as unapplied cash."""
+    _run(ImportKind.PAYMENTS, file, mapping, preset, as_of, as_json)
+
+
+@app.command("customers")
+def customers_command(
+    file: Path = FILE,
+    mapping: Path | None = MAPPING,
+    preset: str | None = PRESET,
+    as_of: str | None = AS_OF,
+    as_json: bool = JSON,
+) -> None:
+    """The customer master: names, countries, terms, credit limits, segments, owners."""
+    _run(ImportKind.CUSTOMERS, file, mapping, preset, as_of, as_json)
+
+
+__all__ = ["EXIT_USAGE", "app"]

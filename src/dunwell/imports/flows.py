@@ -1,0 +1,138 @@
+"""Running an import end to end: file -> canonical rows -> database, in resumable chunks.
+
+Each chunk of rows is one transaction. A crash loses at most the chunk in flight, and running the
+same import again finishes the job: rows already stored are recognised as unchanged, so nothing is
+posted twice. Rejected rows never stop the import; they go to the reject file with their reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from dunwell.imports.customer_import import CustomerImporter
+from dunwell.imports.invoice_import import InvoiceImporter
+from dunwell.imports.payment_import import PaymentImporter
+from dunwell.imports.report import DatabaseRejection, ImportReport
+from dunwell.ingest import (
+    CanonicalRow,
+    ImportKind,
+    ImportMapping,
+    Rejection,
+    RejectWriter,
+    SourceRow,
+    check_columns,
+    open_table,
+    parse_rows,
+)
+from dunwell.kit import audit
+from dunwell.kit.db import unit_of_work
+from dunwell.orm.base import utcnow
+from dunwell.orm.import_batch import ImportBatch
+
+#: How many rejections the report keeps to show on the console (the reject file has them all).
+SAMPLE_REJECTIONS = 5
+
+
+#: ``import_chunk(session, rows, report)`` of one of the per-kind importers.
+_ImportChunk = Callable[[Session, list[Any], ImportReport], list[DatabaseRejection]]
+
+
+def run_import(
+    sessions: sessionmaker[Session],
+    *,
+    kind: ImportKind,
+    path: Path,
+    mapping: ImportMapping,
+    mapping_label: str,
+    as_of: date,
+    batch_size: int = 5000,
+    actor: str = "import",
+    on_progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import ``path`` as ``kind`` rows through ``mapping``; returns the counts and the reject file."""
+    report = ImportReport()
+    with open_table(path, mapping=mapping) as table:
+        check_columns(mapping, table.columns)
+        with unit_of_work(sessions) as session:
+            batch = ImportBatch(kind=kind.value, source_file=str(path), mapping=mapping_label)
+            session.add(batch)
+            session.flush()
+            report.batch_id = batch.id
+        import_chunk = _importer(kind, path=path, as_of=as_of, batch_id=batch.id, actor=actor)
+        raw_by_line: dict[int, dict[str, str | None]] = {}
+
+        def remembering(rows: Iterator[SourceRow]) -> Iterator[SourceRow]:
+            # Database-level rejections are found after parsing; keep the chunk's raw rows for them.
+            for row in rows:
+                raw_by_line[row.line] = row.values
+                yield row
+
+        with RejectWriter(path, table.columns) as rejects:
+
+            def reject(rejection: Rejection) -> None:
+                rejects.write(rejection)
+                report.rejected += 1
+                if len(report.rejection_samples) < SAMPLE_REJECTIONS:
+                    report.rejection_samples.append(
+                        f"line {rejection.line}, {rejection.field or 'row'}: {rejection.reason}"
+                    )
+
+            def flush(chunk: list[CanonicalRow]) -> None:
+                with unit_of_work(sessions) as chunk_session:
+                    problems = import_chunk(chunk_session, chunk, report)
+                for problem in problems:
+                    raw = raw_by_line.get(problem.line, {})
+                    reject(Rejection(problem.line, problem.field, problem.reason, raw))
+                raw_by_line.clear()
+                if on_progress is not None:
+                    on_progress(report.read)
+
+            chunk: list[CanonicalRow] = []
+            for parsed in parse_rows(remembering(iter(table)), mapping):
+                report.read += 1
+                if isinstance(parsed, Rejection):
+                    reject(parsed)
+                    raw_by_line.pop(parsed.line, None)
+                    continue
+                chunk.append(parsed)
+                if len(chunk) >= batch_size:
+                    flush(chunk)
+                    chunk = []
+            if chunk:
+                flush(chunk)
+            report.reject_file = rejects.path
+    _finish(sessions, report, kind=kind, path=path, actor=actor)
+    return report
+
+
+def _importer(kind: ImportKind, *, path: Path, as_of: date, batch_id: int, actor: str) -> _ImportChunk:
+    if kind is ImportKind.INVOICES:
+        return InvoiceImporter(as_of=as_of, batch_id=batch_id, actor=actor).import_chunk
+    if kind is ImportKind.CUSTOMERS:
+        return CustomerImporter().import_chunk
+    return PaymentImporter(source_file=path).import_chunk
+
+
+def _finish(
+    sessions: sessionmaker[Session], report: ImportReport, *, kind: ImportKind, path: Path, actor: str
+) -> None:
+    with unit_of_work(sessions) as session:
+        batch = session.get(ImportBatch, report.batch_id)
+        assert batch is not None
+        batch.finished_at = utcnow()
+        batch.read, batch.imported, batch.updated = report.read, report.imported, report.updated
+        batch.unchanged, batch.rejected = report.unchanged, report.rejected
+        batch.reject_file = str(report.reject_file) if report.reject_file else None
+        audit.record(
+            session,
+            actor=actor,
+            action=f"import.{kind.value}",
+            subject_type="import_batch",
+            subject_id=batch.id,
+            details={"file": str(path), **report.to_dict()},
+        )
