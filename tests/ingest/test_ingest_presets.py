@@ -9,9 +9,15 @@ from pathlib import Path
 import pytest
 
 from dunwell.core.documents import DocumentKind
-from dunwell.ingest import ImportKind, InvoiceRow, check_columns, load_preset, open_table, parse_rows
-
-pytestmark = pytest.mark.shared
+from dunwell.ingest import (
+    ImportKind,
+    InvoiceRow,
+    SourceRow,
+    check_columns,
+    load_preset,
+    open_table,
+    parse_rows,
+)
 
 SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
@@ -31,6 +37,7 @@ def import_file(relative: str, preset: str) -> tuple[list[InvoiceRow], list[obje
     ]
 
 
+@pytest.mark.shared
 def test_ibm_sample_imports_every_row() -> None:
     rows, rejected = import_file("ibm-ar/WA_Fn-UseC_-Accounts-Receivable.csv", "ibm")
     assert rejected == []
@@ -58,6 +65,7 @@ def test_ibm_sample_imports_every_row() -> None:
     assert all((r.due_date - r.issue_date).days == 30 and r.open_amount == 0 for r in rows)
 
 
+@pytest.mark.shared
 def test_highradius_open_book_imports_every_row() -> None:
     rows, rejected = import_file("open-ar-book/open_invoices_2020.csv", "highradius")
     assert rejected == []
@@ -79,3 +87,27 @@ def test_highradius_open_book_imports_every_row() -> None:
     assert all(r.paid_date is None and r.open_amount == r.amount for r in rows)
     assert len({r.customer_id for r in rows}) == 694
     assert sum(r.amount for r in rows) == Decimal("310427858.75")
+
+
+def test_highradius_preset_reads_the_float_dates_of_other_dataset_copies() -> None:
+    mapping = load_preset("highradius", ImportKind.INVOICES)
+    row = {
+        "business_code": "U001",
+        "cust_number": "0200769623",
+        "name_customer": "WAL-MAR corp ",
+        "clear_date": "2020-03-12 00:00:00",
+        "doc_id": "1930525499.0",
+        "baseline_create_date": "20200227.0",
+        "due_in_date": "20200313.0",
+        "cust_payment_terms": "NAH4",
+        "converted_usd": "54273.28",
+    }
+    (invoice,) = parse_rows([SourceRow(2, row)], mapping)
+    assert isinstance(invoice, InvoiceRow)
+    assert (invoice.invoice_id, invoice.issue_date, invoice.due_date, invoice.paid_date) == (
+        "1930525499",
+        date(2020, 2, 27),
+        date(2020, 3, 13),
+        date(2020, 3, 12),
+    )
+    assert invoice.open_amount == 0

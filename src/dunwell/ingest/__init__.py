@@ -39,7 +39,7 @@ from dunwell.ingest.mapping import (
 )
 from dunwell.ingest.readers import SourceRow, SourceTable, open_table
 from dunwell.ingest.records import CanonicalRow, CustomerRow, InvoiceRow, PaymentRow, Problem, Rejection
-from dunwell.ingest.rejects import RejectWriter, reject_path_for
+from dunwell.ingest.rejects import RejectFileError, RejectWriter, reject_path_for
 
 __all__ = [
     "DEFAULT_ENTITY",
@@ -59,6 +59,7 @@ __all__ = [
     "ParsedRow",
     "PaymentRow",
     "Problem",
+    "RejectFileError",
     "RejectWriter",
     "Rejection",
     "SourceError",

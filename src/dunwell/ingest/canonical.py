@@ -71,6 +71,7 @@ class _Plan:
     columns: tuple[tuple[int, str, str, Converter | None, bool], ...]
     # (index, field, base index, fixed days or None, days column or None, required)
     derived: tuple[tuple[int, str, int, int | None, str | None, bool], ...]
+    names: tuple[str, ...]  # field names in schema order, for messages
 
 
 def parse_rows(rows: Iterable[SourceRow], mapping: ImportMapping) -> Iterator[ParsedRow]:
@@ -85,7 +86,7 @@ def parse_rows(rows: Iterable[SourceRow], mapping: ImportMapping) -> Iterator[Pa
 
 
 def _run(rows: Iterable[SourceRow], plan: _Plan, build: RowBuilder) -> Iterator[ParsedRow]:
-    template, columns, derived = list(plan.template), plan.columns, plan.derived
+    template, columns, derived, names = list(plan.template), plan.columns, plan.derived, plan.names
     for row in rows:
         get = row.values.get
         out = template.copy()
@@ -105,21 +106,24 @@ def _run(rows: Iterable[SourceRow], plan: _Plan, build: RowBuilder) -> Iterator[
                     problems.append(Problem(name, problem.reason))
                     out[index] = BAD
         for index, name, base_index, days, days_column, required in derived:
-            out[index] = _derive(get, out[base_index], days, days_column, name, required, problems)
+            base = (names[base_index], out[base_index])
+            out[index] = _derive(get, base, days, days_column, name, required, problems)
         record = build(row.line, out, problems)
         yield Rejection.of(row.line, problems, row.values) if record is None else record
 
 
 def _derive(
     get: Callable[[str], str | None],
-    base: Any,
+    base: tuple[str, Any],
     days: int | None,
     days_column: str | None,
     name: str,
     required: bool,
     problems: list[Problem],
 ) -> Any:
-    if base is BAD:
+    """``base + days`` for an ``add_days`` field; None when either is empty, BAD with a problem."""
+    base_name, base_date = base
+    if base_date is BAD:
         return BAD  # the base date's own problem is already reported
     if days_column is not None:
         text = get(days_column)
@@ -131,12 +135,17 @@ def _derive(
             except FieldError as problem:
                 problems.append(Problem(name, f"column {days_column!r}: {problem.reason}"))
                 return BAD
-    if base is None or days is None:
+    if base_date is None or days is None:
         if required:
-            problems.append(Problem(name, f"missing required field (no date or no days in {days_column!r})"))
+            empty = base_name if base_date is None else f"column {days_column!r}"
+            problems.append(Problem(name, f"missing required field ({empty} is empty)"))
             return BAD
         return None
-    return base + timedelta(days=days)
+    try:
+        return base_date + timedelta(days=days)
+    except OverflowError:
+        problems.append(Problem(name, f"{base_name} {base_date} plus {days} days is out of range"))
+        return BAD
 
 
 def _compile(mapping: ImportMapping) -> _Plan:
@@ -181,7 +190,9 @@ def _compile(mapping: ImportMapping) -> _Plan:
             derived.append(
                 (index, definition.name, index_of[spec.date], spec.days, spec.days_column, required)
             )
-    return _Plan(template=tuple(template), columns=tuple(columns), derived=tuple(derived))
+    return _Plan(
+        template=tuple(template), columns=tuple(columns), derived=tuple(derived), names=tuple(fields)
+    )
 
 
 def _converter(

@@ -25,6 +25,7 @@ as something else (``"NO"`` is Norway, not false; ``"007"`` is not 7).
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from importlib import resources
@@ -85,9 +86,11 @@ def load_mapping(path: Path | str) -> ImportMapping:
 def load_preset(name: str, kind: ImportKind | str) -> ImportMapping:
     """The shipped mapping ``name`` for ``kind``, from ``presets/<name>.<kind>.yaml`` or ``<name>.yaml``."""
     kind = _kind(kind, source=f"preset {name}")
-    for file_name in (f"{name}.{kind}.yaml", f"{name}.yaml"):
+    # A preset is a bare name: never let it reach outside the presets folder.
+    candidates = (f"{name}.{kind}.yaml", f"{name}.yaml") if re.fullmatch(r"[\w-]+", name) else ()
+    for file_name in candidates:
         entry = resources.files("dunwell.ingest") / "presets" / file_name
-        if "/" in name or "\\" in name or not entry.is_file():
+        if not entry.is_file():
             continue
         mapping = _from_yaml(entry.read_text(encoding="utf-8"), source=f"preset {name}")
         if mapping.kind != kind:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dunwell.ingest.errors import SourceError
+from dunwell.ingest.records import fast_factory
 from dunwell.ingest.specs import ImportMapping
 
 CSV_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
@@ -42,8 +43,12 @@ class SourceRow:
     """
 
     line: int
-    values: dict[str, str | None]
+    values: Mapping[str, str | None]
     problem: str | None = None
+
+
+# Readers build one row object per source row; the fast factory skips the frozen-dataclass setattr path.
+_new_row = fast_factory(SourceRow)
 
 
 class SourceTable:
@@ -188,7 +193,7 @@ def _open_csv(path: Path, *, delimiter: str, encoding: str) -> SourceTable:
         for line, record in stream:
             values = {c: (v.strip() or None) for c, v in zip(columns, record, strict=False)}
             problem = _too_long(line, width, record[width:]) if len(record) > width else None
-            yield SourceRow(line, values, problem)
+            yield _new_row(line, values, problem)
 
     return SourceTable(path, columns, rows(), handle.close)
 
@@ -226,7 +231,7 @@ def _open_xlsx(path: Path, *, sheet: str | None) -> SourceTable:
             values = {c: cell_text(v) for c, v in zip(columns, row, strict=False)}
             problem = _too_long(line, width, row[width:]) if len(row) > width else None
             if problem is not None or any(v is not None for v in values.values()):
-                yield SourceRow(line, values, problem)
+                yield _new_row(line, values, problem)
 
     return SourceTable(path, columns, rows(), book.close)
 
@@ -249,7 +254,7 @@ def _open_parquet(path: Path) -> SourceTable:
                 texts = [[cell_text(v) for v in column.to_pylist()] for column in batch.columns]
                 for row in zip(*texts, strict=True):
                     line += 1
-                    yield SourceRow(line, dict(zip(columns, row, strict=True)))
+                    yield _new_row(line, dict(zip(columns, row, strict=True)), None)
         except (pa.ArrowException, OSError) as exc:
             raise SourceError(f"{path}: cannot read Parquet data after line {line} ({exc})") from None
 
