@@ -19,6 +19,7 @@ from dunwell.cli.runtime import (
     print_json,
     user_errors,
 )
+from dunwell.config import get_settings
 from dunwell.imports.flows import run_import
 from dunwell.imports.report import ImportReport
 from dunwell.ingest import ImportKind, ImportMapping, identity_mapping, load_mapping, load_preset
@@ -57,8 +58,9 @@ def _run(
 ) -> None:
     day = parse_day(as_of, option="--as-of") if as_of else datetime.now(UTC).date()
     with user_errors():
+        # The mapping first: a usage mistake must not create or migrate a database as a side effect.
+        chosen, label = _mapping(kind, mapping, preset, get_settings().default_entity)
         runtime = open_runtime()
-        chosen, label = _mapping(kind, mapping, preset, runtime.settings.default_entity)
         show_progress = not as_json and err_console.is_terminal
         with Progress(
             SpinnerColumn(),

@@ -25,24 +25,26 @@ class CustomerImporter:
         orgs = OrganisationRepository(session)
         customers = CustomerRepository(session)
         rejections: list[DatabaseRejection] = []
-        missing = {r.entity for r in rows} - self._entity_ids.keys()
+        # Rejected first: a rejected row must not create the entity or the collector it names.
+        accepted: list[CustomerRow] = []
+        for row in rows:
+            if row.credit_limit is not None and row.currency is None:
+                rejections.append(
+                    DatabaseRejection(row.line, "currency", "a credit limit needs the customer's currency")
+                )
+            else:
+                accepted.append(row)
+        missing = {r.entity for r in accepted} - self._entity_ids.keys()
         if missing:
             self._entity_ids.update(orgs.entity_ids(missing))
-        owner_ids = orgs.user_ids({r.owner for r in rows if r.owner})
+        owner_ids = orgs.user_ids({r.owner for r in accepted if r.owner})
         by_entity: dict[int, list[CustomerRow]] = defaultdict(list)
-        for row in rows:
+        for row in accepted:
             by_entity[self._entity_ids[row.entity]].append(row)
         for entity_id, group in by_entity.items():
             stored = customers.by_external_ids(entity_id, (r.customer_id for r in group))
             new: list[dict[str, Any]] = []
             for row in group:
-                if row.credit_limit is not None and row.currency is None:
-                    rejections.append(
-                        DatabaseRejection(
-                            row.line, "currency", "a credit limit needs the customer's currency"
-                        )
-                    )
-                    continue
                 values = _values(row, entity_id, owner_ids)
                 existing = stored.get(row.customer_id)
                 if existing is None:

@@ -7,7 +7,7 @@ posted twice. Rejected rows never stop the import; they go to the reject file wi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -56,21 +56,25 @@ def run_import(
 ) -> ImportReport:
     """Import ``path`` as ``kind`` rows through ``mapping``; returns the counts and the reject file."""
     report = ImportReport()
+    raw_by_line: dict[int, Mapping[str, str | None]] = {}
+
+    def remembering(rows: Iterator[SourceRow]) -> Iterator[SourceRow]:
+        # Database-level rejections are found after parsing; keep the chunk's raw rows for them.
+        for row in rows:
+            raw_by_line[row.line] = row.values
+            yield row
+
     with open_table(path, mapping=mapping) as table:
         check_columns(mapping, table.columns)
+        # parse_rows compiles the mapping now (a constant that does not parse raises MappingError):
+        # before the batch is recorded, so a mapping mistake leaves no unfinished import behind.
+        parsed_rows = parse_rows(remembering(iter(table)), mapping)
         with unit_of_work(sessions) as session:
             batch = ImportBatch(kind=kind.value, source_file=str(path), mapping=mapping_label)
             session.add(batch)
             session.flush()
             report.batch_id = batch.id
         import_chunk = _importer(kind, path=path, as_of=as_of, batch_id=batch.id, actor=actor)
-        raw_by_line: dict[int, dict[str, str | None]] = {}
-
-        def remembering(rows: Iterator[SourceRow]) -> Iterator[SourceRow]:
-            # Database-level rejections are found after parsing; keep the chunk's raw rows for them.
-            for row in rows:
-                raw_by_line[row.line] = row.values
-                yield row
 
         with RejectWriter(path, table.columns) as rejects:
 
@@ -93,7 +97,7 @@ def run_import(
                     on_progress(report.read)
 
             chunk: list[CanonicalRow] = []
-            for parsed in parse_rows(remembering(iter(table)), mapping):
+            for parsed in parsed_rows:
                 report.read += 1
                 if isinstance(parsed, Rejection):
                     reject(parsed)

@@ -79,23 +79,29 @@ class InvoiceImporter:
         for row in rows:
             by_entity[self._entity_ids[row.entity]].append(row)
         for entity_id, group in by_entity.items():
-            self._remember_customers(entity_id, group)
             existing = self._invoices.by_numbers(entity_id, (r.invoice_id for r in group))
+            # Rejected first: a rejected row must not create the customer it names.
+            accepted: list[InvoiceRow] = []
+            for row in group:
+                stored = existing.get(row.invoice_id)
+                if stored is not None and stored.currency != row.currency:
+                    rejections.append(
+                        DatabaseRejection(
+                            row.line, "currency", f"currency cannot change (stored: {stored.currency})"
+                        )
+                    )
+                else:
+                    accepted.append(row)
+            self._remember_customers(entity_id, accepted)
             new_rows: list[tuple[InvoiceRow, dict[str, Any]]] = []
             settlements: list[_Settlement] = []
-            for row in group:
+            for row in accepted:
                 values = self._values(row, entity_id)
                 stored = existing.get(row.invoice_id)
                 if stored is None:
                     new_rows.append((row, values))
                 elif stored.source_hash == values["source_hash"]:
                     report.unchanged += 1
-                elif stored.currency != values["currency"]:
-                    rejections.append(
-                        DatabaseRejection(
-                            row.line, "currency", f"currency cannot change (stored: {stored.currency})"
-                        )
-                    )
                 else:
                     settlements.extend(self._update(stored, row, values))
                     report.updated += 1
