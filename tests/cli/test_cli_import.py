@@ -267,14 +267,6 @@ def test_xlsx_through_a_yaml_mapping(cli, write_file, tmp_path, sqlite_url) -> N
     assert overall["aging"]["current"] == "2234.75"  # due 30 days after issue: 2024-01-31 and 2024-02-14
 
 
-@pytest.mark.xfail(
-    reason=(
-        "ingest: readers render a typed XLSX/Parquet number as plain text ('1234.5', as their docstring "
-        "promises the parser accepts 'whatever the mapping's formats'), but make_decimal_parser with "
-        "decimal_separator ',' rejects any '.', so typed amounts in a decimal-comma mapping are rejected"
-    ),
-    strict=True,
-)
 def test_typed_xlsx_numbers_load_whatever_the_mappings_decimal_separator(
     cli, write_file, tmp_path, sqlite_url
 ) -> None:

@@ -113,14 +113,6 @@ def test_figures_as_of_an_earlier_date_ignore_later_payments(cli, loaded) -> Non
     assert after["total_ar"] == "200.00"  # INV-3 paid on 02-01, 150.00 of INV-2 on 02-20
 
 
-@pytest.mark.xfail(
-    reason=(
-        "core: an aging bucket nothing was added to stays Decimal(0) and prints as '0', while the "
-        "others print '0.00' (e.g. a customer with everything paid shows current_ar '0' but "
-        "total_ar '0.00'): JSON amounts are not formatted consistently to the currency's minor unit"
-    ),
-    strict=True,
-)
 def test_every_json_amount_has_the_currencys_two_decimals(cli, loaded) -> None:
     payload = json.loads(cli("metrics", "--as-of", "2024-03-31", "--by", "customer", "--json").stdout)
 

@@ -346,7 +346,14 @@ def test_metrics_to_dict_is_json_ready() -> None:
     assert (out["period_days"], out["currency"], out["document_count"]) == (90, "USD", 1)
     assert out["total_ar"] == "1000.50"
     assert out["credit_sales"] == "1000.50"
-    assert out["aging"] == {"current": "1000.50", "d1_30": "0", "d31_60": "0", "d61_90": "0", "d91_plus": "0"}
+    # Every amount carries its currency's decimals, empty buckets too.
+    assert out["aging"] == {
+        "current": "1000.50",
+        "d1_30": "0.00",
+        "d31_60": "0.00",
+        "d61_90": "0.00",
+        "d91_plus": "0.00",
+    }
     assert out["dso"] == 90.0
     assert out["pct_current"] == 100.0
     assert out["avg_days_to_pay"] is None
@@ -375,7 +382,7 @@ def test_metrics_to_dict_is_json_ready() -> None:
 
 def test_sci_notation_never_leaks_into_amount_strings() -> None:
     out = metrics_to_dict(metrics(inv(amount="1E+3")))
-    assert out["total_ar"] == "1000"
+    assert out["total_ar"] == "1000.00"
 
 
 @st.composite

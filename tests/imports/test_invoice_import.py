@@ -485,14 +485,6 @@ def test_changed_due_date_and_amount_do_not_change_figures_as_of_earlier_dates(
     assert after.aging.d31_60 == 0
 
 
-@pytest.mark.xfail(
-    reason=(
-        "reporting.repository.BookRepository filters documents (and currencies) on the *current* "
-        "issue_date in SQL, so an invoice whose issue date a later import moved past the as-of date "
-        "vanishes from that date's book; _rollbacks only restores the other direction"
-    ),
-    strict=True,
-)
 def test_an_issue_date_moved_later_by_a_later_import_keeps_the_invoice_in_earlier_books(
     write_csv, do_import, book
 ) -> None:

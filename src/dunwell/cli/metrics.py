@@ -10,7 +10,7 @@ from rich.table import Table
 from dunwell.cli.runtime import console, open_runtime, parse_day, print_json, transaction, user_errors
 from dunwell.core.aging import BUCKET_NAMES
 from dunwell.core.documents import GroupDimension
-from dunwell.core.metrics import ARMetrics, metrics_to_dict
+from dunwell.core.metrics import ARMetrics, format_amount, metrics_to_dict
 from dunwell.reporting.service import MetricsReport, metrics_as_of
 
 RATIO_LABELS = (
@@ -128,8 +128,8 @@ def _aging_dict(m: ARMetrics) -> dict[str, object]:
     return {
         "as_of": m.as_of.isoformat(),
         "currency": m.currency,
-        "total_ar": format(m.total_ar, "f"),
-        "aging": {name: format(value, "f") for name, value in m.aging.as_dict().items()},
+        "total_ar": format_amount(m.total_ar, m.currency),
+        "aging": {name: format_amount(value, m.currency) for name, value in m.aging.as_dict().items()},
         "document_count": m.document_count,
     }
 

@@ -39,6 +39,8 @@ class SettlementKind(StrEnum):
     CREDIT = "credit"  # a credit memo applied to an invoice
     WRITE_OFF = "write_off"  # bad debt or a small-balance write-off
     DEDUCTION = "deduction"  # accepted short-pay (bank fee, discount taken)
+    #: A correction from an ERP snapshot showing a document open again (opposite sign to the document).
+    ADJUSTMENT = "adjustment"
 
 
 class GroupDimension(StrEnum):

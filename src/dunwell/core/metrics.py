@@ -24,6 +24,7 @@ from dunwell.core.documents import (
     SettlementKind,
 )
 from dunwell.core.errors import DunwellError
+from dunwell.core.money import quantum
 
 #: Length of one countback block, in days.
 BLOCK_DAYS = 30
@@ -235,17 +236,28 @@ def _num(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
+def format_amount(value: Decimal, currency: str | None) -> str:
+    """An amount as a plain decimal string with its currency's decimals ("0.00", not "0")."""
+    if currency is None:
+        return format(value, "f")
+    return format(value.quantize(quantum(currency)), "f")
+
+
 def metrics_to_dict(m: ARMetrics) -> dict[str, object]:
     """A JSON-ready dict: amounts as decimal strings, ratios and day figures as floats or None."""
+
+    def amount(value: Decimal) -> str:
+        return format_amount(value, m.currency)
+
     return {
         "as_of": m.as_of.isoformat(),
         "period_days": m.period_days,
         "currency": m.currency,
         "document_count": m.document_count,
-        "total_ar": format(m.total_ar, "f"),
-        "current_ar": format(m.current_ar, "f"),
-        "aging": {name: format(getattr(m.aging, name), "f") for name in BUCKET_NAMES},
-        "credit_sales": format(m.credit_sales, "f"),
+        "total_ar": amount(m.total_ar),
+        "current_ar": amount(m.current_ar),
+        "aging": {name: amount(getattr(m.aging, name)) for name in BUCKET_NAMES},
+        "credit_sales": amount(m.credit_sales),
         "dso": _num(m.dso),
         "dso_countback": _num(m.dso_countback),
         "bpdso": _num(m.bpdso),

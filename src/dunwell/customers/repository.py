@@ -28,7 +28,7 @@ class CustomerRepository:
             select(Customer.id, Customer.external_id, Customer.source_hash).where(
                 Customer.entity_id == entity_id, Customer.external_id.in_(set(external_ids))
             )
-        ).tuples()
+        )
         return {ext: StoredCustomer(id_, ext, h) for id_, ext, h in rows}
 
     def ensure(self, entity_id: int, names_by_external_id: Mapping[str, str | None]) -> dict[str, int]:

@@ -151,10 +151,10 @@ class InvoiceImporter:
             "status": status,
             "cleared_on": cleared_on,
             "disputed": row.disputed,
+            # The customer's name is not part of the document: the customer import maintains it.
             "source_hash": fingerprint(
                 (
                     row.customer_id,
-                    row.customer_name,
                     row.document_type,
                     row.po_number,
                     row.issue_date,
@@ -233,9 +233,7 @@ class InvoiceImporter:
                     "invoice_id": s.invoice_id,
                     "payment_id": payment_of.get(id(s)),
                     "credit_memo_id": None,
-                    "kind": SettlementKind.PAYMENT
-                    if s.kind is DocumentKind.INVOICE
-                    else SettlementKind.CREDIT,
+                    "kind": _settlement_kind(s),
                     "currency": s.currency,
                     "amount_minor": s.amount_minor,
                     "applied_on": s.on,
@@ -244,6 +242,18 @@ class InvoiceImporter:
                 for s in settlements
             ]
         )
+
+
+def _settlement_kind(settlement: _Settlement) -> SettlementKind:
+    """Cash on an invoice, credit consumed on a credit memo, or a snapshot re-opening either.
+
+    A re-opening (the ERP shows more open than before: a bounced payment, a reversed clearing) is an
+    adjustment, not a negative payment, so payment-based figures such as days to pay ignore it.
+    """
+    is_invoice = settlement.kind is DocumentKind.INVOICE
+    if (settlement.amount_minor < 0) == is_invoice:
+        return SettlementKind.ADJUSTMENT
+    return SettlementKind.PAYMENT if is_invoice else SettlementKind.CREDIT
 
 
 def _json(value: object) -> object:

@@ -19,10 +19,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import openpyxl
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from dunwell.ingest.errors import SourceError
 from dunwell.ingest.records import fast_factory
 from dunwell.ingest.specs import ImportMapping
@@ -95,6 +91,7 @@ def open_table(path: Path | str, *, mapping: ImportMapping | None = None) -> Sou
         )
     if not path.is_file():
         raise SourceError(f"{path}: no such file" if not path.exists() else f"{path}: not a file")
+    separator = mapping.decimal_separator if mapping else "."
     if suffix in CSV_SUFFIXES:
         delimiter = (
             mapping.csv_delimiter
@@ -103,12 +100,16 @@ def open_table(path: Path | str, *, mapping: ImportMapping | None = None) -> Sou
         )
         return _open_csv(path, delimiter=delimiter, encoding=mapping.encoding if mapping else "utf-8-sig")
     if suffix in XLSX_SUFFIXES:
-        return _open_xlsx(path, sheet=mapping.sheet if mapping else None)
-    return _open_parquet(path)
+        return _open_xlsx(path, sheet=mapping.sheet if mapping else None, decimal_separator=separator)
+    return _open_parquet(path, decimal_separator=separator)
 
 
-def cell_text(value: Any) -> str | None:
-    """A typed cell as the text the parser expects: ISO dates, plain decimals, true/false, stripped text."""
+def cell_text(value: Any, decimal_separator: str = ".") -> str | None:
+    """A typed cell as the text the parser expects: ISO dates, plain decimals, true/false, stripped text.
+
+    Numbers are written with the mapping's ``decimal_separator`` and no grouping, so a typed number
+    cell parses under the same mapping as a number typed in as text ("1.234,50" in a German sheet).
+    """
     if value is None:
         return None
     if isinstance(value, str):
@@ -126,9 +127,10 @@ def cell_text(value: Any) -> str | None:
         # Spreadsheets store ids and counts as floats: 1930659387.0 must read as 1930659387.
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
-        return format(Decimal(repr(value)), "f")  # repr is the shortest round-trip form; "f" avoids 1e-07
+        # repr is the shortest round-trip form; "f" avoids 1e-07.
+        return format(Decimal(repr(value)), "f").replace(".", decimal_separator)
     if isinstance(value, Decimal):
-        return format(value, "f")
+        return format(value, "f").replace(".", decimal_separator)
     return str(value).strip() or None
 
 
@@ -198,7 +200,9 @@ def _open_csv(path: Path, *, delimiter: str, encoding: str) -> SourceTable:
     return SourceTable(path, columns, rows(), handle.close)
 
 
-def _open_xlsx(path: Path, *, sheet: str | None) -> SourceTable:
+def _open_xlsx(path: Path, *, sheet: str | None, decimal_separator: str) -> SourceTable:
+    import openpyxl  # imported here: loading it costs every CLI command a noticeable start-up delay
+
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
@@ -228,7 +232,7 @@ def _open_xlsx(path: Path, *, sheet: str | None) -> SourceTable:
 
     def rows() -> Iterator[SourceRow]:
         for line, row in cells:
-            values = {c: cell_text(v) for c, v in zip(columns, row, strict=False)}
+            values = {c: cell_text(v, decimal_separator) for c, v in zip(columns, row, strict=False)}
             problem = _too_long(line, width, row[width:]) if len(row) > width else None
             if problem is not None or any(v is not None for v in values.values()):
                 yield _new_row(line, values, problem)
@@ -236,7 +240,10 @@ def _open_xlsx(path: Path, *, sheet: str | None) -> SourceTable:
     return SourceTable(path, columns, rows(), book.close)
 
 
-def _open_parquet(path: Path) -> SourceTable:
+def _open_parquet(path: Path, *, decimal_separator: str) -> SourceTable:
+    import pyarrow as pa  # imported here for start-up time, like openpyxl
+    import pyarrow.parquet as pq
+
     try:
         parquet = pq.ParquetFile(path)
         columns = _column_names(parquet.schema_arrow.names)
@@ -251,7 +258,9 @@ def _open_parquet(path: Path) -> SourceTable:
         line = 1
         try:
             for batch in parquet.iter_batches(batch_size=_PARQUET_BATCH_ROWS):
-                texts = [[cell_text(v) for v in column.to_pylist()] for column in batch.columns]
+                texts = [
+                    [cell_text(v, decimal_separator) for v in column.to_pylist()] for column in batch.columns
+                ]
                 for row in zip(*texts, strict=True):
                     line += 1
                     yield _new_row(line, dict(zip(columns, row, strict=True)), None)

@@ -22,7 +22,7 @@ class OrganisationRepository:
         rows = self.session.execute(
             select(LegalEntity.code, LegalEntity.id).where(LegalEntity.code.in_(wanted))
         )
-        found = dict(rows.tuples().all())
+        found = dict(rows.all())
         missing = sorted(wanted - found.keys())
         if missing and create:
             self.session.execute(insert(LegalEntity), [{"code": c, "name": c} for c in missing])
@@ -30,13 +30,13 @@ class OrganisationRepository:
         return found
 
     def entity_codes(self) -> dict[int, str]:
-        return dict(self.session.execute(select(LegalEntity.id, LegalEntity.code)).tuples().all())
+        return dict(self.session.execute(select(LegalEntity.id, LegalEntity.code)).all())
 
     def user_ids(self, logins: Iterable[str], *, create: bool = True) -> dict[str, int]:
         """``{login: id}``; a login first seen as a customer owner becomes a collector."""
         wanted = set(logins)
         rows = self.session.execute(select(User.login, User.id).where(User.login.in_(wanted)))
-        found = dict(rows.tuples().all())
+        found = dict(rows.all())
         missing = sorted(wanted - found.keys())
         if missing and create:
             self.session.execute(

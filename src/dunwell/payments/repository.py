@@ -38,7 +38,7 @@ class PaymentRepository:
                 Payment.unapplied_minor,
                 Payment.source_hash,
             ).where(Payment.entity_id == entity_id, Payment.natural_key.in_(set(keys)))
-        ).tuples()
+        )
         return {row[1]: StoredPayment(*row) for row in rows}
 
     def get_for_update(self, payment_id: int) -> Payment | None:

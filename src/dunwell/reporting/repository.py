@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from dunwell.core.documents import (
@@ -42,14 +42,19 @@ class BookRepository:
         self.session = session
 
     def currencies(self, *, as_of: date) -> list[str]:
-        return list(
-            self.session.scalars(
-                select(Invoice.currency)
-                .distinct()
-                .where(Invoice.issue_date <= as_of)
-                .order_by(Invoice.currency)
-            )
-        )
+        """Currencies of the documents issued by ``as_of`` (as their issue dates were known then)."""
+        issued = self._issued_by(as_of, self._rollbacks(as_of))
+        stmt = select(Invoice.currency).distinct().where(issued).order_by(Invoice.currency)
+        return list(self.session.scalars(stmt))
+
+    @staticmethod
+    def _issued_by(as_of: date, rollbacks: dict[int, _Rollback]) -> ColumnElement[bool]:
+        # A later import may have moved an issue date across ``as_of`` in either direction; those
+        # few documents are fetched by id and judged on their rolled-back date in ``_build``.
+        moved = [id_ for id_, back in rollbacks.items() if back.issue_date is not None]
+        if not moved:
+            return Invoice.issue_date <= as_of
+        return or_(Invoice.issue_date <= as_of, Invoice.id.in_(moved))
 
     def documents_as_of(self, *, as_of: date, currency: str) -> Iterator[ReceivableDocument]:
         """Every document issued on or before ``as_of`` in ``currency``, as it was known then.
@@ -75,12 +80,12 @@ class BookRepository:
             .join(LegalEntity, LegalEntity.id == Invoice.entity_id)
             .join(Customer, Customer.id == Invoice.customer_id)
             .outerjoin(User, User.id == Customer.owner_id)
-            .where(Invoice.issue_date <= as_of, Invoice.currency == currency)
+            .where(self._issued_by(as_of, rollbacks), Invoice.currency == currency)
             .order_by(Invoice.id)
             .execution_options(yield_per=_STREAM_CHUNK)
         )
         batch: list[_DocumentRow] = []
-        for row in self.session.execute(stmt).tuples():
+        for row in self.session.execute(stmt):
             batch.append(row)
             if len(batch) >= _STREAM_CHUNK:
                 yield from self._build(batch, as_of=as_of, currency=currency, rollbacks=rollbacks)
@@ -106,7 +111,7 @@ class BookRepository:
                 Allocation.kind,
                 Allocation.reversed_on,
             ).where(Allocation.invoice_id.between(first, last), Allocation.applied_on <= as_of)
-        ).tuples():
+        ):
             settlements[invoice_id].append(
                 Settlement(
                     on=on,
@@ -147,7 +152,7 @@ class BookRepository:
             .where(InvoiceRevision.effective_on > as_of)
             .order_by(InvoiceRevision.effective_on.desc(), InvoiceRevision.id.desc())
         )
-        for invoice_id, changes in self.session.execute(stmt).tuples():
+        for invoice_id, changes in self.session.execute(stmt):
             # Walking newest to oldest, the last write per field is the value before the first change.
             for field_name in ("issue_date", "due_date", "amount_minor"):
                 if field_name in changes:

@@ -248,6 +248,7 @@ def upgrade() -> None:
                 "credit",
                 "write_off",
                 "deduction",
+                "adjustment",
                 name="settlementkind",
                 native_enum=False,
                 create_constraint=True,
