@@ -51,7 +51,7 @@ def write_csv(tmp_path: Path) -> Callable[..., Path]:
 
 @pytest.fixture
 def do_import(sessions: sessionmaker[Session]) -> Callable[..., ImportReport]:
-    """``do_import(kind, path, as_of=..., mapping=None, batch_size=1000)`` through ``run_import``."""
+    """``do_import(kind, path, as_of=..., mapping=None, batch_size=1000, snapshot=False)``."""
 
     def run(
         kind: ImportKind,
@@ -60,6 +60,7 @@ def do_import(sessions: sessionmaker[Session]) -> Callable[..., ImportReport]:
         as_of: date,
         mapping: ImportMapping | None = None,
         batch_size: int = 1000,
+        snapshot: bool = False,
     ) -> ImportReport:
         return run_import(
             sessions,
@@ -69,6 +70,7 @@ def do_import(sessions: sessionmaker[Session]) -> Callable[..., ImportReport]:
             mapping_label="test",
             as_of=as_of,
             batch_size=batch_size,
+            snapshot=snapshot,
         )
 
     return run

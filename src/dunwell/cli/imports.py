@@ -32,6 +32,11 @@ FILE = typer.Argument(..., help="CSV, XLSX or Parquet file.", show_default=False
 MAPPING = typer.Option(None, "--mapping", help="YAML mapping from the file's columns to canonical fields.")
 PRESET = typer.Option(None, "--preset", help="A shipped mapping: ibm, highradius (see `dunwell presets`).")
 AS_OF = typer.Option(None, "--as-of", help="Date the file describes (ERP snapshot); default today.")
+SNAPSHOT = typer.Option(
+    False,
+    "--snapshot",
+    help="The file lists every open invoice of its entities: clear open ones it leaves out, on --as-of.",
+)
 JSON = typer.Option(False, "--json", help="Print one JSON object with the counts.")
 
 
@@ -54,7 +59,14 @@ def _mapping(
 
 
 def _run(
-    kind: ImportKind, file: Path, mapping: Path | None, preset: str | None, as_of: str | None, as_json: bool
+    kind: ImportKind,
+    file: Path,
+    mapping: Path | None,
+    preset: str | None,
+    as_of: str | None,
+    as_json: bool,
+    *,
+    snapshot: bool = False,
 ) -> None:
     day = parse_day(as_of, option="--as-of") if as_of else datetime.now(UTC).date()
     with user_errors():
@@ -80,6 +92,7 @@ def _run(
                 as_of=day,
                 batch_size=runtime.settings.import_batch_size,
                 on_progress=lambda n: progress.update(task, description=f"{kind.value}: {n:,} rows read"),
+                snapshot=snapshot,
             )
     if as_json:
         print_json(report.to_dict())
@@ -95,6 +108,12 @@ def _print_summary(kind: ImportKind, file: Path, report: ImportReport) -> None:
         f"updated {report.updated:,}, unchanged {report.unchanged:,}, rejected {report.rejected:,}",
         highlight=False,
     )
+    if report.closed is not None:
+        console.print(
+            f"  closed {report.closed:,} open documents the snapshot no longer lists", highlight=False
+        )
+    for note in report.notes:
+        err_console.print(f"  [yellow]{note}[/]", highlight=False)
     for sample in report.rejection_samples:
         err_console.print(f"  rejected {sample}", highlight=False)
     if report.reject_file:
@@ -110,9 +129,10 @@ def invoices_command(
     preset: str | None = PRESET,
     as_of: str | None = AS_OF,
     as_json: bool = JSON,
+    snapshot: bool = SNAPSHOT,
 ) -> None:
     """Invoices and credit memos (a row with a paid date is cleared history)."""
-    _run(ImportKind.INVOICES, file, mapping, preset, as_of, as_json)
+    _run(ImportKind.INVOICES, file, mapping, preset, as_of, as_json, snapshot=snapshot)
 
 
 @app.command("payments")

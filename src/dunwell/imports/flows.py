@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from dunwell.core.errors import DunwellError
 from dunwell.imports.customer_import import CustomerImporter
 from dunwell.imports.invoice_import import InvoiceImporter
 from dunwell.imports.payment_import import PaymentImporter
@@ -53,8 +54,16 @@ def run_import(
     batch_size: int = 5000,
     actor: str = "import",
     on_progress: Callable[[int], None] | None = None,
+    snapshot: bool = False,
 ) -> ImportReport:
-    """Import ``path`` as ``kind`` rows through ``mapping``; returns the counts and the reject file."""
+    """Import ``path`` as ``kind`` rows through ``mapping``; returns the counts and the reject file.
+
+    ``snapshot``: the file lists every open invoice of its entities as of ``as_of``; open documents
+    it leaves out are cleared on that date (only when no row was rejected: a rejected row may be one
+    of the documents that looks missing).
+    """
+    if snapshot and kind is not ImportKind.INVOICES:
+        raise DunwellError("a snapshot import is for invoices only", code="snapshot_not_invoices")
     report = ImportReport()
     raw_by_line: dict[int, Mapping[str, str | None]] = {}
 
@@ -74,7 +83,8 @@ def run_import(
             session.add(batch)
             session.flush()
             report.batch_id = batch.id
-        import_chunk = _importer(kind, path=path, as_of=as_of, batch_id=batch.id, actor=actor)
+        importer = _importer(kind, path=path, as_of=as_of, batch_id=batch.id, actor=actor)
+        import_chunk: _ImportChunk = importer.import_chunk
 
         with RejectWriter(path, table.columns) as rejects:
 
@@ -110,16 +120,27 @@ def run_import(
             if chunk:
                 flush(chunk)
             report.reject_file = rejects.path
+    if snapshot and isinstance(importer, InvoiceImporter):
+        if report.rejected:
+            report.notes.append(
+                f"snapshot: {report.rejected} rows were rejected, so no missing document was closed; "
+                "fix the rejected rows and import the file again"
+            )
+        else:
+            with unit_of_work(sessions) as session:
+                importer.close_missing(session, report)
     _finish(sessions, report, kind=kind, path=path, actor=actor)
     return report
 
 
-def _importer(kind: ImportKind, *, path: Path, as_of: date, batch_id: int, actor: str) -> _ImportChunk:
+def _importer(
+    kind: ImportKind, *, path: Path, as_of: date, batch_id: int, actor: str
+) -> InvoiceImporter | CustomerImporter | PaymentImporter:
     if kind is ImportKind.INVOICES:
-        return InvoiceImporter(as_of=as_of, batch_id=batch_id, actor=actor).import_chunk
+        return InvoiceImporter(as_of=as_of, batch_id=batch_id, actor=actor)
     if kind is ImportKind.CUSTOMERS:
-        return CustomerImporter().import_chunk
-    return PaymentImporter(source_file=path).import_chunk
+        return CustomerImporter()
+    return PaymentImporter(source_file=path)
 
 
 def _finish(

@@ -65,6 +65,9 @@ class InvoiceImporter:
         self.actor = actor
         self._entity_ids: dict[str, int] = {}
         self._customer_ids: dict[tuple[int, str], int] = {}
+        #: Documents and entities the file lists, for closing what a full snapshot no longer lists.
+        self._seen_ids: set[int] = set()
+        self._seen_entities: set[int] = set()
 
     def import_chunk(
         self, session: Session, rows: list[InvoiceRow], report: ImportReport
@@ -95,9 +98,12 @@ class InvoiceImporter:
             self._remember_customers(entity_id, accepted)
             new_rows: list[tuple[InvoiceRow, dict[str, Any]]] = []
             settlements: list[_Settlement] = []
+            self._seen_entities.add(entity_id)
             for row in accepted:
                 values = self._values(row, entity_id)
                 stored = existing.get(row.invoice_id)
+                if stored is not None:
+                    self._seen_ids.add(stored.id)
                 if stored is None:
                     new_rows.append((row, values))
                 elif stored.source_hash == values["source_hash"]:
@@ -106,6 +112,7 @@ class InvoiceImporter:
                     settlements.extend(self._update(stored, row, values))
                     report.updated += 1
             ids = self._invoices.insert_many([values for _, values in new_rows])
+            self._seen_ids.update(ids)
             report.imported += len(ids)
             for (row, values), invoice_id in zip(new_rows, ids, strict=True):
                 settled = values["amount_minor"] - values["open_amount_minor"]
@@ -113,6 +120,55 @@ class InvoiceImporter:
                     settlements.append(self._settlement(row, invoice_id, values, settled))
             self._post_settlements(entity_id, settlements)
         return rejections
+
+    def close_missing(self, session: Session, report: ImportReport) -> None:
+        """Settle, on the as-of date, the open documents of the file's entities that it no longer lists.
+
+        Only for a file that is a *full* open-items snapshot of its entities: an open-items extract
+        says a document was cleared by leaving it out. Each closing is an implied settlement plus a
+        revision, so earlier dates still show the document open.
+        """
+        self._invoices = InvoiceRepository(session)
+        self._payments = PaymentRepository(session)
+        report.closed = 0
+        for entity_id in sorted(self._seen_entities):
+            settlements: list[_Settlement] = []
+            for stored in self._invoices.open_documents(entity_id, issued_by=self.as_of):
+                if stored.id in self._seen_ids:
+                    continue
+                self._invoices.add_revisions(
+                    [
+                        {
+                            "invoice_id": stored.id,
+                            "effective_on": self.as_of,
+                            "import_batch_id": self.batch_id,
+                            "changes": {"open_amount_minor": [stored.open_amount_minor, 0]},
+                        }
+                    ]
+                )
+                # No fingerprint: if a later file lists the document again, it is re-opened from it.
+                self._invoices.update_one(
+                    stored.id,
+                    {
+                        "open_amount_minor": 0,
+                        "status": DocumentStatus.CLEARED,
+                        "cleared_on": self.as_of,
+                        "source_hash": None,
+                    },
+                )
+                settlements.append(
+                    _Settlement(
+                        number=stored.number,
+                        invoice_id=stored.id,
+                        kind=stored.kind,
+                        currency=stored.currency,
+                        amount_minor=stored.open_amount_minor,
+                        on=self.as_of,
+                        customer_id=stored.customer_id,
+                    )
+                )
+            self._post_settlements(entity_id, settlements)
+            report.closed += len(settlements)
 
     def _remember_entities(self, codes: set[str]) -> None:
         missing = codes - self._entity_ids.keys()

@@ -24,11 +24,15 @@ class ImportReport:
     rejected: int = 0
     reject_file: Path | None = None
     batch_id: int | None = None
+    #: Documents a full snapshot import cleared because the file no longer lists them (None: not a snapshot).
+    closed: int | None = None
+    #: Things the operator should know that are not row rejections.
+    notes: list[str] = field(default_factory=list)
     #: The first few rejections, ``"line 7, due_date: due date before issue date"``, for the console.
     rejection_samples: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        payload: dict[str, object] = {
             "read": self.read,
             "imported": self.imported,
             "updated": self.updated,
@@ -36,3 +40,6 @@ class ImportReport:
             "rejected": self.rejected,
             "reject_file": str(self.reject_file) if self.reject_file else None,
         }
+        if self.closed is not None:
+            payload["closed"] = self.closed
+        return payload

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from dunwell.core.documents import DocumentKind
+from dunwell.core.documents import DocumentKind, DocumentStatus
 from dunwell.orm.base import table_of
 from dunwell.orm.invoice import Invoice, InvoiceRevision
 
@@ -66,6 +66,17 @@ class InvoiceRepository:
     def get(self, invoice_id: int) -> StoredInvoice | None:
         row = self.session.execute(select(*_STORED_COLUMNS).where(Invoice.id == invoice_id)).first()
         return StoredInvoice(**row._mapping) if row else None
+
+    def open_documents(self, entity_id: int, *, issued_by: date) -> list[StoredInvoice]:
+        """Documents of ``entity_id`` issued by ``issued_by`` that are not cleared today."""
+        rows = self.session.execute(
+            select(*_STORED_COLUMNS).where(
+                Invoice.entity_id == entity_id,
+                Invoice.status != DocumentStatus.CLEARED,
+                Invoice.issue_date <= issued_by,
+            )
+        )
+        return [StoredInvoice(**row._mapping) for row in rows]
 
     def insert_many(self, values: list[dict[str, Any]]) -> list[int]:
         """Insert rows and return their ids in the same order (one round trip per batch)."""
