@@ -69,8 +69,8 @@ def test_import_then_reimport_exits_0_and_changes_nothing(cli, write_file, sqlit
         assert "imported 0, updated 0, unchanged 3, rejected 0" in again.stdout
         assert first.stderr == ""
     assert count(sqlite_url, Invoice) == 3
-    assert count(sqlite_url, Payment) == 2  # INV-2's 150.00 and INV-3's 75.50, once each
-    assert count(sqlite_url, Allocation) == 2
+    assert count(sqlite_url, Payment) == 0  # implied payments are allocations, not bank cash
+    assert count(sqlite_url, Allocation) == 2  # INV-2's 150.00 and INV-3's 75.50, once each
 
 
 def test_import_and_reimport_on_each_database(cli, write_file, database_url, monkeypatch) -> None:
@@ -83,7 +83,7 @@ def test_import_and_reimport_on_each_database(cli, write_file, database_url, mon
     assert (first.exit_code, again.exit_code) == (0, 0), first.output + again.output
     assert json.loads(first.stdout)["imported"] == 3
     assert json.loads(again.stdout)["unchanged"] == 3
-    assert (count(database_url, Invoice), count(database_url, Payment)) == (3, 2)
+    assert (count(database_url, Invoice), count(database_url, Allocation)) == (3, 2)
 
 
 def test_the_database_is_created_and_migrated_on_first_use(cli, write_file, tmp_path, monkeypatch) -> None:
@@ -336,15 +336,11 @@ def test_the_batch_size_setting_chunks_the_import_and_a_rerun_finishes_a_crashed
         crashed = cli("import", "invoices", path, "--as-of", "2024-02-15", "--json")
     assert isinstance(crashed.exception, RuntimeError)  # not a user mistake: it is not swallowed
     assert chunks == [1, 1]
-    assert (count(sqlite_url, Invoice), count(sqlite_url, Payment)) == (1, 0)
+    assert (count(sqlite_url, Invoice), count(sqlite_url, Allocation)) == (1, 0)
 
     rerun = cli("import", "invoices", path, "--as-of", "2024-02-15", "--json")
 
     assert rerun.exit_code == 0, rerun.output
     payload = json.loads(rerun.stdout)
     assert (payload["imported"], payload["unchanged"]) == (2, 1)
-    assert (count(sqlite_url, Invoice), count(sqlite_url, Payment), count(sqlite_url, Allocation)) == (
-        3,
-        2,
-        2,
-    )
+    assert (count(sqlite_url, Invoice), count(sqlite_url, Allocation)) == (3, 2)

@@ -22,7 +22,6 @@ from dunwell.orm import (
     InvoiceRevision,
     LegalEntity,
     Payment,
-    PaymentOrigin,
 )
 
 INVOICES = ImportKind.INVOICES
@@ -58,18 +57,12 @@ def test_a_paid_date_clears_the_invoice_on_that_date_with_an_implied_payment(
     assert invoices["P-1"].open_amount_minor == 0
     assert invoices["P-2"].status is DocumentStatus.OPEN
     assert invoices["P-2"].open_amount_minor == 5000
-    (payment,) = book.all(Payment)
-    assert payment.origin is PaymentOrigin.IMPLIED
-    assert (payment.value_date, payment.amount_minor, payment.unapplied_minor) == (
-        date(2024, 2, 10),
-        10000,
-        0,
-    )
-    assert payment.customer_id == invoices["P-1"].customer_id
+    # The implied payment: an allocation of kind payment with no bank transaction behind it.
+    assert book.all(Payment) == []
     (allocation,) = book.all(Allocation)
-    assert (allocation.invoice_id, allocation.payment_id) == (invoices["P-1"].id, payment.id)
+    assert (allocation.invoice_id, allocation.payment_id) == (invoices["P-1"].id, None)
     assert (allocation.kind, allocation.amount_minor) == (SettlementKind.PAYMENT, 10000)
-    assert allocation.applied_on == date(2024, 2, 10)
+    assert (allocation.applied_on, allocation.applied_by) == (date(2024, 2, 10), "import")
     assert allocation.reversed_on is None
 
     # The book as of any date: P-1 is open (and 9 days late) the day before it was paid.
@@ -95,8 +88,12 @@ def test_an_open_amount_below_the_amount_is_settled_on_the_import_as_of_date(
         4000,
         None,
     )
-    (payment,) = book.all(Payment)
-    assert (payment.value_date, payment.amount_minor) == (date(2024, 2, 1), 6000)
+    (allocation,) = book.all(Allocation)
+    assert (allocation.applied_on, allocation.amount_minor, allocation.kind) == (
+        date(2024, 2, 1),
+        6000,
+        SettlementKind.PAYMENT,
+    )
     assert book.total_ar(date(2024, 1, 31)) == Decimal("100.00")
     assert book.total_ar(date(2024, 2, 1)) == Decimal("40.00")
 
@@ -124,7 +121,7 @@ def test_later_snapshots_update_by_natural_key_with_revisions_and_implied_settle
     write_csv, do_import, book
 ) -> None:
     first = do_import(INVOICES, write_csv(SNAPSHOT_1, name="feb.csv"), as_of=date(2024, 2, 1))
-    assert (first.imported, book.all(Payment)) == (2, [])
+    assert (first.imported, book.all(Allocation)) == (2, [])
 
     # A partial payment of 60.00 on U-1 appears in the March snapshot, plus a new invoice U-3.
     second = do_import(INVOICES, write_csv(SNAPSHOT_2, name="mar.csv"), as_of=date(2024, 3, 1))
@@ -139,16 +136,10 @@ def test_later_snapshots_update_by_natural_key_with_revisions_and_implied_settle
     assert revision.effective_on == date(2024, 3, 1)
     assert revision.import_batch_id == second.batch_id
     assert revision.changes == {"open_amount_minor": [10000, 4000]}
-    (payment,) = book.all(Payment)
-    assert (payment.origin, payment.value_date, payment.amount_minor) == (
-        PaymentOrigin.IMPLIED,
-        date(2024, 3, 1),
-        6000,
-    )
     (allocation,) = book.all(Allocation)
-    assert (allocation.invoice_id, allocation.payment_id, allocation.amount_minor) == (
+    assert (allocation.invoice_id, allocation.applied_on, allocation.amount_minor) == (
         u1.id,
-        payment.id,
+        date(2024, 3, 1),
         6000,
     )
 
@@ -163,12 +154,11 @@ def test_later_snapshots_update_by_natural_key_with_revisions_and_implied_settle
         (date(2024, 3, 1), {"open_amount_minor": [10000, 4000]}),
         (date(2024, 4, 1), {"open_amount_minor": [4000, 0]}),
     ]
-    payments = book.all(Payment)
-    assert [(p.value_date, p.amount_minor) for p in payments] == [
+    allocations = book.all(Allocation)
+    assert [(a.applied_on, a.amount_minor) for a in allocations] == [
         (date(2024, 3, 1), 6000),
         (date(2024, 3, 20), 4000),
     ]
-    assert len({p.natural_key for p in payments}) == 2
     assert sum(a.amount_minor for a in book.all(Allocation) if a.invoice_id == u1.id) == 10000
 
     # Each date sees the book as it stood then (U-3 was issued on 2024-02-15).
@@ -194,7 +184,11 @@ def test_an_invoice_reopened_by_a_later_snapshot_is_open_again_from_that_date(
 
     (invoice,) = book.all(Invoice)
     assert (invoice.open_amount_minor, invoice.status) == (7000, DocumentStatus.PARTIAL)
-    assert len(book.all(Payment)) == 1  # the 60.00 seen on 10 March; a bounce is not new cash
+    # The 60.00 seen on 10 March, then the bounce: an adjustment, not a negative payment.
+    assert [(a.kind, a.amount_minor) for a in book.all(Allocation)] == [
+        (SettlementKind.PAYMENT, 6000),
+        (SettlementKind.ADJUSTMENT, -3000),
+    ]
     assert [r.changes for r in book.all(InvoiceRevision)] == [
         {"open_amount_minor": [10000, 4000]},
         {"open_amount_minor": [4000, 7000]},
@@ -226,7 +220,7 @@ def test_changed_due_date_and_amount_do_not_change_figures_as_of_earlier_dates(
         "amount_minor": [10000, 9000],
         "open_amount_minor": [10000, 9000],
     }
-    assert book.all(Payment) == []  # a lower amount is not a settlement
+    assert book.all(Allocation) == []  # a lower amount is not a settlement
     before = book.metrics(date(2024, 3, 15))  # 44 days past the due date known then
     assert before.total_ar == Decimal("100.00")
     assert before.aging.d31_60 == Decimal("100.00")
@@ -398,14 +392,11 @@ R-5,C5,Eps,2024-01-05,2024-02-04,USD,50.00,,2024-01-24,
 
 def _assert_one_settlement_per_invoice(book) -> None:
     invoices = book.all(Invoice)
-    payments = book.all(Payment)
     allocations = book.all(Allocation)
-    assert len({p.natural_key for p in payments}) == len(payments)
     for invoice in invoices:
         mine = [a for a in allocations if a.invoice_id == invoice.id]
+        assert len(mine) <= 1
         assert sum(a.amount_minor for a in mine) == invoice.amount_minor - invoice.open_amount_minor
-    paid = {a.payment_id for a in allocations}
-    assert paid == {p.id for p in payments}
 
 
 def test_an_import_that_fails_part_way_finishes_on_the_next_run_without_duplicates(
@@ -419,7 +410,7 @@ def test_an_import_that_fails_part_way_finishes_on_the_next_run_without_duplicat
 
     # The first chunk was committed, the second rolled back entirely.
     counts = book.counts()
-    assert (counts["invoices"], counts["payments"], counts["allocations"]) == (2, 2, 2)
+    assert (counts["invoices"], counts["allocations"]) == (2, 2)
     assert counts["customers"] == 2
     (crashed,) = book.all(ImportBatch)
     assert crashed.finished_at is None  # an interrupted run is visible as such
@@ -428,7 +419,7 @@ def test_an_import_that_fails_part_way_finishes_on_the_next_run_without_duplicat
 
     assert (report.read, report.imported, report.unchanged, report.rejected) == (5, 3, 2, 0)
     counts = book.counts()
-    assert (counts["invoices"], counts["payments"], counts["allocations"]) == (5, 5, 5)
+    assert (counts["invoices"], counts["allocations"]) == (5, 5)
     assert counts["customers"] == 5
     _assert_one_settlement_per_invoice(book)
     assert book.total_ar(date(2024, 1, 19)) == Decimal("150.00")
@@ -450,13 +441,13 @@ def test_an_update_run_that_fails_part_way_posts_each_settlement_once_after_the_
         _fail_on_call(patch, 2)
         with pytest.raises(RuntimeError, match="simulated crash"):
             do_import(INVOICES, march, as_of=date(2024, 3, 1), batch_size=2)
-    assert book.counts()["payments"] == 2
+    assert book.counts()["allocations"] == 2
 
     report = do_import(INVOICES, march, as_of=date(2024, 3, 1), batch_size=2)
 
     assert (report.read, report.updated, report.unchanged) == (5, 3, 2)
     counts = book.counts()
-    assert (counts["payments"], counts["allocations"], counts["invoice_revisions"]) == (5, 5, 5)
+    assert (counts["allocations"], counts["invoice_revisions"]) == (5, 5)
     _assert_one_settlement_per_invoice(book)
     # 100+200+300+400+500 issued, 10+20+30+40+50 still open after the March snapshot.
     assert book.total_ar(date(2024, 2, 29)) == Decimal("1500.00")

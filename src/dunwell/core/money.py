@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from functools import lru_cache
 
 from dunwell.core.currencies import minor_unit_exponent
 from dunwell.core.errors import CurrencyError
@@ -111,6 +112,23 @@ class Money:
 def minor_to_decimal(minor: int, currency: str) -> Decimal:
     """Integer minor units to a Decimal amount (the hot path of loading rows, without a Money)."""
     return Decimal(minor).scaleb(-minor_unit_exponent(currency))
+
+
+@lru_cache(maxsize=256)
+def _exponent(currency: str) -> int:
+    return minor_unit_exponent(currency)
+
+
+def to_minor_units(amount: Decimal, currency: str) -> int:
+    """``decimal_to_minor`` without building a ``Money``: the hot path of bulk imports.
+
+    Raises ``CurrencyError`` for an unknown code, ``ValueError`` on sub-minor precision.
+    """
+    scaled = amount.scaleb(_exponent(currency))
+    integral = scaled.to_integral_value()
+    if scaled != integral:
+        raise ValueError(f"{amount} has more decimals than {currency} allows")
+    return int(integral)
 
 
 def decimal_to_minor(amount: Decimal, currency: str) -> int:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 
 
-def fingerprint(values: Iterable[object]) -> str:
-    """A stable 32-hex-digit digest of ``values`` (None, dates and Decimals by their ``str``)."""
-    text = "\x1f".join("\x00" if v is None else str(v) for v in values)
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+def fingerprint(values: tuple[object, ...]) -> str:
+    """A stable 32-hex-digit digest of ``values`` (plain values: None, str, bool, int, date, Decimal).
+
+    ``repr`` of such a tuple is deterministic across runs and Python versions we support, and one
+    C-level call instead of a ``str`` per value (this runs once per imported row).
+    """
+    return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()

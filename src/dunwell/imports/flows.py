@@ -7,7 +7,7 @@ posted twice. Rejected rows never stop the import; they go to the reject file wi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,20 +15,18 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from dunwell.core.errors import DunwellError
+from dunwell.imports.chunking import ChunkReader
 from dunwell.imports.customer_import import CustomerImporter
 from dunwell.imports.invoice_import import InvoiceImporter
 from dunwell.imports.payment_import import PaymentImporter
 from dunwell.imports.report import DatabaseRejection, ImportReport
 from dunwell.ingest import (
-    CanonicalRow,
     ImportKind,
     ImportMapping,
     Rejection,
     RejectWriter,
-    SourceRow,
     check_columns,
     open_table,
-    parse_rows,
 )
 from dunwell.kit import audit
 from dunwell.kit.db import unit_of_work
@@ -65,19 +63,11 @@ def run_import(
     if snapshot and kind is not ImportKind.INVOICES:
         raise DunwellError("a snapshot import is for invoices only", code="snapshot_not_invoices")
     report = ImportReport()
-    raw_by_line: dict[int, Mapping[str, str | None]] = {}
-
-    def remembering(rows: Iterator[SourceRow]) -> Iterator[SourceRow]:
-        # Database-level rejections are found after parsing; keep the chunk's raw rows for them.
-        for row in rows:
-            raw_by_line[row.line] = row.values
-            yield row
-
     with open_table(path, mapping=mapping) as table:
         check_columns(mapping, table.columns)
-        # parse_rows compiles the mapping now (a constant that does not parse raises MappingError):
+        # The reader compiles the mapping now (a constant that does not parse raises MappingError):
         # before the batch is recorded, so a mapping mistake leaves no unfinished import behind.
-        parsed_rows = parse_rows(remembering(iter(table)), mapping)
+        reader = ChunkReader(table, mapping, batch_size=batch_size)
         with unit_of_work(sessions) as session:
             batch = ImportBatch(kind=kind.value, source_file=str(path), mapping=mapping_label)
             session.add(batch)
@@ -86,7 +76,7 @@ def run_import(
         importer = _importer(kind, path=path, as_of=as_of, batch_id=batch.id, actor=actor)
         import_chunk: _ImportChunk = importer.import_chunk
 
-        with RejectWriter(path, table.columns) as rejects:
+        with RejectWriter(path, table.columns) as rejects, reader:
 
             def reject(rejection: Rejection) -> None:
                 rejects.write(rejection)
@@ -96,29 +86,18 @@ def run_import(
                         f"line {rejection.line}, {rejection.field or 'row'}: {rejection.reason}"
                     )
 
-            def flush(chunk: list[CanonicalRow]) -> None:
-                with unit_of_work(sessions) as chunk_session:
-                    problems = import_chunk(chunk_session, chunk, report)
-                for problem in problems:
-                    raw = raw_by_line.get(problem.line, {})
-                    reject(Rejection(problem.line, problem.field, problem.reason, raw))
-                raw_by_line.clear()
+            for chunk in reader:
+                report.read += chunk.read
+                for rejection in chunk.rejections:
+                    reject(rejection)
+                if chunk.rows:
+                    with unit_of_work(sessions) as chunk_session:
+                        problems = import_chunk(chunk_session, chunk.rows, report)
+                    for problem in problems:
+                        raw = chunk.raw_by_line.get(problem.line, {})
+                        reject(Rejection(problem.line, problem.field, problem.reason, raw))
                 if on_progress is not None:
                     on_progress(report.read)
-
-            chunk: list[CanonicalRow] = []
-            for parsed in parsed_rows:
-                report.read += 1
-                if isinstance(parsed, Rejection):
-                    reject(parsed)
-                    raw_by_line.pop(parsed.line, None)
-                    continue
-                chunk.append(parsed)
-                if len(chunk) >= batch_size:
-                    flush(chunk)
-                    chunk = []
-            if chunk:
-                flush(chunk)
             report.reject_file = rejects.path
     if snapshot and isinstance(importer, InvoiceImporter):
         if report.rejected:

@@ -20,14 +20,13 @@ from sqlalchemy.orm import Session
 
 from dunwell.core.allocation import document_status
 from dunwell.core.documents import DocumentKind, DocumentStatus, SettlementKind
-from dunwell.core.money import decimal_to_minor
+from dunwell.core.money import to_minor_units
 from dunwell.customers.repository import CustomerRepository
 from dunwell.imports.fingerprint import fingerprint
 from dunwell.imports.report import DatabaseRejection, ImportReport
 from dunwell.ingest.records import InvoiceRow
 from dunwell.invoices.repository import InvoiceRepository, StoredInvoice
 from dunwell.organisation.repository import OrganisationRepository
-from dunwell.orm.payment import PaymentOrigin
 from dunwell.payments.repository import PaymentRepository
 
 #: Columns whose changes are kept in ``invoice_revisions`` (what point-in-time figures depend on).
@@ -47,13 +46,11 @@ TRACKED = (
 
 @dataclass(frozen=True, slots=True)
 class _Settlement:
-    number: str
     invoice_id: int
     kind: DocumentKind
     currency: str
     amount_minor: int
     on: date
-    customer_id: int
 
 
 class InvoiceImporter:
@@ -82,7 +79,7 @@ class InvoiceImporter:
         for row in rows:
             by_entity[self._entity_ids[row.entity]].append(row)
         for entity_id, group in by_entity.items():
-            existing = self._invoices.by_numbers(entity_id, (r.invoice_id for r in group))
+            existing = self._invoices.fingerprints(entity_id, (r.invoice_id for r in group))
             # Rejected first: a rejected row must not create the customer it names.
             accepted: list[InvoiceRow] = []
             for row in group:
@@ -98,27 +95,32 @@ class InvoiceImporter:
             self._remember_customers(entity_id, accepted)
             new_rows: list[tuple[InvoiceRow, dict[str, Any]]] = []
             settlements: list[_Settlement] = []
+            changed: list[tuple[InvoiceRow, dict[str, Any], int]] = []
             self._seen_entities.add(entity_id)
             for row in accepted:
                 values = self._values(row, entity_id)
-                stored = existing.get(row.invoice_id)
-                if stored is not None:
-                    self._seen_ids.add(stored.id)
-                if stored is None:
+                known = existing.get(row.invoice_id)
+                if known is None:
                     new_rows.append((row, values))
-                elif stored.source_hash == values["source_hash"]:
+                    continue
+                self._seen_ids.add(known.id)
+                if known.source_hash == values["source_hash"]:
                     report.unchanged += 1
                 else:
-                    settlements.extend(self._update(stored, row, values))
-                    report.updated += 1
-            ids = self._invoices.insert_many([values for _, values in new_rows])
+                    changed.append((row, values, known.id))
+            # Full stored rows only for the changed documents: a re-import is mostly unchanged rows.
+            full = self._invoices.by_ids(id_ for _, _, id_ in changed)
+            for row, values, id_ in changed:
+                settlements.extend(self._update(full[id_], row, values))
+                report.updated += 1
+            ids = self._invoices.insert_many(entity_id, [values for _, values in new_rows])
             self._seen_ids.update(ids)
             report.imported += len(ids)
             for (row, values), invoice_id in zip(new_rows, ids, strict=True):
                 settled = values["amount_minor"] - values["open_amount_minor"]
                 if settled:
-                    settlements.append(self._settlement(row, invoice_id, values, settled))
-            self._post_settlements(entity_id, settlements)
+                    settlements.append(self._settlement(row, invoice_id, settled))
+            self._post_settlements(settlements)
         return rejections
 
     def close_missing(self, session: Session, report: ImportReport) -> None:
@@ -158,16 +160,14 @@ class InvoiceImporter:
                 )
                 settlements.append(
                     _Settlement(
-                        number=stored.number,
                         invoice_id=stored.id,
                         kind=stored.kind,
                         currency=stored.currency,
                         amount_minor=stored.open_amount_minor,
                         on=self.as_of,
-                        customer_id=stored.customer_id,
                     )
                 )
-            self._post_settlements(entity_id, settlements)
+            self._post_settlements(settlements)
             report.closed += len(settlements)
 
     def _remember_entities(self, codes: set[str]) -> None:
@@ -186,8 +186,8 @@ class InvoiceImporter:
                 self._customer_ids[(entity_id, ext)] = id_
 
     def _values(self, row: InvoiceRow, entity_id: int) -> dict[str, Any]:
-        amount = decimal_to_minor(row.amount, row.currency)
-        open_amount = decimal_to_minor(row.open_amount, row.currency)
+        amount = to_minor_units(row.amount, row.currency)
+        open_amount = to_minor_units(row.open_amount, row.currency)
         status = document_status(amount, open_amount)
         cleared_on = (
             (row.paid_date or max(self.as_of, row.issue_date)) if status is DocumentStatus.CLEARED else None
@@ -225,17 +225,13 @@ class InvoiceImporter:
             ),
         }
 
-    def _settlement(
-        self, row: InvoiceRow, invoice_id: int, values: dict[str, Any], minor: int
-    ) -> _Settlement:
+    def _settlement(self, row: InvoiceRow, invoice_id: int, minor: int) -> _Settlement:
         return _Settlement(
-            number=row.invoice_id,
             invoice_id=invoice_id,
             kind=row.document_type,
             currency=row.currency,
             amount_minor=minor,
             on=row.paid_date or max(self.as_of, row.issue_date),
-            customer_id=values["customer_id"],
         )
 
     def _update(self, stored: StoredInvoice, row: InvoiceRow, values: dict[str, Any]) -> list[_Settlement]:
@@ -261,33 +257,17 @@ class InvoiceImporter:
         delta = (values["amount_minor"] - values["open_amount_minor"]) - (
             stored.amount_minor - stored.open_amount_minor
         )
-        return [self._settlement(row, stored.id, values, delta)] if delta else []
+        return [self._settlement(row, stored.id, delta)] if delta else []
 
-    def _post_settlements(self, entity_id: int, settlements: list[_Settlement]) -> None:
-        # Cash arrived for an invoice: an implied payment carries it, so unapplied cash and
-        # payment-based figures stay consistent. A consumed credit memo has no cash behind it.
-        cash = [s for s in settlements if s.kind is DocumentKind.INVOICE and s.amount_minor > 0]
-        payment_ids = self._payments.insert_many(
-            [
-                {
-                    "entity_id": entity_id,
-                    "natural_key": f"implied:{s.number}:{self.batch_id}",
-                    "origin": PaymentOrigin.IMPLIED,
-                    "value_date": s.on,
-                    "currency": s.currency,
-                    "amount_minor": s.amount_minor,
-                    "unapplied_minor": 0,
-                    "customer_id": s.customer_id,
-                }
-                for s in cash
-            ]
-        )
-        payment_of = {id(s): pid for s, pid in zip(cash, payment_ids, strict=True)}
+    def _post_settlements(self, settlements: list[_Settlement]) -> None:
+        # An implied settlement is an allocation with no bank transaction behind it (payment_id
+        # NULL, applied_by the import): the payments table holds only cash seen on statements,
+        # which is what cash application matches against.
         self._payments.insert_allocations(
             [
                 {
                     "invoice_id": s.invoice_id,
-                    "payment_id": payment_of.get(id(s)),
+                    "payment_id": None,
                     "credit_memo_id": None,
                     "kind": _settlement_kind(s),
                     "currency": s.currency,

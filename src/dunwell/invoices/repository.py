@@ -11,8 +11,16 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from dunwell.core.documents import DocumentKind, DocumentStatus
+from dunwell.kit.bulk import insert_rows, one_of, reserve_ids
 from dunwell.orm.base import table_of
 from dunwell.orm.invoice import Invoice, InvoiceRevision
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    id: int
+    source_hash: str | None
+    currency: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +65,22 @@ class InvoiceRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def by_numbers(self, entity_id: int, numbers: Iterable[str]) -> dict[str, StoredInvoice]:
+    def fingerprints(self, entity_id: int, numbers: Iterable[str]) -> dict[str, Fingerprint]:
+        """What an import needs to tell a new, unchanged or changed row apart (cheap to load)."""
         rows = self.session.execute(
-            select(*_STORED_COLUMNS).where(Invoice.entity_id == entity_id, Invoice.number.in_(set(numbers)))
+            select(Invoice.number, Invoice.id, Invoice.source_hash, Invoice.currency).where(
+                Invoice.entity_id == entity_id, one_of(self.session, Invoice.number, set(numbers))
+            )
         )
-        return {row.number: StoredInvoice(**row._mapping) for row in rows}
+        return {
+            number: Fingerprint(id_, source_hash, currency) for number, id_, source_hash, currency in rows
+        }
+
+    def by_ids(self, ids: Iterable[int]) -> dict[int, StoredInvoice]:
+        rows = self.session.execute(
+            select(*_STORED_COLUMNS).where(one_of(self.session, Invoice.id, set(ids)))
+        )
+        return {row.id: StoredInvoice(**row._mapping) for row in rows}
 
     def get(self, invoice_id: int) -> StoredInvoice | None:
         row = self.session.execute(select(*_STORED_COLUMNS).where(Invoice.id == invoice_id)).first()
@@ -78,14 +97,18 @@ class InvoiceRepository:
         )
         return [StoredInvoice(**row._mapping) for row in rows]
 
-    def insert_many(self, values: list[dict[str, Any]]) -> list[int]:
-        """Insert rows and return their ids in the same order (one round trip per batch)."""
-        if not values:
-            return []
-        result = self.session.execute(
-            insert(table_of(Invoice)).returning(table_of(Invoice).c.id, sort_by_parameter_order=True), values
-        )
-        return [row[0] for row in result]
+    def insert_many(self, entity_id: int, values: list[dict[str, Any]]) -> list[int]:
+        """Bulk-insert documents of one entity; returns their ids in the order of ``values``."""
+        table = table_of(Invoice)
+        ids = reserve_ids(self.session, table, len(values))
+        if ids is not None:
+            for row, id_ in zip(values, ids, strict=True):
+                row["id"] = id_
+            insert_rows(self.session, table, values)
+            return ids
+        insert_rows(self.session, table, values)
+        found = self.fingerprints(entity_id, (row["number"] for row in values))
+        return [found[row["number"]].id for row in values]
 
     def update_one(self, invoice_id: int, values: dict[str, Any]) -> None:
         self.session.execute(update(Invoice).where(Invoice.id == invoice_id).values(**values))

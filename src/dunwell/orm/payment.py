@@ -25,8 +25,6 @@ from dunwell.orm.base import Base, CurrencyCode, Id, MinorUnits, Timestamped, en
 class PaymentOrigin(StrEnum):
     BANK_STATEMENT = "bank_statement"
     IMPORT = "import"
-    #: Created by an invoice import whose row carried a paid date: the cash we know arrived.
-    IMPLIED = "implied"
 
 
 class Payment(Timestamped, Base):

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from dunwell.kit.bulk import insert_rows, one_of, reserve_ids
 from dunwell.orm.base import table_of
 from dunwell.orm.payment import Allocation, Payment
 
@@ -37,27 +38,37 @@ class PaymentRepository:
                 Payment.amount_minor,
                 Payment.unapplied_minor,
                 Payment.source_hash,
-            ).where(Payment.entity_id == entity_id, Payment.natural_key.in_(set(keys)))
+            ).where(Payment.entity_id == entity_id, one_of(self.session, Payment.natural_key, set(keys)))
         )
         return {row[1]: StoredPayment(*row) for row in rows}
 
     def get_for_update(self, payment_id: int) -> Payment | None:
         return self.session.get(Payment, payment_id, with_for_update=True)
 
-    def insert_many(self, values: list[dict[str, Any]]) -> list[int]:
-        if not values:
-            return []
-        result = self.session.execute(
-            insert(table_of(Payment)).returning(table_of(Payment).c.id, sort_by_parameter_order=True), values
+    def insert_many(self, entity_id: int, values: list[dict[str, Any]]) -> list[int]:
+        """Bulk-insert payments of one entity; returns their ids in the order of ``values``."""
+        table = table_of(Payment)
+        ids = reserve_ids(self.session, table, len(values))
+        if ids is not None:
+            for row, id_ in zip(values, ids, strict=True):
+                row["id"] = id_
+            insert_rows(self.session, table, values)
+            return ids
+        insert_rows(self.session, table, values)
+        keys = [row["natural_key"] for row in values]
+        found = self.session.execute(
+            select(Payment.natural_key, Payment.id).where(
+                Payment.entity_id == entity_id, one_of(self.session, Payment.natural_key, keys)
+            )
         )
-        return [row[0] for row in result]
+        id_of = dict(found.all())
+        return [id_of[key] for key in keys]
 
     def update_one(self, payment_id: int, values: dict[str, Any]) -> None:
         self.session.execute(update(Payment).where(Payment.id == payment_id).values(**values))
 
     def insert_allocations(self, values: list[dict[str, Any]]) -> None:
-        if values:
-            self.session.execute(insert(table_of(Allocation)), values)
+        insert_rows(self.session, table_of(Allocation), values)
 
     def add_allocation(self, allocation: Allocation) -> Allocation:
         self.session.add(allocation)
