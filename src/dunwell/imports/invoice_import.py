@@ -211,7 +211,7 @@ class InvoiceImporter:
             "source_hash": fingerprint(
                 (
                     row.customer_id,
-                    row.document_type,
+                    row.document_type.value,  # a plain str: repr of an enum member is slow Python
                     row.po_number,
                     row.issue_date,
                     row.due_date,

@@ -67,14 +67,25 @@ class InvoiceRepository:
 
     def fingerprints(self, entity_id: int, numbers: Iterable[str]) -> dict[str, Fingerprint]:
         """What an import needs to tell a new, unchanged or changed row apart (cheap to load)."""
+        # Core columns, not ORM attributes: plain tuples, without the ORM's per-row loading work.
+        c = table_of(Invoice).c
         rows = self.session.execute(
-            select(Invoice.number, Invoice.id, Invoice.source_hash, Invoice.currency).where(
-                Invoice.entity_id == entity_id, one_of(self.session, Invoice.number, set(numbers))
+            select(c.number, c.id, c.source_hash, c.currency).where(
+                c.entity_id == entity_id, one_of(self.session, c.number, set(numbers))
             )
         )
         return {
             number: Fingerprint(id_, source_hash, currency) for number, id_, source_hash, currency in rows
         }
+
+    def ids_by_numbers(self, entity_id: int, numbers: Iterable[str]) -> dict[str, int]:
+        c = table_of(Invoice).c
+        rows = self.session.execute(
+            select(c.number, c.id).where(
+                c.entity_id == entity_id, one_of(self.session, c.number, set(numbers))
+            )
+        )
+        return dict(rows.all())
 
     def by_ids(self, ids: Iterable[int]) -> dict[int, StoredInvoice]:
         rows = self.session.execute(
@@ -107,8 +118,8 @@ class InvoiceRepository:
             insert_rows(self.session, table, values)
             return ids
         insert_rows(self.session, table, values)
-        found = self.fingerprints(entity_id, (row["number"] for row in values))
-        return [found[row["number"]].id for row in values]
+        found = self.ids_by_numbers(entity_id, (row["number"] for row in values))
+        return [found[row["number"]] for row in values]
 
     def update_one(self, invoice_id: int, values: dict[str, Any]) -> None:
         self.session.execute(update(Invoice).where(Invoice.id == invoice_id).values(**values))

@@ -80,7 +80,9 @@ def reserve_ids(session: Session, table: Table, count: int) -> list[int] | None:
     return list(session.scalars(statement, {"table": table.name, "n": count}))
 
 
-def one_of(session: Session, column: QueryableAttribute[Any], values: Iterable[Any]) -> ColumnElement[bool]:
+def one_of(
+    session: Session, column: ColumnElement[Any] | QueryableAttribute[Any], values: Iterable[Any]
+) -> ColumnElement[bool]:
     """``column IN values`` with one bound parameter instead of thousands (values: str or int)."""
     wanted = list(values)
     if session.get_bind().dialect.name == "postgresql":
