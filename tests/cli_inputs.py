@@ -1,4 +1,10 @@
-"""Input files shared by the CLI tests (tests/cli/)."""
+"""Input files and helpers shared by the CLI tests (tests/cli/)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from dunwell.kit.db import create_db_engine, session_factory
 
 JSON_KEYS = ["read", "imported", "updated", "unchanged", "rejected", "reject_file"]
 
@@ -34,3 +40,21 @@ fields:
   currency: {const: EUR}
   disputed: {column: Strittig, true_values: ["Ja"], false_values: ["Nein"]}
 """
+
+
+def one_line(text: str) -> str:
+    """The only non-blank line of ``text`` (the contract for user mistakes: one line, no traceback)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert len(lines) == 1, f"expected one line, got:\n{text}"
+    assert "Traceback" not in text
+    return lines[0]
+
+
+def count(url: str, model: type) -> int:
+    """Rows of ``model`` in the database at ``url``."""
+    engine = create_db_engine(url)
+    try:
+        with session_factory(engine)() as session:
+            return session.scalar(select(func.count()).select_from(model)) or 0
+    finally:
+        engine.dispose()

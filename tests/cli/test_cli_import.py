@@ -12,31 +12,12 @@ import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from sqlalchemy import func, select
 
-from cli_inputs import BAD_INVOICES_CSV, INVOICES_CSV, JSON_KEYS, SAP_MAPPING
+from cli_inputs import BAD_INVOICES_CSV, INVOICES_CSV, JSON_KEYS, SAP_MAPPING, count
 from dunwell.imports.invoice_import import InvoiceImporter
-from dunwell.kit.db import create_db_engine, session_factory
+from dunwell.kit.db import create_db_engine
 from dunwell.kit.migrate import current_revision, head_revision
 from dunwell.orm import Allocation, Customer, Invoice, Payment
-
-
-def one_line(text: str) -> str:
-    """The only non-blank line of ``text`` (the contract for user mistakes: one line, no traceback)."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    assert len(lines) == 1, f"expected one line, got:\n{text}"
-    assert "Traceback" not in text
-    return lines[0]
-
-
-def count(url: str, model: type) -> int:
-    engine = create_db_engine(url)
-    try:
-        with session_factory(engine)() as session:
-            return session.scalar(select(func.count()).select_from(model)) or 0
-    finally:
-        engine.dispose()
-
 
 # --- success, idempotency, databases --------------------------------------------------------------
 

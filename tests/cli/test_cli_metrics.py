@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from cli_inputs import one_line
 from dunwell.kit.migrate import head_revision
 
 METRIC_KEYS = {
@@ -42,13 +43,6 @@ INV-3,C2,Beta,2024-01-15,2024-02-14,USD,75.50,,2024-02-01
 INV-4,C2,Beta,2024-03-20,2024-04-19,USD,40.00,,
 INV-5,C3,Gamma,2024-04-02,2024-05-02,USD,500.00,,
 """
-
-
-def one_line(text: str) -> str:
-    lines = [line for line in text.splitlines() if line.strip()]
-    assert len(lines) == 1, f"expected one line, got:\n{text}"
-    assert "Traceback" not in text
-    return lines[0]
 
 
 @pytest.fixture
