@@ -113,13 +113,11 @@ class InvoiceImporter:
             for row, values, id_ in changed:
                 settlements.extend(self._update(full[id_], row, values))
                 report.updated += 1
-            ids = self._invoices.insert_many(entity_id, [values for _, values in new_rows])
+            ids = self._invoices.insert_many([values for _, values in new_rows])
             self._seen_ids.update(ids)
             report.imported += len(ids)
-            for (row, values), invoice_id in zip(new_rows, ids, strict=True):
-                settled = values["amount_minor"] - values["open_amount_minor"]
-                if settled:
-                    settlements.append(self._settlement(row, invoice_id, settled))
+            # New documents' implied settlements are derived in SQL from the rows just written.
+            self._payments.post_implied_settlements(ids, as_of=self.as_of, actor=self.actor)
             self._post_settlements(settlements)
         return rejections
 

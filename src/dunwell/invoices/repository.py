@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from dunwell.core.documents import DocumentKind, DocumentStatus
@@ -78,15 +78,6 @@ class InvoiceRepository:
             number: Fingerprint(id_, source_hash, currency) for number, id_, source_hash, currency in rows
         }
 
-    def ids_by_numbers(self, entity_id: int, numbers: Iterable[str]) -> dict[str, int]:
-        c = table_of(Invoice).c
-        rows = self.session.execute(
-            select(c.number, c.id).where(
-                c.entity_id == entity_id, one_of(self.session, c.number, set(numbers))
-            )
-        )
-        return dict(rows.all())
-
     def by_ids(self, ids: Iterable[int]) -> dict[int, StoredInvoice]:
         rows = self.session.execute(
             select(*_STORED_COLUMNS).where(one_of(self.session, Invoice.id, set(ids)))
@@ -108,8 +99,8 @@ class InvoiceRepository:
         )
         return [StoredInvoice(**row._mapping) for row in rows]
 
-    def insert_many(self, entity_id: int, values: list[dict[str, Any]]) -> list[int]:
-        """Bulk-insert documents of one entity; returns their ids in the order of ``values``."""
+    def insert_many(self, values: list[dict[str, Any]]) -> list[int]:
+        """Bulk-insert documents; returns their ids in the order of ``values``."""
         table = table_of(Invoice)
         ids = reserve_ids(self.session, table, len(values))
         if ids is not None:
@@ -118,8 +109,11 @@ class InvoiceRepository:
             insert_rows(self.session, table, values)
             return ids
         insert_rows(self.session, table, values)
-        found = self.ids_by_numbers(entity_id, (row["number"] for row in values))
-        return [found[row["number"]] for row in values]
+        # SQLite gives each new row max(rowid) + 1, and this transaction has held the write lock
+        # since the insert began: the batch got the consecutive ids ending at today's max(id).
+        last = self.session.scalar(select(func.max(table.c.id)))
+        assert last is not None
+        return list(range(last - len(values) + 1, last + 1))
 
     def update_one(self, invoice_id: int, values: dict[str, Any]) -> None:
         self.session.execute(update(Invoice).where(Invoice.id == invoice_id).values(**values))

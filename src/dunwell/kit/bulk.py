@@ -9,8 +9,7 @@ then travel in one ``executemany`` (SQLite) or one ``COPY`` (PostgreSQL).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -47,7 +46,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     processors = [
         (index, processor)
         for index, name in enumerate(given)
-        if (processor := table.c[name].type.bind_processor(dialect)) is not None
+        if (processor := _processor(table.c[name], dialect)) is not None
     ]
     fixed = [_bind_once(table.c[name], value, dialect) for name, value in defaults.items()]
     data: list[tuple[Any, ...]] = []
@@ -96,13 +95,14 @@ def one_of(
 
 def _bind_once(column: Column[Any], value: Any, dialect: Dialect) -> Any:
     """A batch-wide value converted once, not once per row."""
-    processor = column.type.bind_processor(dialect)
-    if processor is not None:
-        value = processor(value)
-    if dialect.name == "sqlite" and isinstance(value, datetime):
-        # What sqlite3's default adapter would store, computed once for the whole batch.
-        value = value.isoformat(" ")
-    return value
+    processor = _processor(column, dialect)
+    return processor(value) if processor is not None else value
+
+
+def _processor(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
+    # The dialect's own implementation (SQLite's DATE and DATETIME format strings in Python), so
+    # bulk rows are stored byte for byte as the ORM stores them.
+    return column.type.dialect_impl(dialect).bind_processor(dialect)
 
 
 def _batch_defaults(table: Table, present: Sequence[str]) -> dict[str, Any]:

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Date, DateTime, case, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
+from dunwell.core.documents import DocumentKind, SettlementKind
 from dunwell.kit.bulk import insert_rows, one_of, reserve_ids
-from dunwell.orm.base import table_of
+from dunwell.orm.base import table_of, utcnow
+from dunwell.orm.invoice import Invoice
 from dunwell.orm.payment import Allocation, Payment
 
 
@@ -69,6 +71,33 @@ class PaymentRepository:
 
     def insert_allocations(self, values: list[dict[str, Any]]) -> None:
         insert_rows(self.session, table_of(Allocation), values)
+
+    def post_implied_settlements(self, invoice_ids: list[int], *, as_of: date, actor: str) -> None:
+        """Allocate what new documents' amounts say is already settled, in one statement.
+
+        For a document imported with ``open < amount``: the settled part is an allocation of kind
+        payment (credit for a credit memo) on its clearing date (the paid date), or else on the
+        import's as-of date, never before the issue date. No Python runs per row.
+        """
+        if not invoice_ids:
+            return
+        inv = table_of(Invoice).c
+        on_as_of = case((inv.issue_date > as_of, inv.issue_date), else_=literal(as_of, Date))
+        rows = select(
+            inv.id,
+            case(
+                (inv.kind == DocumentKind.INVOICE.value, SettlementKind.PAYMENT.value),
+                else_=SettlementKind.CREDIT.value,
+            ),
+            inv.currency,
+            inv.amount_minor - inv.open_amount_minor,
+            func.coalesce(inv.cleared_on, on_as_of),
+            literal(actor),
+            literal(utcnow(), DateTime(timezone=True)),
+        ).where(one_of(self.session, inv.id, invoice_ids), inv.amount_minor != inv.open_amount_minor)
+        target = table_of(Allocation)
+        columns = ["invoice_id", "kind", "currency", "amount_minor", "applied_on", "applied_by", "applied_at"]
+        self.session.execute(insert(target).from_select(columns, rows))
 
     def add_allocation(self, allocation: Allocation) -> Allocation:
         self.session.add(allocation)
