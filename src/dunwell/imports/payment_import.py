@@ -68,7 +68,7 @@ class PaymentImporter:
                     values["unapplied_minor"] = values["amount_minor"] - applied
                     payments.update_one(existing.id, values)
                     report.updated += 1
-            payments.insert_many(entity_id, new)
+            payments.insert_many(new)
             report.imported += len(new)
         return rejections
 

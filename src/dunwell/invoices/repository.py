@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from dunwell.core.documents import DocumentKind, DocumentStatus
-from dunwell.kit.bulk import insert_rows, one_of, reserve_ids
+from dunwell.kit.bulk import insert_rows_with_ids, one_of
 from dunwell.orm.base import table_of
 from dunwell.orm.invoice import Invoice, InvoiceRevision
 
@@ -84,10 +84,6 @@ class InvoiceRepository:
         )
         return {row.id: StoredInvoice(**row._mapping) for row in rows}
 
-    def get(self, invoice_id: int) -> StoredInvoice | None:
-        row = self.session.execute(select(*_STORED_COLUMNS).where(Invoice.id == invoice_id)).first()
-        return StoredInvoice(**row._mapping) if row else None
-
     def open_documents(self, entity_id: int, *, issued_by: date) -> list[StoredInvoice]:
         """Documents of ``entity_id`` issued by ``issued_by`` that are not cleared today."""
         rows = self.session.execute(
@@ -101,19 +97,7 @@ class InvoiceRepository:
 
     def insert_many(self, values: list[dict[str, Any]]) -> list[int]:
         """Bulk-insert documents; returns their ids in the order of ``values``."""
-        table = table_of(Invoice)
-        ids = reserve_ids(self.session, table, len(values))
-        if ids is not None:
-            for row, id_ in zip(values, ids, strict=True):
-                row["id"] = id_
-            insert_rows(self.session, table, values)
-            return ids
-        insert_rows(self.session, table, values)
-        # SQLite gives each new row max(rowid) + 1, and this transaction has held the write lock
-        # since the insert began: the batch got the consecutive ids ending at today's max(id).
-        last = self.session.scalar(select(func.max(table.c.id)))
-        assert last is not None
-        return list(range(last - len(values) + 1, last + 1))
+        return insert_rows_with_ids(self.session, table_of(Invoice), values)
 
     def update_one(self, invoice_id: int, values: dict[str, Any]) -> None:
         self.session.execute(update(Invoice).where(Invoice.id == invoice_id).values(**values))
@@ -121,8 +105,3 @@ class InvoiceRepository:
     def add_revisions(self, values: list[dict[str, Any]]) -> None:
         if values:
             self.session.execute(insert(InvoiceRevision), values)
-
-    def set_open_amount(self, invoice_id: int, *, open_minor: int, values: dict[str, Any]) -> None:
-        self.session.execute(
-            update(Invoice).where(Invoice.id == invoice_id).values(open_amount_minor=open_minor, **values)
-        )

@@ -67,11 +67,31 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     connection.exec_driver_sql(f"INSERT INTO {table.name} ({column_list}) VALUES ({placeholders})", data)
 
 
-def reserve_ids(session: Session, table: Table, count: int) -> list[int] | None:
+def insert_rows_with_ids(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """``insert_rows``, returning the new primary keys in the order of ``rows``.
+
+    PostgreSQL: keys are drawn from the table's sequence first and written with the rows. SQLite
+    gives each new row ``max(rowid) + 1``, and the transaction holds the write lock from the insert
+    on: the batch got the consecutive ids ending at ``max(id)`` read right after it.
+    """
+    if not rows:
+        return []
+    ids = _reserve_ids(session, table, len(rows))
+    if ids is not None:
+        for row, id_ in zip(rows, ids, strict=True):
+            row["id"] = id_
+        insert_rows(session, table, rows)
+        return ids
+    insert_rows(session, table, rows)
+    last = session.scalar(select(func.max(table.c.id)))
+    assert last is not None
+    return list(range(last - len(rows) + 1, last + 1))
+
+
+def _reserve_ids(session: Session, table: Table, count: int) -> list[int] | None:
     """``count`` fresh primary keys from the table's sequence (PostgreSQL), or None (SQLite).
 
-    SQLite has no sequence to draw from: there the caller inserts without ids and reads them back
-    by natural key.
+    SQLite has no sequence to draw from: ``insert_rows_with_ids`` reads its ids back after the insert.
     """
     if count == 0 or session.get_bind().dialect.name != "postgresql":
         return None

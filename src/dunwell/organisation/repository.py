@@ -29,9 +29,6 @@ class OrganisationRepository:
             return self.entity_ids(wanted, create=False)
         return found
 
-    def entity_codes(self) -> dict[int, str]:
-        return dict(self.session.execute(select(LegalEntity.id, LegalEntity.code)).all())
-
     def user_ids(self, logins: Iterable[str], *, create: bool = True) -> dict[str, int]:
         """``{login: id}``; a login first seen as a customer owner becomes a collector."""
         wanted = set(logins)

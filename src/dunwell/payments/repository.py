@@ -11,7 +11,7 @@ from sqlalchemy import Date, DateTime, case, func, insert, literal, select, upda
 from sqlalchemy.orm import Session
 
 from dunwell.core.documents import DocumentKind, SettlementKind
-from dunwell.kit.bulk import insert_rows, one_of, reserve_ids
+from dunwell.kit.bulk import insert_rows, insert_rows_with_ids, one_of
 from dunwell.orm.base import table_of, utcnow
 from dunwell.orm.invoice import Invoice
 from dunwell.orm.payment import Allocation, Payment
@@ -47,24 +47,9 @@ class PaymentRepository:
     def get_for_update(self, payment_id: int) -> Payment | None:
         return self.session.get(Payment, payment_id, with_for_update=True)
 
-    def insert_many(self, entity_id: int, values: list[dict[str, Any]]) -> list[int]:
-        """Bulk-insert payments of one entity; returns their ids in the order of ``values``."""
-        table = table_of(Payment)
-        ids = reserve_ids(self.session, table, len(values))
-        if ids is not None:
-            for row, id_ in zip(values, ids, strict=True):
-                row["id"] = id_
-            insert_rows(self.session, table, values)
-            return ids
-        insert_rows(self.session, table, values)
-        keys = [row["natural_key"] for row in values]
-        found = self.session.execute(
-            select(Payment.natural_key, Payment.id).where(
-                Payment.entity_id == entity_id, one_of(self.session, Payment.natural_key, keys)
-            )
-        )
-        id_of = dict(found.all())
-        return [id_of[key] for key in keys]
+    def insert_many(self, values: list[dict[str, Any]]) -> list[int]:
+        """Bulk-insert payments; returns their ids in the order of ``values``."""
+        return insert_rows_with_ids(self.session, table_of(Payment), values)
 
     def update_one(self, payment_id: int, values: dict[str, Any]) -> None:
         self.session.execute(update(Payment).where(Payment.id == payment_id).values(**values))
@@ -106,30 +91,3 @@ class PaymentRepository:
 
     def get_allocation_for_update(self, allocation_id: int) -> Allocation | None:
         return self.session.get(Allocation, allocation_id, with_for_update=True)
-
-    def allocated_to_invoice(self, invoice_id: int) -> int:
-        """Sum of the allocations in effect today on ``invoice_id`` (minor units)."""
-        total = self.session.scalar(
-            select(func.coalesce(func.sum(Allocation.amount_minor), 0)).where(
-                Allocation.invoice_id == invoice_id, Allocation.reversed_on.is_(None)
-            )
-        )
-        return int(total or 0)
-
-    def allocated_from_payment(self, payment_id: int) -> int:
-        total = self.session.scalar(
-            select(func.coalesce(func.sum(Allocation.amount_minor), 0)).where(
-                Allocation.payment_id == payment_id, Allocation.reversed_on.is_(None)
-            )
-        )
-        return int(total or 0)
-
-    def allocations_of_payment(self, payment_id: int) -> list[Allocation]:
-        return list(self.session.scalars(select(Allocation).where(Allocation.payment_id == payment_id)))
-
-    def latest_allocation_day(self, invoice_id: int) -> date | None:
-        return self.session.scalar(
-            select(func.max(Allocation.applied_on)).where(
-                Allocation.invoice_id == invoice_id, Allocation.reversed_on.is_(None)
-            )
-        )
