@@ -51,7 +51,10 @@ def write_csv(tmp_path: Path) -> Callable[..., Path]:
 
 @pytest.fixture
 def do_import(sessions: sessionmaker[Session]) -> Callable[..., ImportReport]:
-    """``do_import(kind, path, as_of=..., mapping=None, batch_size=1000, snapshot=False)``."""
+    """``do_import(kind, path, as_of=..., mapping=None, batch_size=1000, snapshot=False)``.
+
+    ``in_process=True`` parses in a reader process, as large files are.
+    """
 
     def run(
         kind: ImportKind,
@@ -61,6 +64,7 @@ def do_import(sessions: sessionmaker[Session]) -> Callable[..., ImportReport]:
         mapping: ImportMapping | None = None,
         batch_size: int = 1000,
         snapshot: bool = False,
+        in_process: bool = False,
     ) -> ImportReport:
         return run_import(
             sessions,
@@ -71,6 +75,7 @@ def do_import(sessions: sessionmaker[Session]) -> Callable[..., ImportReport]:
             as_of=as_of,
             batch_size=batch_size,
             snapshot=snapshot,
+            in_process=in_process,
         )
 
     return run

@@ -150,10 +150,10 @@ def test_bad_customer_rows_are_rejected_with_line_field_and_reason(
         ("5", "time_zone", "C4", "Delta"),
         ("6", "credit_limit", "C5", "Eps"),
         ("7", "customer_id", "C1", "Acme again"),
+        # Found by the database step, after the file was parsed, yet in line order with its text.
+        ("8", "currency", "C7", "Zeta"),
         ("9", "credit_limit", "C8", "Eta"),
         ("10", "currency", "C9", "Theta"),
-        # Found by the database step, after the file was parsed: reported after the parse-time rows.
-        ("8", "currency", "C7", "Zeta"),
     ]
     reasons = {r["line"]: r["reason"] for r in rejects}
     assert "missing required field" in reasons["3"]

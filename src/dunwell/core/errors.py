@@ -32,6 +32,18 @@ class DunwellError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Subclasses narrow ``__init__``; rebuilding from the state keeps code and kind intact when
+        # an error crosses a process boundary (an import's reader process).
+        return (_restore, (type(self), self.args, self.__dict__))
+
+
+def _restore(cls: type[DunwellError], args: tuple[object, ...], state: dict[str, object]) -> DunwellError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class CurrencyError(DunwellError):
     """An unknown currency code, or arithmetic that mixes currencies."""

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from dunwell.kit.bulk import one_of
 from dunwell.orm.customer import Customer
 
 
@@ -26,7 +27,7 @@ class CustomerRepository:
     def by_external_ids(self, entity_id: int, external_ids: Iterable[str]) -> dict[str, StoredCustomer]:
         rows = self.session.execute(
             select(Customer.id, Customer.external_id, Customer.source_hash).where(
-                Customer.entity_id == entity_id, Customer.external_id.in_(set(external_ids))
+                Customer.entity_id == entity_id, one_of(self.session, Customer.external_id, set(external_ids))
             )
         )
         return {ext: StoredCustomer(id_, ext, h) for id_, ext, h in rows}

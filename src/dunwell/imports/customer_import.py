@@ -16,6 +16,10 @@ from dunwell.organisation.repository import OrganisationRepository
 
 
 class CustomerImporter:
+    #: Rows reach ``import_chunk`` as the parser makes them (no preparation in the reader).
+    prepare = None
+    batch_id = 0
+
     def __init__(self) -> None:
         self._entity_ids: dict[str, int] = {}
 

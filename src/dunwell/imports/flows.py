@@ -20,18 +20,19 @@ from dunwell.imports.customer_import import CustomerImporter
 from dunwell.imports.invoice_import import InvoiceImporter
 from dunwell.imports.payment_import import PaymentImporter
 from dunwell.imports.report import DatabaseRejection, ImportReport
-from dunwell.ingest import (
-    ImportKind,
-    ImportMapping,
-    Rejection,
-    RejectWriter,
-    check_columns,
-    open_table,
-)
+from dunwell.ingest import ImportKind, ImportMapping, RejectWriter, check_columns, open_table
 from dunwell.kit import audit
+from dunwell.kit.bulk import refresh_statistics
 from dunwell.kit.db import unit_of_work
-from dunwell.orm.base import utcnow
+from dunwell.orm.base import table_of, utcnow
+from dunwell.orm.customer import Customer
 from dunwell.orm.import_batch import ImportBatch
+from dunwell.orm.invoice import Invoice
+from dunwell.orm.payment import Allocation, Payment
+
+#: Rows written before the planner statistics are first refreshed (then at 10x, 100x, ...).
+_FIRST_ANALYZE = 10_000
+_GROWN_TABLES = tuple(table_of(model) for model in (Customer, Invoice, Payment, Allocation))
 
 #: How many rejections the report keeps to show on the console (the reject file has them all).
 SAMPLE_REJECTIONS = 5
@@ -53,52 +54,58 @@ def run_import(
     actor: str = "import",
     on_progress: Callable[[int], None] | None = None,
     snapshot: bool = False,
+    in_process: bool | None = None,
 ) -> ImportReport:
     """Import ``path`` as ``kind`` rows through ``mapping``; returns the counts and the reject file.
 
     ``snapshot``: the file lists every open invoice of its entities as of ``as_of``; open documents
     it leaves out are cleared on that date (only when no row was rejected: a rejected row may be one
-    of the documents that looks missing).
+    of the documents that looks missing). ``in_process``: parse in a separate process (None: for
+    large files; see ``chunking``).
     """
     if snapshot and kind is not ImportKind.INVOICES:
         raise DunwellError("a snapshot import is for invoices only", code="snapshot_not_invoices")
     report = ImportReport()
     with open_table(path, mapping=mapping) as table:
         check_columns(mapping, table.columns)
-        # The reader compiles the mapping now (a constant that does not parse raises MappingError):
-        # before the batch is recorded, so a mapping mistake leaves no unfinished import behind.
-        reader = ChunkReader(table, mapping, batch_size=batch_size)
-        with unit_of_work(sessions) as session:
-            batch = ImportBatch(kind=kind.value, source_file=str(path), mapping=mapping_label)
-            session.add(batch)
-            session.flush()
-            report.batch_id = batch.id
-        importer = _importer(kind, path=path, as_of=as_of, batch_id=batch.id, actor=actor)
-        import_chunk: _ImportChunk = importer.import_chunk
+        columns = table.columns
+    importer = _importer(kind, path=path, as_of=as_of, actor=actor)
+    # The reader compiles the mapping now (a constant that does not parse raises MappingError):
+    # before the batch is recorded, so a mapping mistake leaves no unfinished import behind.
+    reader = ChunkReader(
+        path, mapping, batch_size=batch_size, prepare=importer.prepare, in_process=in_process
+    )
+    with unit_of_work(sessions) as session:
+        batch = ImportBatch(kind=kind.value, source_file=str(path), mapping=mapping_label)
+        session.add(batch)
+        session.flush()
+        report.batch_id = importer.batch_id = batch.id
+    import_chunk: _ImportChunk = importer.import_chunk
 
-        with RejectWriter(path, table.columns) as rejects, reader:
+    def sample(line: int, field: str | None, reason: str) -> None:
+        report.rejected += 1
+        if len(report.rejection_samples) < SAMPLE_REJECTIONS:
+            report.rejection_samples.append(f"line {line}, {field or 'row'}: {reason}")
 
-            def reject(rejection: Rejection) -> None:
+    next_analyze = _FIRST_ANALYZE
+    with RejectWriter(path, columns, mapping=mapping) as rejects, reader:
+        for chunk in reader:
+            report.read += chunk.read
+            for rejection in chunk.rejections:
                 rejects.write(rejection)
-                report.rejected += 1
-                if len(report.rejection_samples) < SAMPLE_REJECTIONS:
-                    report.rejection_samples.append(
-                        f"line {rejection.line}, {rejection.field or 'row'}: {rejection.reason}"
-                    )
-
-            for chunk in reader:
-                report.read += chunk.read
-                for rejection in chunk.rejections:
-                    reject(rejection)
-                if chunk.rows:
-                    with unit_of_work(sessions) as chunk_session:
-                        problems = import_chunk(chunk_session, chunk.rows, report)
-                    for problem in problems:
-                        raw = chunk.raw_by_line.get(problem.line, {})
-                        reject(Rejection(problem.line, problem.field, problem.reason, raw))
-                if on_progress is not None:
-                    on_progress(report.read)
-            report.reject_file = rejects.path
+                sample(rejection.line, rejection.field, rejection.reason)
+            if chunk.rows:
+                with unit_of_work(sessions) as chunk_session:
+                    problems = import_chunk(chunk_session, chunk.rows, report)
+                    if report.imported >= next_analyze:  # each time the import has written 10x more
+                        refresh_statistics(chunk_session, _GROWN_TABLES)
+                        next_analyze *= 10
+                for problem in problems:
+                    rejects.defer(problem.line, problem.field, problem.reason)
+                    sample(problem.line, problem.field, problem.reason)
+            if on_progress is not None:
+                on_progress(report.read)
+    report.reject_file = rejects.path
     if snapshot and isinstance(importer, InvoiceImporter):
         if report.rejected:
             report.notes.append(
@@ -113,10 +120,10 @@ def run_import(
 
 
 def _importer(
-    kind: ImportKind, *, path: Path, as_of: date, batch_id: int, actor: str
+    kind: ImportKind, *, path: Path, as_of: date, actor: str
 ) -> InvoiceImporter | CustomerImporter | PaymentImporter:
     if kind is ImportKind.INVOICES:
-        return InvoiceImporter(as_of=as_of, batch_id=batch_id, actor=actor)
+        return InvoiceImporter(as_of=as_of, batch_id=0, actor=actor)
     if kind is ImportKind.CUSTOMERS:
         return CustomerImporter()
     return PaymentImporter(source_file=path)

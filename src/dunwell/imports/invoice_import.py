@@ -14,17 +14,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from dunwell.core.allocation import document_status
 from dunwell.core.documents import DocumentKind, DocumentStatus, SettlementKind
-from dunwell.core.money import to_minor_units
 from dunwell.customers.repository import CustomerRepository
-from dunwell.imports.fingerprint import fingerprint
+from dunwell.imports.invoice_rows import STORED_COLUMNS, PreparedInvoice, prepare_invoices, stored_values
 from dunwell.imports.report import DatabaseRejection, ImportReport
-from dunwell.ingest.records import InvoiceRow
 from dunwell.invoices.repository import InvoiceRepository, StoredInvoice
 from dunwell.organisation.repository import OrganisationRepository
 from dunwell.payments.repository import PaymentRepository
@@ -54,12 +52,16 @@ class _Settlement:
 
 
 class InvoiceImporter:
-    """Imports chunks of rows, each in the transaction it is given; keeps id caches across chunks."""
+    """Imports chunks of rows, each in the transaction it is given; keeps id caches across chunks.
+
+    Rows arrive as ``PreparedInvoice`` tuples (``prepare`` runs in the import's reader process).
+    """
 
     def __init__(self, *, as_of: date, batch_id: int, actor: str = "import") -> None:
         self.as_of = as_of
         self.batch_id = batch_id
         self.actor = actor
+        self.prepare = partial(prepare_invoices, as_of=as_of)
         self._entity_ids: dict[str, int] = {}
         self._customer_ids: dict[tuple[int, str], int] = {}
         #: Documents and entities the file lists, for closing what a full snapshot no longer lists.
@@ -67,53 +69,53 @@ class InvoiceImporter:
         self._seen_entities: set[int] = set()
 
     def import_chunk(
-        self, session: Session, rows: list[InvoiceRow], report: ImportReport
+        self, session: Session, rows: list[tuple[Any, ...]], report: ImportReport
     ) -> list[DatabaseRejection]:
         self._orgs = OrganisationRepository(session)
         self._customers = CustomerRepository(session)
         self._invoices = InvoiceRepository(session)
         self._payments = PaymentRepository(session)
         rejections: list[DatabaseRejection] = []
-        self._remember_entities({r.entity for r in rows})
-        by_entity: dict[int, list[InvoiceRow]] = defaultdict(list)
+        self._remember_entities({r[0] for r in rows})
+        by_entity: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
         for row in rows:
-            by_entity[self._entity_ids[row.entity]].append(row)
+            by_entity[self._entity_ids[row[0]]].append(row)
         for entity_id, group in by_entity.items():
-            existing = self._invoices.fingerprints(entity_id, (r.invoice_id for r in group))
+            existing = self._invoices.fingerprints(entity_id, (r[2] for r in group))
             # Rejected first: a rejected row must not create the customer it names.
-            accepted: list[InvoiceRow] = []
+            accepted: list[tuple[Any, ...]] = []
             for row in group:
-                stored = existing.get(row.invoice_id)
-                if stored is not None and stored.currency != row.currency:
+                stored = existing.get(row[2])
+                if stored is not None and stored.currency != row[8]:
                     rejections.append(
                         DatabaseRejection(
-                            row.line, "currency", f"currency cannot change (stored: {stored.currency})"
+                            row[15], "currency", f"currency cannot change (stored: {stored.currency})"
                         )
                     )
                 else:
                     accepted.append(row)
-            self._remember_customers(entity_id, accepted)
-            new_rows: list[tuple[InvoiceRow, dict[str, Any]]] = []
-            settlements: list[_Settlement] = []
-            changed: list[tuple[InvoiceRow, dict[str, Any], int]] = []
+            customer_ids = self._remember_customers(entity_id, accepted)
+            new_rows: list[tuple[Any, ...]] = []
+            changed: list[tuple[PreparedInvoice, int]] = []
             self._seen_entities.add(entity_id)
             for row in accepted:
-                values = self._values(row, entity_id)
-                known = existing.get(row.invoice_id)
+                known = existing.get(row[2])
                 if known is None:
-                    new_rows.append((row, values))
+                    # What is stored: the two ids, then the prepared columns as they are.
+                    new_rows.append((entity_id, customer_ids[row[1]], *row[2:15]))
                     continue
                 self._seen_ids.add(known.id)
-                if known.source_hash == values["source_hash"]:
+                if known.source_hash == row[14]:
                     report.unchanged += 1
                 else:
-                    changed.append((row, values, known.id))
+                    changed.append((PreparedInvoice._make(row), known.id))
             # Full stored rows only for the changed documents: a re-import is mostly unchanged rows.
-            full = self._invoices.by_ids(id_ for _, _, id_ in changed)
-            for row, values, id_ in changed:
-                settlements.extend(self._update(full[id_], row, values))
+            full = self._invoices.by_ids(id_ for _, id_ in changed)
+            settlements: list[_Settlement] = []
+            for row, id_ in changed:
+                settlements.extend(self._update(full[id_], row, customer_ids[row.customer_ref]))
                 report.updated += 1
-            ids = self._invoices.insert_many([values for _, values in new_rows])
+            ids = self._invoices.insert_many(STORED_COLUMNS, new_rows)
             self._seen_ids.update(ids)
             report.imported += len(ids)
             # New documents' implied settlements are derived in SQL from the rows just written.
@@ -173,66 +175,17 @@ class InvoiceImporter:
         if missing:
             self._entity_ids.update(self._orgs.entity_ids(missing))
 
-    def _remember_customers(self, entity_id: int, rows: list[InvoiceRow]) -> None:
-        names = {
-            r.customer_id: r.customer_name
-            for r in rows
-            if (entity_id, r.customer_id) not in self._customer_ids
-        }
+    def _remember_customers(self, entity_id: int, rows: list[tuple[Any, ...]]) -> dict[str, int]:
+        """The ids of the customers ``rows`` name (by external id), creating the new ones."""
+        known = self._customer_ids
+        names = {r[1]: r[16] for r in rows if (entity_id, r[1]) not in known}
         if names:
             for ext, id_ in self._customers.ensure(entity_id, names).items():
-                self._customer_ids[(entity_id, ext)] = id_
+                known[(entity_id, ext)] = id_
+        return {r[1]: known[(entity_id, r[1])] for r in rows}
 
-    def _values(self, row: InvoiceRow, entity_id: int) -> dict[str, Any]:
-        amount = to_minor_units(row.amount, row.currency)
-        open_amount = to_minor_units(row.open_amount, row.currency)
-        status = document_status(amount, open_amount)
-        cleared_on = (
-            (row.paid_date or max(self.as_of, row.issue_date)) if status is DocumentStatus.CLEARED else None
-        )
-        return {
-            "entity_id": entity_id,
-            "customer_id": self._customer_ids[(entity_id, row.customer_id)],
-            "number": row.invoice_id,
-            "kind": row.document_type,
-            "po_number": row.po_number,
-            "issue_date": row.issue_date,
-            "due_date": row.due_date,
-            "terms": row.terms,
-            "currency": row.currency,
-            "amount_minor": amount,
-            "open_amount_minor": open_amount,
-            "status": status,
-            "cleared_on": cleared_on,
-            "disputed": row.disputed,
-            # The customer's name is not part of the document: the customer import maintains it.
-            "source_hash": fingerprint(
-                (
-                    row.customer_id,
-                    row.document_type.value,  # a plain str: repr of an enum member is slow Python
-                    row.po_number,
-                    row.issue_date,
-                    row.due_date,
-                    row.terms,
-                    row.currency,
-                    row.amount,
-                    row.open_amount,
-                    row.paid_date,
-                    row.disputed,
-                )
-            ),
-        }
-
-    def _settlement(self, row: InvoiceRow, invoice_id: int, minor: int) -> _Settlement:
-        return _Settlement(
-            invoice_id=invoice_id,
-            kind=row.document_type,
-            currency=row.currency,
-            amount_minor=minor,
-            on=row.paid_date or max(self.as_of, row.issue_date),
-        )
-
-    def _update(self, stored: StoredInvoice, row: InvoiceRow, values: dict[str, Any]) -> list[_Settlement]:
+    def _update(self, stored: StoredInvoice, row: PreparedInvoice, customer_id: int) -> list[_Settlement]:
+        values = stored_values(row, customer_id)
         changes = {
             name: [_json(getattr(stored, name)), _json(values[name])]
             for name in TRACKED
@@ -249,13 +202,14 @@ class InvoiceImporter:
                     }
                 ]
             )
-        update = {k: v for k, v in values.items() if k not in ("entity_id", "number")}
-        self._invoices.update_one(stored.id, update)
+        self._invoices.update_one(stored.id, values)
         # What the file says is settled, minus what was already settled: the new implied part.
-        delta = (values["amount_minor"] - values["open_amount_minor"]) - (
-            stored.amount_minor - stored.open_amount_minor
-        )
-        return [self._settlement(row, stored.id, delta)] if delta else []
+        delta = (row.amount_minor - row.open_amount_minor) - (stored.amount_minor - stored.open_amount_minor)
+        if not delta:
+            return []
+        issue = date.fromisoformat(row.issue_date)
+        on = date.fromisoformat(row.paid_date) if row.paid_date else max(self.as_of, issue)
+        return [_Settlement(stored.id, DocumentKind(row.kind), row.currency, delta, on)]
 
     def _post_settlements(self, settlements: list[_Settlement]) -> None:
         # An implied settlement is an allocation with no bank transaction behind it (payment_id

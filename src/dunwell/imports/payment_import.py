@@ -19,6 +19,10 @@ from dunwell.payments.repository import PaymentRepository
 
 
 class PaymentImporter:
+    #: Rows reach ``import_chunk`` as the parser makes them (no preparation in the reader).
+    prepare = None
+    batch_id = 0
+
     def __init__(self, *, source_file: Path) -> None:
         self.source_file = str(source_file)
         self._entity_ids: dict[str, int] = {}

@@ -7,14 +7,19 @@ file again with the same mapping (the three extra columns are ignored by any map
 
 from __future__ import annotations
 
+import contextlib
 import csv
-from collections.abc import Sequence
+import heapq
+import os
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
 from dunwell.core.errors import DunwellError, ErrorKind
+from dunwell.ingest.readers import open_table
 from dunwell.ingest.records import Rejection
+from dunwell.ingest.specs import ImportMapping
 
 REJECT_COLUMNS = ("line", "field", "reason")
 
@@ -39,14 +44,29 @@ class RejectWriter:
     overrides the location (for an input in a read-only folder). When the import ends with no
     rejection, a reject file left by an earlier import of the same input is removed, so the file
     beside the input always describes the latest import.
+
+    Rejections arrive in line order through ``write``. A row refused later (by the database) comes
+    through ``defer`` without its text: on ``close`` its original values are read again from the
+    input (through ``mapping``, for the delimiter and encoding) and merged in, so the file stays in
+    line order.
     """
 
-    def __init__(self, input_path: Path | str, columns: Sequence[str], *, path: Path | None = None) -> None:
+    def __init__(
+        self,
+        input_path: Path | str,
+        columns: Sequence[str],
+        *,
+        path: Path | None = None,
+        mapping: ImportMapping | None = None,
+    ) -> None:
+        self._input = Path(input_path)
+        self._mapping = mapping
         self._target = path if path is not None else reject_path_for(input_path)
         self._columns = tuple(columns)
         self._handle: IO[str] | None = None
         self._writer: Any = None
         self._count = 0
+        self._deferred: list[Rejection] = []
 
     @property
     def path(self) -> Path | None:
@@ -73,8 +93,15 @@ class RejectWriter:
         )
         self._count += 1
 
+    def defer(self, line: int, field: str | None, reason: str) -> None:
+        """Record a rejection of ``line`` whose original values are fetched from the input on close."""
+        self._deferred.append(Rejection(line, field, reason, {}))
+        self._count += 1
+
     def close(self) -> None:
         """Flush and close the file; remove a stale reject file when nothing was rejected."""
+        if self._deferred:
+            self._merge_deferred()
         if self._handle is not None:
             self._handle.close()
             self._handle = None
@@ -92,6 +119,41 @@ class RejectWriter:
     ) -> None:
         self.close()
 
+    def _merge_deferred(self) -> None:
+        deferred = sorted(self._deferred, key=lambda r: r.line)
+        self._deferred = []
+        wanted = {r.line for r in deferred}
+        raw: dict[int, Any] = {}
+        with open_table(self._input, mapping=self._mapping) as table:
+            for row in table:
+                if row.line in wanted:
+                    raw[row.line] = row.values
+        deferred_rows: list[Sequence[str]] = [
+            [str(r.line), r.field or "", r.reason, *(raw.get(r.line, {}).get(c) or "" for c in self._columns)]
+            for r in deferred
+        ]
+        had_file = self._handle is not None
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+        partial = self._target.with_name(f"{self._target.name}.{os.getpid()}.tmp")
+        try:
+            with contextlib.ExitStack() as stack:
+                written: Iterator[Sequence[str]] = iter(())
+                if had_file:  # streamed, not loaded: it may hold a million rejected rows
+                    existing = stack.enter_context(self._target.open(encoding="utf-8-sig", newline=""))
+                    written = csv.reader(existing)
+                    next(written)  # the header
+                handle = stack.enter_context(partial.open("w", encoding="utf-8-sig", newline=""))
+                writer = csv.writer(handle)
+                writer.writerow((*REJECT_COLUMNS, *self._columns))
+                writer.writerows(heapq.merge(written, deferred_rows, key=_line_of))
+            partial.replace(self._target)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            reason = exc.strerror or exc
+            raise RejectFileError(f"cannot write the reject file {self._target}: {reason}") from None
+
     def _open(self) -> None:
         try:
             # utf-8-sig: Excel then shows accents correctly, and our CSV reader drops the BOM again.
@@ -102,3 +164,7 @@ class RejectWriter:
             ) from None
         self._writer = csv.writer(self._handle)
         self._writer.writerow((*REJECT_COLUMNS, *self._columns))
+
+
+def _line_of(row: Any) -> int:  # a reject-file row: line first
+    return int(row[0])

@@ -110,6 +110,23 @@ class ImportMapping:
         object.__setattr__(self, "date_formats", tuple(self.date_formats))
         _validate(self)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # The frozen ``fields`` view does not pickle; a mapping travels to an import's reader process.
+        return (
+            ImportMapping,
+            (
+                self.kind,
+                dict(self.fields),
+                self.date_formats,
+                self.decimal_separator,
+                self.thousands_separator,
+                self.csv_delimiter,
+                self.encoding,
+                self.sheet,
+                self.source,
+            ),
+        )
+
     def required_columns(self) -> set[str]:
         """Source columns the file must have: every non-optional column and every ``days_column``."""
         return set(self.column_users())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -11,7 +11,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from dunwell.core.documents import DocumentKind, DocumentStatus
-from dunwell.kit.bulk import insert_rows_with_ids, one_of
+from dunwell.kit.bulk import insert_tuples_with_ids, one_of
 from dunwell.orm.base import table_of
 from dunwell.orm.invoice import Invoice, InvoiceRevision
 
@@ -95,9 +95,10 @@ class InvoiceRepository:
         )
         return [StoredInvoice(**row._mapping) for row in rows]
 
-    def insert_many(self, values: list[dict[str, Any]]) -> list[int]:
-        """Bulk-insert documents; returns their ids in the order of ``values``."""
-        return insert_rows_with_ids(self.session, table_of(Invoice), values)
+    def insert_many(self, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> list[int]:
+        """Bulk-insert documents given as tuples of stored values (``kit.bulk.insert_tuples``);
+        returns their ids in the order of ``rows``."""
+        return insert_tuples_with_ids(self.session, table_of(Invoice), columns, rows)
 
     def update_one(self, invoice_id: int, values: dict[str, Any]) -> None:
         self.session.execute(update(Invoice).where(Invoice.id == invoice_id).values(**values))

@@ -31,31 +31,48 @@ from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefa
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert ``rows`` (dicts with the same keys) into ``table`` in one round trip.
+    """Insert ``rows`` (dicts with the same keys, values as the ORM types them) in one round trip.
 
     Python-side column defaults missing from the rows (timestamps) are evaluated once for the
     whole batch.
     """
     if not rows:
         return
-    connection = session.connection()
-    dialect = connection.dialect
-    given = list(rows[0])
-    defaults = _batch_defaults(table, given)
-    names = given + list(defaults)
+    dialect = session.connection().dialect
+    names = list(rows[0])
     processors = [
         (index, processor)
-        for index, name in enumerate(given)
+        for index, name in enumerate(names)
         if (processor := _processor(table.c[name], dialect)) is not None
     ]
-    fixed = [_bind_once(table.c[name], value, dialect) for name, value in defaults.items()]
     data: list[tuple[Any, ...]] = []
     for row in rows:
-        values = [row[name] for name in given] + fixed
+        values = [row[name] for name in names]
         for index, processor in processors:
             values[index] = processor(values[index])
         data.append(tuple(values))
-    column_list = ", ".join(names)
+    insert_tuples(session, table, names, data)
+
+
+def insert_tuples(
+    session: Session, table: Table, names: Sequence[str], data: Sequence[tuple[Any, ...]]
+) -> None:
+    """Insert ``data`` (tuples of values for the columns ``names``) in one round trip.
+
+    The values must already be in the form both databases store: int, str, bool, None, and dates
+    as ISO text (``2024-01-31``, which is how SQLite stores a ``Date``). This is the bulk path of
+    imports that prepare rows elsewhere (a reader process). Python-side defaults of the columns not
+    named (timestamps) are evaluated once for the whole batch.
+    """
+    if not data:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    defaults = _batch_defaults(table, names)
+    if defaults:
+        fixed = tuple(_bind_once(table.c[name], value, dialect) for name, value in defaults.items())
+        data = [row + fixed for row in data]
+    column_list = ", ".join([*names, *defaults])
     if dialect.name == "postgresql":
         driver = connection.connection.driver_connection
         assert driver is not None
@@ -63,17 +80,12 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
             for record in data:
                 copy.write_row(record)
         return
-    placeholders = ", ".join("?" for _ in names)
+    placeholders = ", ".join("?" for _ in range(len(names) + len(defaults)))
     connection.exec_driver_sql(f"INSERT INTO {table.name} ({column_list}) VALUES ({placeholders})", data)
 
 
 def insert_rows_with_ids(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> list[int]:
-    """``insert_rows``, returning the new primary keys in the order of ``rows``.
-
-    PostgreSQL: keys are drawn from the table's sequence first and written with the rows. SQLite
-    gives each new row ``max(rowid) + 1``, and the transaction holds the write lock from the insert
-    on: the batch got the consecutive ids ending at ``max(id)`` read right after it.
-    """
+    """``insert_rows``, returning the new primary keys in the order of ``rows``."""
     if not rows:
         return []
     ids = _reserve_ids(session, table, len(rows))
@@ -83,9 +95,34 @@ def insert_rows_with_ids(session: Session, table: Table, rows: Sequence[dict[str
         insert_rows(session, table, rows)
         return ids
     insert_rows(session, table, rows)
+    return _ids_just_inserted(session, table, len(rows))
+
+
+def insert_tuples_with_ids(
+    session: Session, table: Table, names: Sequence[str], data: Sequence[tuple[Any, ...]]
+) -> list[int]:
+    """``insert_tuples``, returning the new primary keys in the order of ``data``.
+
+    PostgreSQL: keys are drawn from the table's sequence first and written with the rows. SQLite
+    gives each new row ``max(rowid) + 1``, and the transaction holds the write lock from the insert
+    on: the batch got the consecutive ids ending at ``max(id)`` read right after it.
+    """
+    if not data:
+        return []
+    ids = _reserve_ids(session, table, len(data))
+    if ids is not None:
+        insert_tuples(
+            session, table, ["id", *names], [(id_, *row) for id_, row in zip(ids, data, strict=True)]
+        )
+        return ids
+    insert_tuples(session, table, names, data)
+    return _ids_just_inserted(session, table, len(data))
+
+
+def _ids_just_inserted(session: Session, table: Table, count: int) -> list[int]:
     last = session.scalar(select(func.max(table.c.id)))
     assert last is not None
-    return list(range(last - len(rows) + 1, last + 1))
+    return list(range(last - count + 1, last + 1))
 
 
 def _reserve_ids(session: Session, table: Table, count: int) -> list[int] | None:
@@ -97,6 +134,18 @@ def _reserve_ids(session: Session, table: Table, count: int) -> list[int] | None
         return None
     statement = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)")
     return list(session.scalars(statement, {"table": table.name, "n": count}))
+
+
+def refresh_statistics(session: Session, tables: Sequence[Table]) -> None:
+    """Let the query planner see tables that a bulk load has grown (PostgreSQL's ``ANALYZE``).
+
+    Until autovacuum catches up, PostgreSQL plans against the statistics of the empty tables and
+    picks, say, a scan of all of an entity's customers over the unique index, which turns a
+    million-row import quadratic. ``ANALYZE`` samples a bounded number of rows, so it is cheap.
+    SQLite's planner does not need it for these lookups.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"ANALYZE {', '.join(table.name for table in tables)}"))
 
 
 def one_of(

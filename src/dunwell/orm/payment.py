@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -56,6 +58,11 @@ class Payment(Timestamped, Base):
     source_hash: Mapped[str | None] = mapped_column(String(64))
 
 
+def _where_not_null(column: str) -> dict[str, Any]:
+    condition = text(f"{column} IS NOT NULL")
+    return {"sqlite_where": condition, "postgresql_where": condition}
+
+
 class Allocation(Base):
     """Part of a payment (or credit) applied to a document. Reversed, never deleted."""
 
@@ -63,13 +70,19 @@ class Allocation(Base):
     __table_args__ = (
         CheckConstraint("amount_minor <> 0", name="amount_not_zero"),
         Index("ix_allocations_invoice_applied", "invoice_id", "applied_on"),
+        # Partial: most allocations are settlements implied by imported history, with neither a
+        # payment nor a credit memo, and a bulk import should not index a million NULLs twice.
+        *(
+            Index(f"ix_allocations_{column}", column, **_where_not_null(column))
+            for column in ("payment_id", "credit_memo_id")
+        ),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"))
-    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), index=True)
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
     #: The credit memo consumed, for ``kind = credit``.
-    credit_memo_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), index=True)
+    credit_memo_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
     kind: Mapped[SettlementKind] = mapped_column(enum_column(SettlementKind))
     currency: Mapped[str] = mapped_column(CurrencyCode)
     #: Same sign as the document's amount (see core.documents).
