@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from dunwell import __version__
-from dunwell.cli import db, imports
+from dunwell.cli import db, imports, simulate
 from dunwell.cli.metrics import aging_command, metrics_command
 from dunwell.cli.runtime import console
 from dunwell.ingest import ImportKind, available_presets
@@ -19,6 +19,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(imports.app, name="import")
+app.add_typer(simulate.app, name="simulate")
 app.command("metrics")(metrics_command)
 app.command("aging")(aging_command)
 

@@ -1,0 +1,26 @@
+"""The AR simulator: synthetic companies whose customers pay like real ones, with ground truth.
+
+Behaviour model (strategy comparisons depend on it; ADR 0007):
+
+- Every customer has a latent **type**, drawn from the preset's mix, and parameters drawn from the
+  type's ranges (``presets.TypeProfile``): early payers (pay 4-18 days before due), on-time payers
+  (around the due date, often through weekly or month-end payment runs), steady late payers (a
+  stable delay), chronic late payers (right-skewed delays whose spread grows month by month),
+  seasonal payers (slower at quarter ends, twice as slow at year end), deteriorating customers
+  (delays grow every month, instalments, then a default month after which nothing is paid), and
+  dispute-prone customers (many disputed invoices, each paid 15-60 days after it would have been).
+  A share of customers joins during the period, so they have little history.
+- Each invoice's delay is drawn from its customer's parameters at that month; the intended day is
+  then moved to the customer's payment run, and runs skip weekends and the public holidays of the
+  customer's country (``holidays``). Everything one customer pays on one day is one payment.
+- Early-payment discounts ("2/10 net 30") are taken with a per-customer probability, a fifth of
+  the time after the window has closed. Bank fees short-pay some payments (the fee is written
+  off); a few payments overpay (unapplied cash); some are made by a parent company or from a new
+  account. Remittance text names the invoices exactly, truncated, mistyped, with prefixes, by PO
+  number only, or not at all; payer names differ from the customer master.
+
+Not built yet (see the open issue): responses to collection actions and the strategy lab,
+``--as-of`` splits, bank statement files, the ``saas`` preset.
+
+The engine is pure: the standard library and ``holidays`` only; ``export`` writes CSV files.
+"""

@@ -1,0 +1,289 @@
+"""Generate a company: customers, their invoices, the payments that settle them, and the truth.
+
+Deterministic for a seed: one ``random.Random`` drives everything, in a fixed order. Each
+customer's invoices are drawn month by month; each invoice gets the day its customer means to pay
+(``behaviour.delay_days``), moved to the customer's payment run; everything a customer pays on
+one day is one bank payment. The truth of every payment (which invoices it settles, by how much)
+is kept, so matching and prediction can be scored against it.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+import holidays
+
+from dunwell.simulate.behaviour import Behaviour, CustomerType, delay_days, lognormal, payment_day
+from dunwell.simulate.presets import Preset, Terms, draw_behaviour
+from dunwell.simulate.records import (
+    AllocationTruth,
+    Company,
+    SimContact,
+    SimCustomer,
+    SimInvoice,
+    SimPayment,
+)
+from dunwell.simulate.remittance import STYLE_WEIGHTS, payer_name, remittance_text
+
+_CENT = Decimal("0.01")
+_NAMES = (
+    "Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Soylent", "Cyberdyne", "Tyrell",
+    "Wonka", "Stark", "Wayne", "Pied Piper", "Gringotts", "Monarch", "Oscorp", "Duff", "Krusty",
+)  # fmt: skip
+_KINDS = ("Foods", "Distribution", "Manufacturing", "Services", "International", "Brothers", "Holdings")
+_SUFFIXES = ("Inc.", "LLC", "Ltd", "Corp.", "Co.")
+
+
+@dataclass(slots=True)
+class _Due:
+    """An instalment a customer will pay: part of one invoice, on an intended day."""
+
+    invoice: SimInvoice
+    amount: Decimal
+    intended: date
+
+
+@dataclass(slots=True)
+class _State:
+    rng: random.Random
+    preset: Preset
+    start: date
+    end: date
+    invoices: list[SimInvoice] = field(default_factory=list)
+    payments: list[SimPayment] = field(default_factory=list)
+    truth: list[AllocationTruth] = field(default_factory=list)
+    closed: dict[str, set[date]] = field(default_factory=dict)
+    next_invoice: int = 1
+    next_payment: int = 1
+
+
+def generate_company(*, preset: Preset, customers: int, months: int, seed: int, start: date) -> Company:
+    """A company of ``customers`` customers trading for ``months`` months from ``start``."""
+    rng = random.Random(seed)
+    end = _add_months(start, months) - timedelta(days=1)
+    state = _State(rng=rng, preset=preset, start=start, end=end)
+    years = range(start.year, end.year + 2)
+    for entity in preset.entities:
+        state.closed[entity.country] = set(holidays.country_holidays(entity.country, years=years))
+    sim_customers: list[SimCustomer] = []
+    contacts: list[SimContact] = []
+    for index in range(customers):
+        customer = _customer(state, index)
+        sim_customers.append(customer)
+        contacts.extend(_contacts(rng, customer))
+    parents = [c for c in sim_customers if c.size == "large"]
+    for customer in sim_customers:
+        _trade(state, customer, parents)
+    return Company(
+        preset=preset.name,
+        seed=seed,
+        start=start,
+        end=end,
+        customers=sim_customers,
+        contacts=contacts,
+        invoices=state.invoices,
+        payments=state.payments,
+        allocations=state.truth,
+    )
+
+
+def _customer(state: _State, index: int) -> SimCustomer:
+    rng, preset = state.rng, state.preset
+    entity = rng.choices(preset.entities, [e.weight for e in preset.entities])[0]
+    types, weights = zip(*preset.type_mix, strict=True)
+    customer_type: CustomerType = rng.choices(types, weights)[0]
+    behaviour = draw_behaviour(rng, preset, customer_type)
+    size, scale, _ = rng.choices(preset.sizes, [w for _, _, w in preset.sizes])[0]
+    terms = rng.choices(preset.terms, [t.weight for t in preset.terms])[0]
+    joined = state.start
+    if rng.random() < preset.new_customer_share:
+        joined = state.start + timedelta(days=rng.randint(0, max(0, (state.end - state.start).days - 60)))
+    name = f"{rng.choice(_NAMES)} {rng.choice(_KINDS)} {index + 1} {rng.choice(_SUFFIXES)}"
+    monthly = lognormal(rng, preset.invoices_per_month[0], preset.invoices_per_month[1])
+    limit = Decimal(round(preset.invoice_median * scale * monthly * 3, -2) or 100).quantize(_CENT)
+    return SimCustomer(
+        customer_id=f"C{index + 1:06d}",
+        name=name,
+        entity=entity.code,
+        country=entity.country,
+        currency=entity.currency,
+        terms=terms.code,
+        size=size,
+        industry=rng.choice(preset.industries),
+        credit_limit=limit,
+        joined=joined,
+        behaviour=behaviour,
+        terms_detail=terms,
+        amount_scale=scale,
+        invoices_per_month=monthly,
+        account=f"{entity.country}{rng.randint(10, 99)}BANK{rng.randint(10**9, 10**10 - 1)}",
+    )
+
+
+def _contacts(rng: random.Random, customer: SimCustomer) -> list[SimContact]:
+    domain = customer.name.split()[0].lower().replace(" ", "") + ".example"
+    roles = ("ap", "controller") if customer.size != "small" else ("owner",)
+    return [
+        SimContact(
+            contact_id=f"{customer.customer_id}-{n + 1}",
+            customer_id=customer.customer_id,
+            name=f"{role.title()} {customer.customer_id}",
+            email=f"{role}@{customer.customer_id.lower()}.{domain}",
+            phone=f"+1-555-{rng.randint(1000000, 9999999)}",
+            natural_person=customer.size == "small",
+            role=role,
+        )
+        for n, role in enumerate(roles)
+    ]
+
+
+def _trade(state: _State, customer: SimCustomer, parents: list[SimCustomer]) -> None:
+    rng = state.rng
+    dues: list[_Due] = []
+    month_start = state.start
+    month = 0
+    while month_start <= state.end:
+        count = _poisson(rng, customer.invoices_per_month)
+        next_month = _add_months(month_start, 1)
+        for _ in range(count):
+            issue = month_start + timedelta(days=rng.randrange((next_month - month_start).days))
+            if issue < customer.joined or issue > state.end:
+                continue
+            invoice = _invoice(state, customer, issue)
+            dues.extend(_plan_payment(state, customer.behaviour, invoice, month))
+        month_start, month = next_month, month + 1
+    _pay(state, customer, dues, parents)
+
+
+def _invoice(state: _State, customer: SimCustomer, issue: date) -> SimInvoice:
+    rng, preset = state.rng, state.preset
+    terms = customer.terms_detail
+    low, high = preset.invoice_bounds
+    raw = lognormal(rng, preset.invoice_median * customer.amount_scale, preset.invoice_sigma)
+    amount = Decimal(str(round(min(max(raw, low), high), 2))).quantize(_CENT)
+    number = f"{90000000 + state.next_invoice}"
+    state.next_invoice += 1
+    invoice = SimInvoice(
+        invoice_id=number,
+        customer=customer,
+        issue_date=issue,
+        due_date=_due_date(issue, terms),
+        amount=amount,
+        po_number=f"PO{rng.randint(100000, 999999)}" if rng.random() < 0.6 else None,
+        disputed=rng.random() < customer.behaviour.dispute_rate,
+    )
+    state.invoices.append(invoice)
+    return invoice
+
+
+def _due_date(issue: date, terms: Terms) -> date:
+    due = issue + timedelta(days=terms.net_days)
+    if terms.end_of_month:
+        due = _add_months(date(due.year, due.month, 1), 1) - timedelta(days=1)
+    return due
+
+
+def _plan_payment(state: _State, behaviour: Behaviour, invoice: SimInvoice, month: int) -> list[_Due]:
+    """The instalments the customer will pay for ``invoice`` (none when it defaults)."""
+    rng = state.rng
+    if behaviour.default_month is not None and month >= behaviour.default_month:
+        return []
+    terms = invoice.customer.terms_detail
+    amount = invoice.amount
+    if terms.discount_days and rng.random() < behaviour.takes_discount:
+        # Most takers pay inside the window; some take the discount a few days late anyway.
+        late = rng.random() < 0.2
+        days = terms.discount_days + (rng.randint(1, 6) if late else -rng.randint(0, 3))
+        invoice.discount = (amount * terms.discount_percent / 100).quantize(_CENT)
+        return [_Due(invoice, amount - invoice.discount, invoice.issue_date + timedelta(days=days))]
+    delay = delay_days(rng, behaviour, due=invoice.due_date, month=month)
+    if invoice.disputed:
+        delay += rng.randint(8, 30)  # paid once the dispute is resolved
+    intended = max(invoice.issue_date + timedelta(days=1), invoice.due_date + timedelta(days=delay))
+    if rng.random() < behaviour.partial_share:
+        first = (amount * Decimal(rng.choice((40, 50, 60, 70))) / 100).quantize(_CENT)
+        later = intended + timedelta(days=rng.randint(14, 45))
+        return [_Due(invoice, first, intended), _Due(invoice, amount - first, later)]
+    return [_Due(invoice, amount, intended)]
+
+
+def _pay(state: _State, customer: SimCustomer, dues: list[_Due], parents: list[SimCustomer]) -> None:
+    rng, preset = state.rng, state.preset
+    closed = state.closed[customer.country]
+    by_day: dict[date, list[_Due]] = defaultdict(list)
+    for due in dues:
+        day = payment_day(customer.behaviour, due.intended, closed)
+        if day <= state.end:
+            by_day[day].append(due)
+    styles, weights = zip(*STYLE_WEIGHTS, strict=True)
+    for day in sorted(by_day):
+        paid = by_day[day]
+        total = sum((d.amount for d in paid), Decimal(0))
+        payer = customer
+        if parents and rng.random() < preset.parent_payer_share:
+            payer = rng.choice(parents)  # a parent or group company pays for its subsidiary
+        account = payer.account
+        if rng.random() < preset.new_account_share:
+            account = f"{customer.country}{rng.randint(10, 99)}NEWB{rng.randint(10**9, 10**10 - 1)}"
+        amount = total
+        if rng.random() < preset.bank_fee_share:
+            amount -= (
+                Decimal(rng.choice(("10.00", "15.00", "25.00", "35.00"))).min(total / 10).quantize(_CENT)
+            )
+        elif rng.random() < preset.overpayment_share:
+            amount += Decimal(rng.choice(("1.00", "10.00", "100.00")))
+        payment_id = f"P{state.next_payment:08d}"
+        state.next_payment += 1
+        invoices = [d.invoice for d in paid]
+        state.payments.append(
+            SimPayment(
+                payment_id=payment_id,
+                customer_id=customer.customer_id,
+                entity=customer.entity,
+                value_date=day,
+                amount=amount,
+                currency=customer.currency,
+                payer_name=payer_name(rng, payer.name),
+                payer_account=account,
+                remittance_text=remittance_text(
+                    rng,
+                    rng.choices(styles, weights)[0],
+                    [i.invoice_id for i in invoices],
+                    [i.po_number for i in invoices],
+                ),
+            )
+        )
+        _record_truth(state, payment_id, paid, applied=min(amount, total), day=day)
+
+
+def _record_truth(state: _State, payment_id: str, paid: list[_Due], *, applied: Decimal, day: date) -> None:
+    """Allocate ``applied`` over the instalments in order; a short-pay leaves the last one short."""
+    left = applied
+    for due in paid:
+        share = min(due.amount, left)
+        left -= share
+        if share > 0:
+            state.truth.append(AllocationTruth(payment_id, due.invoice.invoice_id, share))
+        invoice = due.invoice
+        invoice.paid += due.amount  # a bank fee short-pay is written off: the invoice is settled
+        invoice.instalments.append((day, due.amount))
+        if invoice.paid + invoice.discount >= invoice.amount:
+            invoice.paid_date = day
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    # Knuth's method: means here are small (a few invoices a month).
+    limit, k, product = pow(2.718281828459045, -mean), 0, rng.random()
+    while product > limit:
+        k += 1
+        product *= rng.random()
+    return k
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)

@@ -1,0 +1,111 @@
+"""The simulator's companies: deterministic, internally consistent, and calibrated to real data."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import holidays
+import pytest
+
+from dunwell.simulate.company import generate_company
+from dunwell.simulate.export import write_company
+from dunwell.simulate.presets import PRESETS
+
+START = date(2012, 1, 1)
+
+
+def _ks_statistic(a: list[int], b: list[int]) -> float:
+    """Two-sample Kolmogorov-Smirnov statistic: the largest gap between the two empirical CDFs."""
+    a, b = sorted(a), sorted(b)
+    i = j = 0
+    gap = 0.0
+    for x in sorted(set(a) | set(b)):
+        while i < len(a) and a[i] <= x:
+            i += 1
+        while j < len(b) and b[j] <= x:
+            j += 1
+        gap = max(gap, abs(i / len(a) - j / len(b)))
+    return gap
+
+
+def test_ks_statistic_of_a_small_hand_example() -> None:
+    # CDFs at 1, 2, 3: a = 1/2, 1, 1; b = 0, 1/2, 1 -> the largest gap is 1/2.
+    assert _ks_statistic([1, 2], [2, 3]) == 0.5
+    assert _ks_statistic([4, 5, 6], [4, 5, 6]) == 0.0
+
+
+def test_the_same_seed_writes_the_same_files_and_another_seed_does_not(tmp_path: Path) -> None:
+    def files(seed: int, name: str) -> dict[str, bytes]:
+        company = generate_company(
+            preset=PRESETS["distributor"], customers=30, months=6, seed=seed, start=START
+        )
+        write_company(company, tmp_path / name)
+        return {p.name: p.read_bytes() for p in sorted((tmp_path / name).iterdir())}
+
+    first, again, other = files(7, "a"), files(7, "b"), files(8, "c")
+
+    assert first == again
+    assert first["invoices.csv"] != other["invoices.csv"]
+    assert set(first) == {
+        "customers.csv", "contacts.csv", "invoices.csv", "payments.csv", "allocations_truth.csv",
+        "behaviour_truth.csv",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("preset", ["ibm", "distributor"])
+def test_payments_and_their_truth_agree_with_the_invoices(preset: str) -> None:
+    company = generate_company(preset=PRESETS[preset], customers=60, months=12, seed=3, start=START)
+    invoices = {i.invoice_id: i for i in company.invoices}
+    payments = {p.payment_id: p for p in company.payments}
+    applied_by_payment: dict[str, Decimal] = defaultdict(Decimal)
+    applied_by_invoice: dict[str, Decimal] = defaultdict(Decimal)
+    for truth in company.allocations:
+        assert truth.amount > 0
+        applied_by_payment[truth.payment_id] += truth.amount
+        applied_by_invoice[truth.invoice_id] += truth.amount
+
+    assert len(payments) == len(company.payments)
+    assert applied_by_payment.keys() <= payments.keys()
+    for payment_id, payment in payments.items():
+        assert applied_by_payment[payment_id] <= payment.amount  # the rest is unapplied cash
+    for invoice_id, applied in applied_by_invoice.items():
+        invoice = invoices[invoice_id]
+        assert applied + invoice.discount <= invoice.amount
+        if invoice.paid_date is not None:
+            assert invoice.open_amount() == 0
+            assert invoice.paid_date >= invoice.issue_date
+    # Several invoices paid by one payment happen, as do payments for part of an invoice.
+    per_payment = defaultdict(int)
+    for truth in company.allocations:
+        per_payment[truth.payment_id] += 1
+    assert max(per_payment.values()) > 1
+
+
+def test_payments_leave_on_business_days_of_the_customers_country() -> None:
+    company = generate_company(preset=PRESETS["distributor"], customers=80, months=12, seed=5, start=START)
+    country = {c.customer_id: c.country for c in company.customers}
+    calendars = {code: holidays.country_holidays(code, years=range(2012, 2014)) for code in ("US", "CA")}
+
+    for payment in company.payments:
+        assert payment.value_date.weekday() < 5
+        assert payment.value_date not in calendars[country[payment.customer_id]]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_ibm_preset_pays_late_like_the_ibm_sample(shared_data: Path, seed: int) -> None:
+    with (shared_data / "ibm-ar" / "WA_Fn-UseC_-Accounts-Receivable.csv").open(newline="") as handle:
+        sample = [int(row["DaysLate"]) for row in csv.DictReader(handle)]  # 0 when paid on time or early
+    company = generate_company(preset=PRESETS["ibm"], customers=200, months=24, seed=seed, start=START)
+    paid = [i for i in company.invoices if i.paid_date is not None]
+    days_late = [max(0, (i.paid_date - i.due_date).days) for i in paid if i.paid_date]
+
+    share_late = sum(d > 0 for d in days_late) / len(days_late)
+    assert abs(share_late - 0.356) <= 0.03, share_late
+    assert _ks_statistic(days_late, sample) <= 0.08
+    assert all(Decimal("5") <= i.amount <= Decimal("130") for i in company.invoices)
+    assert {i.customer.terms for i in company.invoices} == {"NET30"}
+    assert all((i.due_date - i.issue_date).days == 30 for i in company.invoices)
