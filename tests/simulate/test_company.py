@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import statistics
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
@@ -44,16 +45,18 @@ def test_the_same_seed_writes_the_same_files_and_another_seed_does_not(tmp_path:
             preset=PRESETS["distributor"], customers=30, months=6, seed=seed, start=START
         )
         write_company(company, tmp_path / name)
-        return {p.name: p.read_bytes() for p in sorted((tmp_path / name).iterdir())}
+        root = tmp_path / name
+        return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
     first, again, other = files(7, "a"), files(7, "b"), files(8, "c")
 
     assert first == again
     assert first["invoices.csv"] != other["invoices.csv"]
-    assert set(first) == {
+    assert {name for name in first if "/" not in name} == {
         "customers.csv", "contacts.csv", "invoices.csv", "payments.csv", "allocations_truth.csv",
         "behaviour_truth.csv",
     }  # fmt: skip
+    assert sum(name.startswith("statements/") for name in first) == 2 * 6 * 3  # entities x months x formats
 
 
 @pytest.mark.parametrize("preset", ["ibm", "distributor"])
@@ -109,3 +112,23 @@ def test_the_ibm_preset_pays_late_like_the_ibm_sample(shared_data: Path, seed: i
     assert all(Decimal("5") <= i.amount <= Decimal("130") for i in company.invoices)
     assert {i.customer.terms for i in company.invoices} == {"NET30"}
     assert all((i.due_date - i.issue_date).days == 30 for i in company.invoices)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_distributor_preset_pays_like_the_food_distribution_book(seed: int) -> None:
+    # Targets from ../shared/data/open-ar-book/PROVENANCE.md (its ~39k closed invoices): delay
+    # (paid - due) mean 0.84, sd 10.8, quartiles -3 / 0 / +2; median invoice 19,024 USD.
+    company = generate_company(
+        preset=PRESETS["distributor"], customers=1000, months=24, seed=seed, start=START
+    )
+    delays = [(i.paid_date - i.due_date).days for i in company.invoices if i.paid_date is not None]
+    q1, median, q3 = statistics.quantiles(delays, n=4)
+
+    assert abs(statistics.mean(delays) - 0.8) <= 0.5
+    assert abs(statistics.stdev(delays) - 10.8) <= 1.5
+    assert all(abs(x) <= 1 for x in (q1 + 3, median, q3 - 2))
+    median_amount = statistics.median(i.amount for i in company.invoices)
+    assert abs(median_amount - 19_000) <= Decimal("0.15") * 19_000
+    currencies = {i.customer.entity: i.customer.currency for i in company.invoices}
+    assert currencies == {"U001": "USD", "CA02": "CAD"}
+    assert {i.customer.terms for i in company.invoices} >= {"NAA8", "NAH4", "CA10"}

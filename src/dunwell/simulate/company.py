@@ -80,6 +80,7 @@ def generate_company(*, preset: Preset, customers: int, months: int, seed: int, 
         _trade(state, customer, parents)
     return Company(
         preset=preset.name,
+        entities=preset.entities,
         seed=seed,
         start=start,
         end=end,
@@ -111,6 +112,7 @@ def _customer(state: _State, index: int) -> SimCustomer:
         entity=entity.code,
         country=entity.country,
         currency=entity.currency,
+        time_zone=entity.time_zone,
         terms=terms.code,
         size=size,
         industry=rng.choice(preset.industries),
@@ -203,6 +205,8 @@ def _plan_payment(state: _State, behaviour: Behaviour, invoice: SimInvoice, mont
     delay = delay_days(rng, behaviour, due=invoice.due_date, month=month)
     if invoice.disputed:
         delay += rng.randint(8, 30)  # paid once the dispute is resolved
+    if delay > state.preset.write_off_days:
+        return []  # so late that it is never paid: the invoice stays open until written off
     intended = max(invoice.issue_date + timedelta(days=1), invoice.due_date + timedelta(days=delay))
     if rng.random() < behaviour.partial_share:
         first = (amount * Decimal(rng.choice((40, 50, 60, 70))) / 100).quantize(_CENT)

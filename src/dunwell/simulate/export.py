@@ -1,13 +1,21 @@
-"""Write a generated company as CSV files that ``dunwell import`` reads with its canonical columns."""
+"""Write a generated company as files: CSVs that ``dunwell import`` reads (preset ``sim``), the
+truth behind them, and the payments as bank statements.
+
+With an as-of date, ``asof/`` holds only what was known on that date (the open book, history and
+statements so far) and ``future/`` the truth after it: the outcome of every invoice still open on
+the as-of date or issued later, and the later payments with their allocations.
+"""
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 
-from dunwell.simulate.records import Company
+from dunwell.simulate.records import Company, SimInvoice, SimPayment
+from dunwell.simulate.statements import monthly_statements, write_statements
 
 INVOICE_COLUMNS = (
     "invoice_id", "customer_id", "customer_name", "entity", "issue_date", "due_date", "terms", "currency",
@@ -17,18 +25,72 @@ PAYMENT_COLUMNS = (
     "payment_id", "entity", "value_date", "amount", "currency", "payer_name", "payer_account",
     "remittance_text",
 )  # fmt: skip
+_BEHAVIOUR_PARAMETERS = (
+    "run_weekday", "mean_delay", "spread", "drift_per_month", "spread_growth", "takes_discount",
+    "partial_share", "dispute_rate", "default_month", "seasonal_extra",
+)  # fmt: skip
 
 
-def write_company(company: Company, out: Path) -> dict[str, int]:
-    """Write every file of ``company`` into ``out`` (created); returns the rows written per file."""
+def write_company(company: Company, out: Path, *, as_of: date | None = None) -> dict[str, int]:
+    """Write ``company`` into ``out``; returns the rows (or statements) written per file."""
+    counts = _write_view(company, out, known_on=None)
+    counts["behaviour_truth.csv"] = _write(
+        out / "behaviour_truth.csv",
+        ("customer_id", "type", "habit", "joined", *_BEHAVIOUR_PARAMETERS),
+        (
+            (
+                c.customer_id,
+                c.behaviour.type.value,
+                c.behaviour.habit.value,
+                c.joined,
+                *(_number(asdict(c.behaviour)[name]) for name in _BEHAVIOUR_PARAMETERS),
+            )
+            for c in company.customers
+        ),
+    )
+    if as_of is not None:
+        for name, rows in _write_view(company, out / "asof", known_on=as_of).items():
+            counts[f"asof/{name}"] = rows
+        for name, rows in _write_future(company, out / "future", after=as_of).items():
+            counts[f"future/{name}"] = rows
+    return counts
+
+
+def _write_view(company: Company, out: Path, *, known_on: date | None) -> dict[str, int]:
+    """The company as known on ``known_on`` (None: at the end of the simulation)."""
     out.mkdir(parents=True, exist_ok=True)
+    day = known_on or company.end
+    customers = [c for c in company.customers if c.joined <= day]
+    known_customers = {c.customer_id for c in customers}
+    payments = [p for p in company.payments if p.value_date <= day]
+    statements = monthly_statements(company.entities, payments, start=company.start, end=day)
     return {
         "customers.csv": _write(
             out / "customers.csv",
-            ("customer_id", "name", "entity", "country", "currency", "terms", "credit_limit", "segment"),
             (
-                (c.customer_id, c.name, c.entity, c.country, c.currency, c.terms, c.credit_limit, c.size)
-                for c in company.customers
+                "customer_id",
+                "name",
+                "entity",
+                "country",
+                "currency",
+                "time_zone",
+                "terms",
+                "credit_limit",
+                "segment",
+            ),
+            (
+                (
+                    c.customer_id,
+                    c.name,
+                    c.entity,
+                    c.country,
+                    c.currency,
+                    c.time_zone,
+                    c.terms,
+                    c.credit_limit,
+                    c.size,
+                )
+                for c in customers
             ),
         ),
         "contacts.csv": _write(
@@ -37,31 +99,33 @@ def write_company(company: Company, out: Path) -> dict[str, int]:
             (
                 (c.contact_id, c.customer_id, c.name, c.email, c.phone, _bool(c.natural_person), c.role)
                 for c in company.contacts
+                if c.customer_id in known_customers
             ),
         ),
         "invoices.csv": _write(
             out / "invoices.csv",
             INVOICE_COLUMNS,
-            (
-                (
-                    i.invoice_id,
-                    i.customer.customer_id,
-                    i.customer.name,
-                    i.customer.entity,
-                    i.issue_date,
-                    i.due_date,
-                    i.customer.terms,
-                    i.customer.currency,
-                    i.amount,
-                    i.open_amount(),
-                    i.paid_date or "",
-                    _bool(i.disputed and i.paid_date is None),
-                    i.po_number or "",
-                    "invoice",
-                )
-                for i in company.invoices
-            ),
+            (_invoice_row(i, known_on) for i in company.invoices if i.issue_date <= day),
         ),
+        **_write_payments(out, payments, company),
+        "statements": write_statements(statements, out / "statements"),
+    }
+
+
+def _write_future(company: Company, out: Path, *, after: date) -> dict[str, int]:
+    out.mkdir(parents=True, exist_ok=True)
+    later = [
+        i for i in company.invoices if i.issue_date > after or (i.paid_date is None or i.paid_date > after)
+    ]
+    return {
+        "invoices.csv": _write(out / "invoices.csv", INVOICE_COLUMNS, (_invoice_row(i, None) for i in later)),
+        **_write_payments(out, [p for p in company.payments if p.value_date > after], company),
+    }
+
+
+def _write_payments(out: Path, payments: list[SimPayment], company: Company) -> dict[str, int]:
+    ids = {p.payment_id for p in payments}
+    return {
         "payments.csv": _write(
             out / "payments.csv",
             PAYMENT_COLUMNS,
@@ -76,35 +140,29 @@ def write_company(company: Company, out: Path) -> dict[str, int]:
                     p.payer_account,
                     p.remittance_text,
                 )
-                for p in company.payments
+                for p in payments
             ),
         ),
         "allocations_truth.csv": _write(
             out / "allocations_truth.csv",
             ("payment_id", "invoice_id", "amount"),
-            ((a.payment_id, a.invoice_id, a.amount) for a in company.allocations),
-        ),
-        "behaviour_truth.csv": _write(
-            out / "behaviour_truth.csv",
-            ("customer_id", "type", "habit", "joined", *_BEHAVIOUR_PARAMETERS),
-            (
-                (
-                    c.customer_id,
-                    c.behaviour.type.value,
-                    c.behaviour.habit.value,
-                    c.joined,
-                    *(_number(asdict(c.behaviour)[name]) for name in _BEHAVIOUR_PARAMETERS),
-                )
-                for c in company.customers
-            ),
+            ((a.payment_id, a.invoice_id, a.amount) for a in company.allocations if a.payment_id in ids),
         ),
     }
 
 
-_BEHAVIOUR_PARAMETERS = (
-    "run_weekday", "mean_delay", "spread", "drift_per_month", "spread_growth", "takes_discount",
-    "partial_share", "dispute_rate", "default_month", "seasonal_extra",
-)  # fmt: skip
+def _invoice_row(invoice: SimInvoice, known_on: date | None) -> tuple[object, ...]:
+    paid = (
+        invoice.paid_date
+        if invoice.paid_date and (known_on is None or invoice.paid_date <= known_on)
+        else None
+    )
+    c = invoice.customer
+    return (
+        invoice.invoice_id, c.customer_id, c.name, c.entity, invoice.issue_date, invoice.due_date, c.terms,
+        c.currency, invoice.amount, invoice.open_amount(known_on), paid or "",
+        _bool(invoice.disputed and paid is None), invoice.po_number or "", "invoice",
+    )  # fmt: skip
 
 
 def _write(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:

@@ -30,6 +30,9 @@ class Entity:
     currency: str
     country: str
     weight: float
+    time_zone: str = "America/New_York"  # of its customers
+    #: The account its customers pay into (bank statements are for this account).
+    account: str = "000123456789"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,8 @@ class Preset:
     new_account_share: float = 0.05
     bank_fee_share: float = 0.03
     overpayment_share: float = 0.005
+    #: A customer that would pay this many days after the due date or later never pays at all.
+    write_off_days: int = 180
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -105,7 +110,7 @@ _RUNS = ((PaymentHabit.AS_DUE, 0.5), (PaymentHabit.WEEKLY_RUN, 0.35), (PaymentHa
 
 IBM = Preset(
     name="ibm",
-    entities=(Entity("US01", "USD", "US", 1.0),),
+    entities=(Entity("US01", "USD", "US", 1.0, account="000111222333"),),
     terms=(Terms("NET30", 30, 1.0),),
     type_mix=(
         (CustomerType.EARLY, 0.38),
@@ -144,44 +149,56 @@ IBM = Preset(
 
 DISTRIBUTOR = Preset(
     name="distributor",
-    entities=(Entity("U001", "USD", "US", 0.92), Entity("CA02", "CAD", "CA", 0.08)),
+    entities=(
+        Entity("U001", "USD", "US", 0.927, "America/Chicago", account="000400112233"),
+        Entity("CA02", "CAD", "CA", 0.073, "America/Toronto", account="CA0200445566"),
+    ),
+    # The open book's term codes with their shares and the median days from baseline to due date
+    # (0 for NAX2: due on receipt). NA32 is taken to be "2 % 10, net 32" (the discount is an
+    # assumption: the data has no clearing amounts to show it).
     terms=(
-        Terms("NAA8", 30, 0.55),
-        Terms("NAH4", 15, 0.12),
-        Terms("NAC6", 45, 0.06),
-        Terms("NAM4", 60, 0.04),
-        Terms("NAD1", 20, 0.05),
-        Terms("CA10", 10, 0.05),
-        Terms("NA32", 30, 0.08, discount_days=10, discount_percent=2),
-        Terms("NAX2", 30, 0.05, end_of_month=True),
+        Terms("NAA8", 15, 0.41),
+        Terms("NAH4", 15, 0.30),
+        Terms("CA10", 10, 0.072),
+        Terms("NAC6", 15, 0.042),
+        Terms("NAM4", 23, 0.027),
+        Terms("NAGD", 65, 0.026),
+        Terms("NAAX", 15, 0.025),
+        Terms("NAU5", 15, 0.021),
+        Terms("NAM2", 10, 0.011),
+        Terms("NAD1", 20, 0.011),
+        Terms("NAG2", 35, 0.008),
+        Terms("NA32", 32, 0.02, discount_days=10, discount_percent=2),
+        Terms("NAX2", 0, 0.007),
+        Terms("NA10", 10, 0.006),
     ),
     type_mix=(
-        (CustomerType.EARLY, 0.12),
-        (CustomerType.ON_TIME, 0.5),
-        (CustomerType.STEADY_LATE, 0.14),
-        (CustomerType.CHRONIC_LATE, 0.08),
+        (CustomerType.EARLY, 0.17),
+        (CustomerType.ON_TIME, 0.50),
+        (CustomerType.STEADY_LATE, 0.11),
+        (CustomerType.CHRONIC_LATE, 0.07),
         (CustomerType.SEASONAL, 0.08),
-        (CustomerType.DETERIORATING, 0.03),
+        (CustomerType.DETERIORATING, 0.02),
         (CustomerType.DISPUTE_PRONE, 0.05),
     ),
     profiles={
-        CustomerType.EARLY: TypeProfile(mean_delay=(-9, -3), spread=(1, 3), takes_discount=(0.6, 0.95)),
+        CustomerType.EARLY: TypeProfile(mean_delay=(-20, -4), spread=(2, 6), takes_discount=(0.6, 0.95)),
         CustomerType.ON_TIME: TypeProfile(
-            mean_delay=(-2, 1), spread=(0.5, 2), habits=_RUNS, takes_discount=(0.2, 0.6)
+            mean_delay=(-4, -1), spread=(0.5, 2), habits=_RUNS, takes_discount=(0.2, 0.6)
         ),
-        CustomerType.STEADY_LATE: TypeProfile(mean_delay=(2, 8), spread=(1.5, 4)),
-        CustomerType.CHRONIC_LATE: TypeProfile(mean_delay=(4, 12), spread=(6, 12), spread_growth=(0.1, 0.4)),
-        CustomerType.SEASONAL: TypeProfile(mean_delay=(-2, 2), spread=(1, 3), seasonal_extra=(4, 10)),
+        CustomerType.STEADY_LATE: TypeProfile(mean_delay=(-1, 3), spread=(1.5, 4)),
+        CustomerType.CHRONIC_LATE: TypeProfile(mean_delay=(3, 9), spread=(10, 20), spread_growth=(0.05, 0.2)),
+        CustomerType.SEASONAL: TypeProfile(mean_delay=(-4, 0), spread=(1, 3), seasonal_extra=(4, 10)),
         CustomerType.DETERIORATING: TypeProfile(
-            mean_delay=(0, 4),
+            mean_delay=(-1, 3),
             spread=(2, 4),
-            drift_per_month=(0.8, 2.5),
+            drift_per_month=(0.3, 1.2),
             partial_share=(0.05, 0.25),
             default_after_months=(10, 30),
         ),
-        CustomerType.DISPUTE_PRONE: TypeProfile(mean_delay=(-2, 3), spread=(2, 5), dispute_rate=(0.1, 0.3)),
+        CustomerType.DISPUTE_PRONE: TypeProfile(mean_delay=(-4, 0), spread=(2, 5), dispute_rate=(0.1, 0.3)),
     },
-    invoice_median=17_000.0,
+    invoice_median=24_000.0,
     invoice_sigma=1.1,
     invoice_bounds=(50.0, 2_000_000.0),
     invoices_per_month=(2.0, 0.8),

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from dunwell.simulate.behaviour import Behaviour
-from dunwell.simulate.presets import Terms
+from dunwell.simulate.presets import Entity, Terms
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +17,7 @@ class SimCustomer:
     entity: str
     country: str
     currency: str
+    time_zone: str
     terms: str
     size: str
     industry: str
@@ -88,6 +89,7 @@ class AllocationTruth:
 @dataclass(frozen=True, slots=True)
 class Company:
     preset: str
+    entities: tuple[Entity, ...]
     seed: int
     start: date
     end: date
