@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +12,7 @@ import typer
 from dunwell.cli.runtime import console, fail, parse_day, print_json
 from dunwell.simulate.company import generate_company
 from dunwell.simulate.export import write_company
+from dunwell.simulate.lab import load_policy, run_lab, summarise
 from dunwell.simulate.presets import PRESETS
 
 app = typer.Typer(
@@ -54,3 +56,73 @@ def company_command(
     console.print(f"{preset} company, seed {seed}, {company.start} to {company.end}, written to {out}:")
     for name, rows in counts.items():
         console.print(f"  {name}: {rows:,} {'statements' if name.endswith('statements') else 'rows'}")
+
+
+@app.command("policy")
+def policy_command(
+    company_dir: Annotated[Path, typer.Option("--company", help="A folder written by `simulate company`.")],
+    policy: Annotated[
+        str, typer.Option("--policy", help="none, oldest-first, largest-first or module:Name.")
+    ],
+    capacity_hours: Annotated[
+        float, typer.Option("--capacity-hours", min=0, help="Collector hours a day.")
+    ] = 8,
+    days: Annotated[int, typer.Option("--days", min=1)] = 90,
+    seeds: Annotated[int, typer.Option("--seeds", min=1)] = 5,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--start", help="First day (default: the company's as-of date, else the last DAYS days)."
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Replay the company's period day by day under POLICY; cash at 30/60/90 days, DSO, touches."""
+    manifest_path = company_dir / "company.json"
+    if not manifest_path.is_file():
+        fail(
+            f"{company_dir} has no company.json: write it with `dunwell simulate company --out {company_dir}`"
+        )
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    if manifest["preset"] not in PRESETS:
+        fail(f"{manifest_path}: unknown preset {manifest['preset']!r}")
+    try:
+        chosen = load_policy(policy)
+    except (ValueError, ImportError, AttributeError) as exc:
+        fail(str(exc))
+    company = generate_company(
+        preset=PRESETS[manifest["preset"]],
+        customers=manifest["customers"],
+        months=manifest["months"],
+        seed=manifest["seed"],
+        start=date.fromisoformat(manifest["start"]),
+    )
+    if len(company.invoices) != manifest["invoices"]:
+        fail(f"{manifest_path}: the company rebuilt differently ({len(company.invoices)} invoices, not "
+             f"{manifest['invoices']}); was it written by another Dunwell version?")  # fmt: skip
+    first = _lab_start(start, manifest, company.end, days)
+    if first < company.start or first + timedelta(days=days - 1) > company.end:
+        fail(f"{days} days from {first} leave the simulated period {company.start} to {company.end}")
+    results = [
+        run_lab(company, chosen, start=first, days=days, capacity_hours=capacity_hours, seed=seed)
+        for seed in range(1, seeds + 1)
+    ]
+    summary = {"policy": chosen.name, "start": str(first), "days": days, "capacity_hours": capacity_hours,
+               **summarise(results)}  # fmt: skip
+    if as_json:
+        print_json(summary)
+        return
+    console.print(f"policy {chosen.name}: {days} days from {first}, {capacity_hours} h a day, {seeds} seeds")
+    for name, by_currency in summary["mean"].items():  # type: ignore[attr-defined]
+        for key, figures in by_currency.items():
+            console.print(
+                f"  {name} {key}: mean {figures['mean']} (min {figures['min']}, max {figures['max']})"
+            )
+
+
+def _lab_start(start: str | None, manifest: dict[str, str], end: date, days: int) -> date:
+    if start is not None:
+        return parse_day(start, option="--start")
+    if manifest.get("as_of"):
+        return date.fromisoformat(manifest["as_of"]) + timedelta(days=1)
+    return end - timedelta(days=days - 1)

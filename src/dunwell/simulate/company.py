@@ -82,6 +82,7 @@ def generate_company(*, preset: Preset, customers: int, months: int, seed: int, 
         preset=preset.name,
         entities=preset.entities,
         seed=seed,
+        months=months,
         start=start,
         end=end,
         customers=sim_customers,
@@ -221,6 +222,7 @@ def _pay(state: _State, customer: SimCustomer, dues: list[_Due], parents: list[S
     by_day: dict[date, list[_Due]] = defaultdict(list)
     for due in dues:
         day = payment_day(customer.behaviour, due.intended, closed)
+        due.invoice.plan.append((day, due.amount))  # what happens without extra collection work
         if day <= state.end:
             by_day[day].append(due)
     styles, weights = zip(*STYLE_WEIGHTS, strict=True)

@@ -9,6 +9,7 @@ the as-of date or issued later, and the later payments with their allocations.
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import date
@@ -32,8 +33,22 @@ _BEHAVIOUR_PARAMETERS = (
 
 
 def write_company(company: Company, out: Path, *, as_of: date | None = None) -> dict[str, int]:
-    """Write ``company`` into ``out``; returns the rows (or statements) written per file."""
+    """Write ``company`` into ``out``; returns the rows (or statements) written per file.
+
+    ``company.json`` records how it was made, so tools (the strategy lab) can rebuild it exactly.
+    """
     counts = _write_view(company, out, known_on=None)
+    manifest = {
+        "preset": company.preset,
+        "customers": len(company.customers),
+        "months": company.months,
+        "seed": company.seed,
+        "start": company.start.isoformat(),
+        "end": company.end.isoformat(),
+        "as_of": as_of.isoformat() if as_of else None,
+        "invoices": len(company.invoices),
+    }
+    (out / "company.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     counts["behaviour_truth.csv"] = _write(
         out / "behaviour_truth.csv",
         ("customer_id", "type", "habit", "joined", *_BEHAVIOUR_PARAMETERS),

@@ -57,6 +57,9 @@ class SimInvoice:
     paid_date: date | None = None
     #: (day, amount) of each instalment received, in order.
     instalments: list[tuple[date, Decimal]] = field(default_factory=list)
+    #: (day, amount) of each instalment as the customer would pay it with no extra collection
+    #: work, including days after the simulated period; empty when it is never paid.
+    plan: list[tuple[date, Decimal]] = field(default_factory=list)
 
     def open_amount(self, as_of: date | None = None) -> Decimal:
         """Open on ``as_of`` (None: at the end of the simulation); discounts and fees count as settled."""
@@ -91,6 +94,7 @@ class Company:
     preset: str
     entities: tuple[Entity, ...]
     seed: int
+    months: int
     start: date
     end: date
     customers: list[SimCustomer]
