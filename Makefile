@@ -6,7 +6,9 @@ DUNWELL := $(VENV)/bin/dunwell
 STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 DEMO_DB ?= dunwell-demo.db
-IBM_CSV := $(SHARED)/data/ibm-ar/WA_Fn-UseC_-Accounts-Receivable.csv
+DEMO_DIR ?= .demo/company
+DEMO_START ?= 2024-01
+DEMO_AS_OF ?= 2025-12-31
 PYTEST_ARGS ?=
 
 .PHONY: install run test lint typecheck bench migrate clean
@@ -19,15 +21,20 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## The main job on the SQLite default: build the demo book, print aging and metrics.
+## The main job on the SQLite default: simulate the demo company (a food distributor: 300 customers,
+## two years, USD and CAD), import it, print its aging and metrics.
 run: install
-	@test -f "$(IBM_CSV)" || { echo "make run: $(IBM_CSV) not found (set SHARED=/path/to/shared)"; exit 2; }
-	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	rm -rf $(DEMO_DIR) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	export DUNWELL_DATABASE_URL=sqlite:///./$(DEMO_DB); \
+	$(DUNWELL) simulate company --preset distributor --customers 300 --months 24 --seed 1 \
+		--start $(DEMO_START) --out $(DEMO_DIR) && \
 	$(DUNWELL) db upgrade && \
-	$(DUNWELL) import invoices "$(IBM_CSV)" --preset ibm --as-of 2014-01-31 && \
-	$(DUNWELL) aging --as-of 2013-12-31 && \
-	$(DUNWELL) metrics --as-of 2013-12-31
+	$(DUNWELL) import customers $(DEMO_DIR)/customers.csv --preset sim --as-of $(DEMO_AS_OF) && \
+	$(DUNWELL) import invoices $(DEMO_DIR)/invoices.csv --preset sim --as-of $(DEMO_AS_OF) && \
+	$(DUNWELL) import payments $(DEMO_DIR)/payments.csv --preset sim --as-of $(DEMO_AS_OF) && \
+	$(DUNWELL) aging --as-of $(DEMO_AS_OF) --currency USD && \
+	$(DUNWELL) metrics --as-of $(DEMO_AS_OF) --currency USD && \
+	$(DUNWELL) metrics --as-of $(DEMO_AS_OF) --currency CAD
 
 ## Lint, types, layer contracts, then the whole suite on SQLite and PostgreSQL.
 test: install lint typecheck

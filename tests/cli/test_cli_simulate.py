@@ -52,3 +52,39 @@ def test_an_as_of_outside_the_simulated_period_is_refused(cli, tmp_path: Path) -
                  "--out", tmp_path / "x")  # fmt: skip
     assert result.exit_code == 2
     assert "--as-of 2025-01-01 is outside the simulated period 2024-01-01 to 2024-02-29" in result.stderr
+
+
+def test_the_strategy_lab_compares_policies_on_the_same_company(cli, tmp_path: Path) -> None:
+    out = tmp_path / "company"
+    made = cli("simulate", "company", "--customers", "60", "--months", "12", "--start", "2024-01",
+               "--as-of", "2024-08-31", "--out", out)  # fmt: skip
+    assert made.exit_code == 0, made.output
+
+    def lab(policy: str) -> dict:  # type: ignore[type-arg]
+        result = cli("simulate", "policy", "--company", out, "--policy", policy, "--capacity-hours", "1",
+                     "--days", "90", "--seeds", "2", "--json")  # fmt: skip
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+    idle, busy = lab("none"), lab("oldest-first")
+
+    assert idle["start"] == busy["start"] == "2024-09-01"
+    assert [s["seed"] for s in busy["seeds"]] == [1, 2]
+    assert set(busy["seeds"][0]) >= {"cash_30d", "cash_60d", "cash_90d", "dso_end", "touches", "minutes_used"}
+    assert not idle["seeds"][0]["touches"]
+    assert busy["mean"]["touches"]["email"]["mean"] != "0.00"
+    assert float(busy["mean"]["cash_30d"]["USD"]["mean"]) >= float(idle["mean"]["cash_30d"]["USD"]["mean"])
+
+
+def test_the_lab_says_what_is_wrong_in_one_line(cli, tmp_path: Path) -> None:
+    missing = cli("simulate", "policy", "--company", tmp_path, "--policy", "none")
+    assert missing.exit_code == 2
+    assert "has no company.json" in missing.stderr
+    out = tmp_path / "c"
+    cli("simulate", "company", "--customers", "5", "--months", "2", "--start", "2024-01", "--out", out)
+    unknown = cli("simulate", "policy", "--company", out, "--policy", "nope", "--days", "10")
+    assert unknown.exit_code == 2
+    assert "unknown policy 'nope'" in unknown.stderr
+    too_long = cli("simulate", "policy", "--company", out, "--policy", "none", "--days", "400")
+    assert too_long.exit_code == 2
+    assert "leave the simulated period" in too_long.stderr

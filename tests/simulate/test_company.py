@@ -54,7 +54,7 @@ def test_the_same_seed_writes_the_same_files_and_another_seed_does_not(tmp_path:
     assert first["invoices.csv"] != other["invoices.csv"]
     assert {name for name in first if "/" not in name} == {
         "customers.csv", "contacts.csv", "invoices.csv", "payments.csv", "allocations_truth.csv",
-        "behaviour_truth.csv",
+        "behaviour_truth.csv", "touches.csv", "company.json",
     }  # fmt: skip
     assert sum(name.startswith("statements/") for name in first) == 2 * 6 * 3  # entities x months x formats
 

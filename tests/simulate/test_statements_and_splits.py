@@ -92,3 +92,23 @@ def test_asof_holds_only_what_was_known_and_future_the_rest(company_dir: Path) -
     # Statements stop on the as-of date.
     last = Camt053Parser.from_file(str(company_dir / "asof" / "statements" / "U001-2024-07.camt053.xml"))
     assert all(t["ValueDate"] <= AS_OF.isoformat() for t in last.get_transactions())
+
+
+def test_routine_touches_go_to_customers_with_overdue_items_one_per_customer_and_day(
+    company_dir: Path,
+) -> None:
+    touches = _rows(company_dir / "touches.csv")
+    invoices = {i["invoice_id"]: i for i in _rows(company_dir / "invoices.csv")}
+    assert touches
+    assert len({(t["customer_id"], t["day"]) for t in touches}) == len(touches)
+    for touch in touches:
+        day = date.fromisoformat(touch["day"])
+        assert day.weekday() < 5
+        for invoice_id in touch["invoice_ids"].split():
+            invoice = invoices[invoice_id]
+            assert invoice["customer_id"] == touch["customer_id"]
+            assert date.fromisoformat(invoice["due_date"]) < day  # overdue when dunned
+            assert not invoice["paid_date"] or date.fromisoformat(invoice["paid_date"]) > day
+    assert {t["channel"] for t in touches} >= {"email", "call"}
+    known = _rows(company_dir / "asof" / "touches.csv")
+    assert known == [t for t in touches if date.fromisoformat(t["day"]) <= AS_OF]

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from dunwell.simulate.records import Company, SimInvoice, SimPayment
 from dunwell.simulate.statements import monthly_statements, write_statements
+from dunwell.simulate.touches import routine_touches
 
 INVOICE_COLUMNS = (
     "invoice_id", "customer_id", "customer_name", "entity", "issue_date", "due_date", "terms", "currency",
@@ -123,6 +124,24 @@ def _write_view(company: Company, out: Path, *, known_on: date | None) -> dict[s
             (_invoice_row(i, known_on) for i in company.invoices if i.issue_date <= day),
         ),
         **_write_payments(out, payments, company),
+        "touches.csv": _write(
+            out / "touches.csv",
+            ("touch_id", "customer_id", "day", "channel", "direction", "tone", "outcome", "invoice_ids"),
+            (
+                (
+                    t.touch_id,
+                    t.customer_id,
+                    t.day,
+                    t.channel.value,
+                    t.direction,
+                    t.tone.value,
+                    t.outcome,
+                    " ".join(t.invoice_ids),
+                )
+                for t in routine_touches(company)
+                if t.day <= day
+            ),
+        ),
         "statements": write_statements(statements, out / "statements"),
     }
 
