@@ -59,7 +59,7 @@ def test_the_same_seed_writes_the_same_files_and_another_seed_does_not(tmp_path:
     assert sum(name.startswith("statements/") for name in first) == 2 * 6 * 3  # entities x months x formats
 
 
-@pytest.mark.parametrize("preset", ["ibm", "distributor"])
+@pytest.mark.parametrize("preset", ["ibm", "distributor", "saas"])
 def test_payments_and_their_truth_agree_with_the_invoices(preset: str) -> None:
     company = generate_company(preset=PRESETS[preset], customers=60, months=12, seed=3, start=START)
     invoices = {i.invoice_id: i for i in company.invoices}
@@ -132,3 +132,49 @@ def test_the_distributor_preset_pays_like_the_food_distribution_book(seed: int) 
     currencies = {i.customer.entity: i.customer.currency for i in company.invoices}
     assert currencies == {"U001": "USD", "CA02": "CAD"}
     assert {i.customer.terms for i in company.invoices} >= {"NAA8", "NAH4", "CA10"}
+
+
+def test_the_saas_preset_bills_monthly_charges_cards_and_retries_failed_charges() -> None:
+    company = generate_company(preset=PRESETS["saas"], customers=400, months=12, seed=4, start=START)
+    by_customer: dict[str, list] = defaultdict(list)  # type: ignore[type-arg]
+    for invoice in company.invoices:
+        by_customer[invoice.customer.customer_id].append(invoice)
+    for invoices in by_customer.values():
+        plan = invoices[0].customer.subscription
+        assert plan is not None
+        assert {i.amount for i in invoices} == {plan.price}
+        assert {i.issue_date.day for i in invoices} == {plan.billing_day}
+        months = [(i.issue_date.year, i.issue_date.month) for i in invoices]
+        assert len(months) == len(set(months))  # one invoice a month
+        if plan.churn_month is not None:
+            assert len(invoices) <= plan.churn_month
+
+    card_customers = [c for c in company.customers if c.subscription and c.subscription.by_card]
+    assert 0.5 <= len(card_customers) / len(company.customers) <= 0.7
+    assert {c.terms for c in card_customers} == {"DUE0"}
+    attempts: dict[str, list] = defaultdict(list)  # type: ignore[type-arg]
+    for attempt in company.charge_attempts:
+        attempts[attempt.invoice_id].append(attempt)
+    failed_first = [a for a in attempts.values() if not a[0].succeeded]
+    assert 0.03 <= len(failed_first) / len(attempts) <= 0.15
+    recovered = sum(a[-1].succeeded for a in failed_first) / len(failed_first)
+    assert 0.45 <= recovered <= 0.85  # soft declines clear on a retry, hard ones never do
+    assert all(len(a) <= 4 for a in attempts.values())
+
+    card_payments = [p for p in company.payments if p.payer_name == "CARDPAY PAYMENTS LTD"]
+    assert card_payments
+    truth = defaultdict(Decimal)
+    invoices = {i.invoice_id: i for i in company.invoices}
+    gross = defaultdict(Decimal)
+    for allocation in company.allocations:
+        truth[allocation.payment_id] += allocation.amount
+    for payment in card_payments:
+        assert truth[payment.payment_id] == payment.amount  # net of the processor's fee
+    for allocation in company.allocations:
+        gross[allocation.payment_id] += invoices[allocation.invoice_id].amount
+    fees = [gross[p.payment_id] - p.amount for p in card_payments]
+    assert all(
+        Decimal("0.30") < fee < Decimal("0.04") * gross[p.payment_id] + 1
+        for fee, p in zip(fees, card_payments, strict=True)
+    )
+    assert {c.currency for c in company.customers} == {"USD", "GBP", "EUR"}

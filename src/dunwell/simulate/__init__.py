@@ -19,8 +19,12 @@ Behaviour model (strategy comparisons depend on it; ADR 0007):
   account. Remittance text names the invoices exactly, truncated, mistyped, with prefixes, by PO
   number only, or not at all; payer names differ from the customer master.
 
-Not built yet (see the open issue): responses to collection actions and the strategy lab,
-``--as-of`` splits, bank statement files, the ``saas`` preset.
+- Subscriptions (``saas``): one invoice a month on a billing day at the plan's price until the
+  customer churns; card customers are charged on the invoice date, failed charges are retried
+  (hard declines never clear, soft ones often do), and the processor pays out net of its fee.
+- Responses to collection actions (``actions``): see that module; the company's routine dunning
+  is part of the history (``touches``), and the strategy lab (``lab``) measures work on top of it.
 
-The engine is pure: the standard library and ``holidays`` only; ``export`` writes CSV files.
+The engine is pure: the standard library and ``holidays`` only; ``export`` writes the CSV files
+and ``statements`` the bank statements.
 """

@@ -11,13 +11,21 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 import holidays
 
-from dunwell.simulate.behaviour import Behaviour, CustomerType, delay_days, lognormal, payment_day
+from dunwell.simulate.behaviour import (
+    Behaviour,
+    CustomerType,
+    delay_days,
+    lognormal,
+    next_business_day,
+    payment_day,
+)
 from dunwell.simulate.presets import Preset, Terms, draw_behaviour
 from dunwell.simulate.records import (
     AllocationTruth,
@@ -28,6 +36,14 @@ from dunwell.simulate.records import (
     SimPayment,
 )
 from dunwell.simulate.remittance import STYLE_WEIGHTS, payer_name, remittance_text
+from dunwell.simulate.subscriptions import (
+    PROCESSOR,
+    ChargeAttempt,
+    Subscription,
+    charge,
+    draw_subscription,
+    processor_fee,
+)
 
 _CENT = Decimal("0.01")
 _NAMES = (
@@ -45,6 +61,7 @@ class _Due:
     invoice: SimInvoice
     amount: Decimal
     intended: date
+    by_card: bool = False  # settled by the card processor, net of its fee
 
 
 @dataclass(slots=True)
@@ -56,6 +73,7 @@ class _State:
     invoices: list[SimInvoice] = field(default_factory=list)
     payments: list[SimPayment] = field(default_factory=list)
     truth: list[AllocationTruth] = field(default_factory=list)
+    attempts: list[ChargeAttempt] = field(default_factory=list)
     closed: dict[str, set[date]] = field(default_factory=dict)
     next_invoice: int = 1
     next_payment: int = 1
@@ -90,6 +108,7 @@ def generate_company(*, preset: Preset, customers: int, months: int, seed: int, 
         invoices=state.invoices,
         payments=state.payments,
         allocations=state.truth,
+        charge_attempts=state.attempts,
     )
 
 
@@ -107,6 +126,13 @@ def _customer(state: _State, index: int) -> SimCustomer:
     name = f"{rng.choice(_NAMES)} {rng.choice(_KINDS)} {index + 1} {rng.choice(_SUFFIXES)}"
     monthly = lognormal(rng, preset.invoices_per_month[0], preset.invoices_per_month[1])
     limit = Decimal(round(preset.invoice_median * scale * monthly * 3, -2) or 100).quantize(_CENT)
+    subscription = None
+    if preset.subscription:
+        months = (state.end.year - state.start.year) * 12 + state.end.month - state.start.month + 1
+        subscription = draw_subscription(rng, size=size, months=months, monthly_churn=preset.monthly_churn)
+        limit = subscription.price * 3
+        if subscription.by_card:
+            terms = Terms("DUE0", 0, 0.0)
     return SimCustomer(
         customer_id=f"C{index + 1:06d}",
         name=name,
@@ -124,6 +150,7 @@ def _customer(state: _State, index: int) -> SimCustomer:
         amount_scale=scale,
         invoices_per_month=monthly,
         account=f"{entity.country}{rng.randint(10, 99)}BANK{rng.randint(10**9, 10**10 - 1)}",
+        subscription=subscription,
     )
 
 
@@ -149,11 +176,14 @@ def _trade(state: _State, customer: SimCustomer, parents: list[SimCustomer]) -> 
     dues: list[_Due] = []
     month_start = state.start
     month = 0
+    plan = customer.subscription
     while month_start <= state.end:
-        count = _poisson(rng, customer.invoices_per_month)
         next_month = _add_months(month_start, 1)
-        for _ in range(count):
-            issue = month_start + timedelta(days=rng.randrange((next_month - month_start).days))
+        if plan is not None:  # one invoice a month on the billing day, until the customer churns
+            issues = iter([month_start.replace(day=plan.billing_day)] if _billed(plan, month) else [])
+        else:
+            issues = _random_days(rng, month_start, next_month, _poisson(rng, customer.invoices_per_month))
+        for issue in issues:  # lazily: each day is drawn just before its invoice (a fixed draw order)
             if issue < customer.joined or issue > state.end:
                 continue
             invoice = _invoice(state, customer, issue)
@@ -162,12 +192,24 @@ def _trade(state: _State, customer: SimCustomer, parents: list[SimCustomer]) -> 
     _pay(state, customer, dues, parents)
 
 
+def _billed(plan: Subscription, month: int) -> bool:
+    return plan.churn_month is None or month < plan.churn_month
+
+
+def _random_days(rng: random.Random, first: date, after: date, count: int) -> Iterator[date]:
+    for _ in range(count):
+        yield first + timedelta(days=rng.randrange((after - first).days))
+
+
 def _invoice(state: _State, customer: SimCustomer, issue: date) -> SimInvoice:
     rng, preset = state.rng, state.preset
     terms = customer.terms_detail
-    low, high = preset.invoice_bounds
-    raw = lognormal(rng, preset.invoice_median * customer.amount_scale, preset.invoice_sigma)
-    amount = Decimal(str(round(min(max(raw, low), high), 2))).quantize(_CENT)
+    if customer.subscription is not None:
+        amount = customer.subscription.price
+    else:
+        low, high = preset.invoice_bounds
+        raw = lognormal(rng, preset.invoice_median * customer.amount_scale, preset.invoice_sigma)
+        amount = Decimal(str(round(min(max(raw, low), high), 2))).quantize(_CENT)
     number = f"{90000000 + state.next_invoice}"
     state.next_invoice += 1
     invoice = SimInvoice(
@@ -197,6 +239,19 @@ def _plan_payment(state: _State, behaviour: Behaviour, invoice: SimInvoice, mont
         return []
     terms = invoice.customer.terms_detail
     amount = invoice.amount
+    plan = invoice.customer.subscription
+    if plan is not None and plan.by_card:
+        charged, attempts = charge(rng, plan, invoice.invoice_id, invoice.issue_date)
+        state.attempts.extend(attempts)
+        if charged is not None:  # the processor pays out two business days later
+            closed = state.closed[invoice.customer.country]
+            settled = next_business_day(charged + timedelta(days=2), closed)
+            return [_Due(invoice, amount, settled, by_card=True)]
+        # Every retry failed: the customer is asked to pay by transfer, and does so at its pace.
+        delay = delay_days(rng, behaviour, due=invoice.due_date, month=month) + rng.randint(8, 15)
+        if delay > state.preset.write_off_days:
+            return []
+        return [_Due(invoice, amount, invoice.due_date + timedelta(days=max(delay, 8)))]
     if terms.discount_days and rng.random() < behaviour.takes_discount:
         # Most takers pay inside the window; some take the discount a few days late anyway.
         late = rng.random() < 0.2
@@ -219,16 +274,19 @@ def _plan_payment(state: _State, behaviour: Behaviour, invoice: SimInvoice, mont
 def _pay(state: _State, customer: SimCustomer, dues: list[_Due], parents: list[SimCustomer]) -> None:
     rng, preset = state.rng, state.preset
     closed = state.closed[customer.country]
-    by_day: dict[date, list[_Due]] = defaultdict(list)
+    by_day: dict[tuple[date, bool], list[_Due]] = defaultdict(list)
     for due in dues:
-        day = payment_day(customer.behaviour, due.intended, closed)
+        day = due.intended if due.by_card else payment_day(customer.behaviour, due.intended, closed)
         due.invoice.plan.append((day, due.amount))  # what happens without extra collection work
         if day <= state.end:
-            by_day[day].append(due)
+            by_day[(day, due.by_card)].append(due)
     styles, weights = zip(*STYLE_WEIGHTS, strict=True)
-    for day in sorted(by_day):
-        paid = by_day[day]
+    for day, by_card in sorted(by_day):
+        paid = by_day[(day, by_card)]
         total = sum((d.amount for d in paid), Decimal(0))
+        if by_card:
+            _card_payout(state, customer, paid, total, day)
+            continue
         payer = customer
         if parents and rng.random() < preset.parent_payer_share:
             payer = rng.choice(parents)  # a parent or group company pays for its subsidiary
@@ -264,6 +322,28 @@ def _pay(state: _State, customer: SimCustomer, dues: list[_Due], parents: list[S
             )
         )
         _record_truth(state, payment_id, paid, applied=min(amount, total), day=day)
+
+
+def _card_payout(state: _State, customer: SimCustomer, paid: list[_Due], total: Decimal, day: date) -> None:
+    """A processor settlement of one customer's charges, net of the processor's fee per charge."""
+    fee = sum((processor_fee(d.amount) for d in paid), Decimal(0))
+    payment_id = f"P{state.next_payment:08d}"
+    state.next_payment += 1
+    numbers = " ".join(d.invoice.invoice_id for d in paid)
+    state.payments.append(
+        SimPayment(
+            payment_id=payment_id,
+            customer_id=customer.customer_id,
+            entity=customer.entity,
+            value_date=day,
+            amount=total - fee,
+            currency=customer.currency,
+            payer_name=PROCESSOR,
+            payer_account=f"{customer.country}00CARD0000000001",
+            remittance_text=f"CARD {customer.name[:24]} {numbers}"[:140],
+        )
+    )
+    _record_truth(state, payment_id, paid, applied=total - fee, day=day)
 
 
 def _record_truth(state: _State, payment_id: str, paid: list[_Due], *, applied: Decimal, day: date) -> None:

@@ -143,6 +143,23 @@ def _write_view(company: Company, out: Path, *, known_on: date | None) -> dict[s
             ),
         ),
         "statements": write_statements(statements, out / "statements"),
+        **_write_attempts(company, out, day),
+    }
+
+
+def _write_attempts(company: Company, out: Path, day: date) -> dict[str, int]:
+    """Card charges and their retries (subscription companies only)."""
+    if not company.charge_attempts:
+        return {}
+    rows = (
+        (a.invoice_id, a.attempt, a.day, "succeeded" if a.succeeded else "failed")
+        for a in company.charge_attempts
+        if a.day <= day
+    )
+    return {
+        "charge_attempts.csv": _write(
+            out / "charge_attempts.csv", ("invoice_id", "attempt", "day", "result"), rows
+        )
     }
 
 

@@ -81,6 +81,9 @@ class Preset:
     overpayment_share: float = 0.005
     #: A customer that would pay this many days after the due date or later never pays at all.
     write_off_days: int = 180
+    #: Monthly subscriptions on a billing day instead of invoices drawn at random (``subscriptions``).
+    subscription: bool = False
+    monthly_churn: float = 0.015
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -204,4 +207,44 @@ DISTRIBUTOR = Preset(
     invoices_per_month=(2.0, 0.8),
 )
 
-PRESETS: dict[str, Preset] = {p.name: p for p in (IBM, DISTRIBUTOR)}
+SAAS = Preset(
+    name="saas",
+    entities=(
+        Entity("US01", "USD", "US", 0.6, "America/New_York", account="000700889900"),
+        Entity("GB01", "GBP", "GB", 0.25, "Europe/London", account="GB29NWBK60161331926819"),
+        Entity("DE01", "EUR", "DE", 0.15, "Europe/Berlin", account="DE89370400440532013000"),
+    ),
+    # Card customers are charged on the invoice date (their terms become DUE0); the rest pay by
+    # bank transfer on these terms.
+    terms=(Terms("NET14", 14, 0.5), Terms("NET30", 30, 0.5)),
+    type_mix=(
+        (CustomerType.EARLY, 0.15),
+        (CustomerType.ON_TIME, 0.45),
+        (CustomerType.STEADY_LATE, 0.15),
+        (CustomerType.CHRONIC_LATE, 0.1),
+        (CustomerType.SEASONAL, 0.05),
+        (CustomerType.DETERIORATING, 0.05),
+        (CustomerType.DISPUTE_PRONE, 0.05),
+    ),
+    profiles={
+        CustomerType.EARLY: TypeProfile(mean_delay=(-10, -2), spread=(1, 3)),
+        CustomerType.ON_TIME: TypeProfile(mean_delay=(-3, 1), spread=(1, 2), habits=_RUNS),
+        CustomerType.STEADY_LATE: TypeProfile(mean_delay=(3, 12), spread=(2, 5)),
+        CustomerType.CHRONIC_LATE: TypeProfile(mean_delay=(8, 20), spread=(6, 12), spread_growth=(0.1, 0.3)),
+        CustomerType.SEASONAL: TypeProfile(mean_delay=(-2, 2), spread=(1, 3), seasonal_extra=(5, 12)),
+        CustomerType.DETERIORATING: TypeProfile(
+            mean_delay=(0, 5), spread=(2, 4), drift_per_month=(1.0, 3.0), default_after_months=(6, 20)
+        ),
+        CustomerType.DISPUTE_PRONE: TypeProfile(mean_delay=(-2, 4), spread=(2, 4), dispute_rate=(0.05, 0.15)),
+    },
+    invoice_median=0.0,  # subscriptions: the plan price (``subscriptions.PLANS``)
+    invoice_sigma=0.0,
+    invoice_bounds=(0.0, 0.0),
+    invoices_per_month=(1.0, 0.0),
+    sizes=(("small", 1.0, 0.6), ("medium", 1.0, 0.3), ("large", 1.0, 0.1)),
+    industries=("software", "agency", "ecommerce", "education", "healthcare"),
+    subscription=True,
+    bank_fee_share=0.01,
+)
+
+PRESETS: dict[str, Preset] = {p.name: p for p in (IBM, DISTRIBUTOR, SAAS)}

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from dunwell.simulate.behaviour import Behaviour
 from dunwell.simulate.presets import Entity, Terms
+from dunwell.simulate.subscriptions import ChargeAttempt, Subscription
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,7 @@ class SimCustomer:
     amount_scale: float
     invoices_per_month: float
     account: str  # the bank account it usually pays from
+    subscription: Subscription | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,3 +104,4 @@ class Company:
     invoices: list[SimInvoice]
     payments: list[SimPayment]
     allocations: list[AllocationTruth]
+    charge_attempts: list[ChargeAttempt] = field(default_factory=list)
