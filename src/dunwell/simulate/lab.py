@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 import random
 import statistics
+from abc import ABC, abstractmethod
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -61,13 +62,14 @@ class NoActions:
         return []
 
 
-class _Ranked:
+class _Ranked(ABC):
     """Work down a ranking of overdue customers: call the long overdue, e-mail the others."""
 
     name = "ranked"
 
+    @abstractmethod
     def rank(self, customer: OverdueCustomer) -> tuple[float, ...]:
-        raise NotImplementedError
+        """The sort key: the customer to work first sorts first."""
 
     def choose(self, day: date, book: Sequence[OverdueCustomer], capacity_minutes: int) -> list[Action]:
         actions, left = [], capacity_minutes
