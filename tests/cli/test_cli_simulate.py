@@ -88,3 +88,11 @@ def test_the_lab_says_what_is_wrong_in_one_line(cli, tmp_path: Path) -> None:
     too_long = cli("simulate", "policy", "--company", out, "--policy", "none", "--days", "400")
     assert too_long.exit_code == 2
     assert "leave the simulated period" in too_long.stderr
+
+
+def test_an_unwritable_output_folder_is_one_clear_line(cli, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = cli("simulate", "company", "--customers", "3", "--months", "1", "--out", blocker / "company")
+    assert result.exit_code == 2
+    assert f"cannot write to {blocker / 'company'}" in result.stderr

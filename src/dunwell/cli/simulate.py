@@ -47,7 +47,10 @@ def company_command(
     )
     if cut is not None and not company.start <= cut <= company.end:
         fail(f"--as-of {cut} is outside the simulated period {company.start} to {company.end}")
-    counts = write_company(company, out, as_of=cut)
+    try:
+        counts = write_company(company, out, as_of=cut)
+    except OSError as exc:
+        fail(f"cannot write to {out}: {exc.strerror or exc}")
     summary = {"preset": preset, "seed": seed, "start": str(company.start), "end": str(company.end),
                "out": str(out), "files": counts}  # fmt: skip
     if as_json:
