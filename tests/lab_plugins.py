@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from dunwell.simulate.actions import Action, Channel
+from dunwell.core.collections import Channel
+from dunwell.simulate.actions import Action
 from dunwell.simulate.lab import OverdueCustomer
 
 

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from dunwell.simulate.actions import Action, Channel, Tone, respond
+from dunwell.core.collections import Channel
+from dunwell.simulate.actions import Action, Tone, respond
 from dunwell.simulate.behaviour import CustomerType
 from dunwell.simulate.company import generate_company
 from dunwell.simulate.lab import LargestFirst, NoActions, OldestFirst, load_policy, run_lab, summarise

@@ -22,13 +22,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from dunwell.core.collections import Channel
 from dunwell.simulate.behaviour import CustomerType
-
-
-class Channel(StrEnum):
-    EMAIL = "email"
-    LETTER = "letter"
-    CALL = "call"
 
 
 class Tone(StrEnum):
@@ -37,7 +32,7 @@ class Tone(StrEnum):
 
 
 #: Minutes of collector time an action takes (what the strategy lab's capacity is spent on).
-COST_MINUTES = {Channel.EMAIL: 2, Channel.LETTER: 5, Channel.CALL: 12}
+COST_MINUTES = {Channel.SMS: 1, Channel.EMAIL: 2, Channel.LETTER: 5, Channel.CALL: 12}
 
 #: P(pays within days of the action | overdue), by type: e-mail, letter, call.
 RESPONSE: dict[CustomerType, tuple[float, float, float]] = {
@@ -62,7 +57,8 @@ PROMISE_KEPT: dict[CustomerType, float] = {
 RECOVERY = 0.08  # P(a call gets a defaulted customer to pay an item)
 ANNOYED = 0.15  # P(paying later when annoyed)
 _PROMPT = frozenset({CustomerType.EARLY, CustomerType.ON_TIME})
-_CHANNEL_INDEX = {Channel.EMAIL: 0, Channel.LETTER: 1, Channel.CALL: 2}
+#: Where each channel's chance is in ``RESPONSE``; a text message moves customers as an e-mail does.
+_CHANNEL_INDEX = {Channel.SMS: 0, Channel.EMAIL: 0, Channel.LETTER: 1, Channel.CALL: 2}
 
 
 @dataclass(frozen=True, slots=True)

@@ -133,7 +133,7 @@ def _write_view(company: Company, out: Path, *, known_on: date | None) -> dict[s
                     t.customer_id,
                     t.day,
                     t.channel.value,
-                    t.direction,
+                    t.direction.value,
                     t.tone.value,
                     t.outcome,
                     " ".join(t.invoice_ids),

@@ -23,7 +23,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Protocol
 
-from dunwell.simulate.actions import COST_MINUTES, Action, Channel, Tone, respond
+from dunwell.core.collections import Channel
+from dunwell.simulate.actions import COST_MINUTES, Action, Tone, respond
 from dunwell.simulate.records import Company, SimInvoice
 
 CONTACT_GAP_DAYS = 7  # the same customer is not contacted again within a week (B2B courtesy)

@@ -14,7 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dunwell.simulate.actions import Channel, Tone
+from dunwell.core.collections import Channel, TouchDirection
+from dunwell.simulate.actions import Tone
 from dunwell.simulate.records import Company
 
 #: (days after the due date, channel, tone) of the routine's steps.
@@ -28,7 +29,7 @@ class SimTouch:
     day: date
     channel: Channel
     tone: Tone
-    direction: str
+    direction: TouchDirection
     outcome: str
     invoice_ids: tuple[str, ...]
 
@@ -61,7 +62,7 @@ def routine_touches(company: Company) -> list[SimTouch]:
                 day=day,
                 channel=channel,
                 tone=tone,
-                direction="outbound",
+                direction=TouchDirection.OUTBOUND,
                 outcome=outcome,
                 invoice_ids=tuple(sorted(i for _, i in reached)),
             )
