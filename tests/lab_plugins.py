@@ -15,3 +15,12 @@ class CallEveryone:
 
     def choose(self, day: date, book: Sequence[OverdueCustomer], capacity_minutes: int) -> list[Action]:
         return [Action(c.customer_id, Channel.CALL) for c in book[: capacity_minutes // 12]]
+
+
+class Greedy:
+    """Asks for a call to every overdue customer, whatever the capacity."""
+
+    name = "greedy"
+
+    def choose(self, day: date, book: Sequence[OverdueCustomer], capacity_minutes: int) -> list[Action]:
+        return [Action(c.customer_id, Channel.CALL) for c in book]

@@ -96,3 +96,10 @@ def test_an_unwritable_output_folder_is_one_clear_line(cli, tmp_path: Path) -> N
     result = cli("simulate", "company", "--customers", "3", "--months", "1", "--out", blocker / "company")
     assert result.exit_code == 2
     assert f"cannot write to {blocker / 'company'}" in result.stderr
+
+
+def test_a_damaged_company_manifest_is_one_clear_line(cli, tmp_path: Path) -> None:
+    (tmp_path / "company.json").write_text('{"preset": "distributor"}')
+    result = cli("simulate", "policy", "--company", tmp_path, "--policy", "none")
+    assert result.exit_code == 2
+    assert "is not a company manifest (KeyError" in result.stderr

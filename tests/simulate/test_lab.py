@@ -77,8 +77,20 @@ def test_policies_are_plugins(company: Company) -> None:
     result = run_lab(company, plugin, start=START, days=30, capacity_hours=1, seed=1)
     assert plugin.name == "call-everyone"
     assert set(result.touches) == {"call"}
+    assert result.refused == 0
     with pytest.raises(ValueError, match="unknown policy 'nope'"):
         load_policy("nope")
+
+
+def test_the_lab_holds_a_policy_to_the_days_capacity(company: Company) -> None:
+    greedy = run_lab(
+        company, load_policy("lab_plugins:Greedy"), start=START, days=30, capacity_hours=1, seed=1
+    )
+
+    business_days = sum((START + timedelta(days=d)).weekday() < 5 for d in range(30))
+    assert greedy.touches["call"] <= 5 * business_days  # 60 minutes a day, 12 per call
+    assert greedy.minutes_used <= 60 * business_days
+    assert greedy.refused > 0
 
 
 # --- the response model ---------------------------------------------------------------------------

@@ -86,9 +86,16 @@ def policy_command(
         fail(
             f"{company_dir} has no company.json: write it with `dunwell simulate company --out {company_dir}`"
         )
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    if manifest["preset"] not in PRESETS:
-        fail(f"{manifest_path}: unknown preset {manifest['preset']!r}")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        preset_name = manifest["preset"]
+        missing = [k for k in ("customers", "months", "seed", "start", "invoices") if k not in manifest]
+        if missing:
+            raise KeyError(", ".join(missing))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        fail(f"{manifest_path} is not a company manifest ({type(exc).__name__}: {exc})")
+    if preset_name not in PRESETS:
+        fail(f"{manifest_path}: unknown preset {preset_name!r}")
     try:
         chosen = load_policy(policy)
     except (ValueError, ImportError, AttributeError) as exc:

@@ -70,6 +70,7 @@ class _State:
     preset: Preset
     start: date
     end: date
+    months: int
     invoices: list[SimInvoice] = field(default_factory=list)
     payments: list[SimPayment] = field(default_factory=list)
     truth: list[AllocationTruth] = field(default_factory=list)
@@ -83,7 +84,7 @@ def generate_company(*, preset: Preset, customers: int, months: int, seed: int, 
     """A company of ``customers`` customers trading for ``months`` months from ``start``."""
     rng = random.Random(seed)
     end = _add_months(start, months) - timedelta(days=1)
-    state = _State(rng=rng, preset=preset, start=start, end=end)
+    state = _State(rng=rng, preset=preset, start=start, end=end, months=months)
     years = range(start.year, end.year + 2)
     for entity in preset.entities:
         state.closed[entity.country] = set(holidays.country_holidays(entity.country, years=years))
@@ -128,8 +129,9 @@ def _customer(state: _State, index: int) -> SimCustomer:
     limit = Decimal(round(preset.invoice_median * scale * monthly * 3, -2) or 100).quantize(_CENT)
     subscription = None
     if preset.subscription:
-        months = (state.end.year - state.start.year) * 12 + state.end.month - state.start.month + 1
-        subscription = draw_subscription(rng, size=size, months=months, monthly_churn=preset.monthly_churn)
+        subscription = draw_subscription(
+            rng, size=size, months=state.months, monthly_churn=preset.monthly_churn
+        )
         limit = subscription.price * 3
         if subscription.by_card:
             terms = Terms("DUE0", 0, 0.0)

@@ -134,6 +134,8 @@ class LabResult:
     touches: Counter[str] = field(default_factory=Counter)
     outcomes: Counter[str] = field(default_factory=Counter)
     minutes_used: int = 0
+    #: Actions a policy asked for beyond the day's capacity (not carried out).
+    refused: int = 0
 
 
 def run_lab(
@@ -155,9 +157,14 @@ def run_lab(
             open_items[item.invoice.customer.customer_id].append(item)
         if day.weekday() < 5:
             book = _overdue_book(open_items, day, last_touch)
-            for action in policy.choose(day, book, capacity)[: len(book)]:
+            left = capacity
+            for action in policy.choose(day, book, capacity):
                 if action.customer_id not in open_items:
+                    continue  # nothing open: nobody to contact
+                if COST_MINUTES[action.channel] > left:
+                    result.refused += 1  # the lab, not the policy, holds the line on capacity
                     continue
+                left -= COST_MINUTES[action.channel]
                 result.touches[action.channel.value] += 1
                 result.minutes_used += COST_MINUTES[action.channel]
                 recent = sum(1 for d in touch_days[action.customer_id] if (day - d).days < 14)
@@ -289,6 +296,7 @@ def summarise(results: Sequence[LabResult]) -> dict[str, object]:
                 "dso_end": {c: str(v) for c, v in r.dso_end.items()},
                 "touches": dict(sorted(r.touches.items())),
                 "minutes_used": r.minutes_used,
+                "refused_over_capacity": r.refused,
                 "outcomes": dict(sorted(r.outcomes.items())),
             }
             for r in results
