@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from cli_inputs import count
+from dunwell.core.documents import DocumentKind
+from dunwell.kit.db import create_db_engine, session_factory
 from dunwell.orm import Invoice
 
 
@@ -22,6 +27,24 @@ def test_a_simulated_company_imports_without_a_rejected_row(cli, sqlite_url: str
     report = json.loads(imported.stdout)
     assert (report["read"], report["imported"], report["rejected"]) == (files["invoices.csv"],) * 2 + (0,)
     assert count(sqlite_url, Invoice) == files["invoices.csv"]
+    with (out / "invoices.csv").open(newline="") as handle:
+        memos = [row for row in csv.DictReader(handle) if row["document_type"] == "credit_memo"]
+    assert memos, "the distributor credits some invoices"
+    assert credit_memos_stored(sqlite_url) == len(memos)
+
+
+def credit_memos_stored(url: str) -> int:
+    engine = create_db_engine(url)
+    try:
+        with session_factory(engine)() as session:
+            return (
+                session.scalar(
+                    select(func.count()).select_from(Invoice).where(Invoice.kind == DocumentKind.CREDIT_MEMO)
+                )
+                or 0
+            )
+    finally:
+        engine.dispose()
 
 
 def test_an_unknown_preset_is_one_clear_line(cli, tmp_path: Path) -> None:

@@ -35,6 +35,11 @@ def _received(company: Company, start: date, days: int) -> dict[str, Decimal]:
             if 0 <= (day - start).days < days:
                 currency = invoice.customer.currency
                 totals[currency] = totals.get(currency, Decimal(0)) + amount
+    for memo in company.credit_memos:  # a credit netted in a payment settled part of it without cash
+        netted = memo.credit is not None and not memo.credit.cancelled
+        if netted and memo.paid_date and 0 <= (memo.paid_date - start).days < days:
+            currency = memo.customer.currency
+            totals[currency] += memo.amount
     return dict(sorted(totals.items()))
 
 

@@ -17,7 +17,13 @@ Behaviour model (strategy comparisons depend on it; ADR 0007):
   the time after the window has closed. Bank fees short-pay some payments (the fee is written
   off); a few payments overpay (unapplied cash); some are made by a parent company or from a new
   account. Remittance text names the invoices exactly, truncated, mistyped, with prefixes, by PO
-  number only, or not at all; payer names differ from the customer master.
+  number only, or not at all, and a few quote an ISO 11649 creditor reference (RF...) that the
+  camt.053 statements carry as structured remittance; payer names differ from the customer master.
+- Credit memos: a share of invoices is credited (returns, short shipments, price corrections:
+  5-30 % of the invoice), and the customer deducts the memo from the payment that settles the
+  invoice, naming it in the remittance; the truth then lists the memo as a negative allocation
+  of that payment. A seventh of memos cancel their invoice in full: both clear on the memo's date
+  with no payment.
 
 - Subscriptions (``saas``): one invoice a month on a billing day at the plan's price until the
   customer churns; card customers are charged on the invoice date, failed charges are retried
@@ -25,6 +31,6 @@ Behaviour model (strategy comparisons depend on it; ADR 0007):
 - Responses to collection actions (``actions``): see that module; the company's routine dunning
   is part of the history (``touches``), and the strategy lab (``lab``) measures work on top of it.
 
-The engine is pure: the standard library and ``holidays`` only; ``export`` writes the CSV files
-and ``statements`` the bank statements.
+The engine is pure: the standard library, ``holidays`` and ``python-stdnum`` (check digits) only;
+``export`` writes the CSV files and ``statements`` the bank statements.
 """

@@ -9,9 +9,11 @@ is kept, so matching and prediction can be scored against it.
 
 from __future__ import annotations
 
+import gc
 import random
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -46,6 +48,9 @@ from dunwell.simulate.subscriptions import (
 )
 
 _CENT = Decimal("0.01")
+#: Of the invoices a credit memo is issued against, the share cancelled in full (wrong order,
+#: goods refused); the rest are partial credits of 5-30 % (returns, short shipments, prices).
+_CANCELLED_SHARE = 0.15
 _NAMES = (
     "Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Soylent", "Cyberdyne", "Tyrell",
     "Wonka", "Stark", "Wayne", "Pied Piper", "Gringotts", "Monarch", "Oscorp", "Duff", "Krusty",
@@ -59,9 +64,15 @@ class _Due:
     """An instalment a customer will pay: part of one invoice, on an intended day."""
 
     invoice: SimInvoice
-    amount: Decimal
+    amount: Decimal  # the cash paid: net of a credit memo the customer deducts
     intended: date
     by_card: bool = False  # settled by the card processor, net of its fee
+    memo: SimInvoice | None = None  # a credit memo netted in this instalment
+
+    @property
+    def settles(self) -> Decimal:
+        """What this instalment settles on the invoice: the cash and the credit netted."""
+        return self.amount - self.memo.amount if self.memo is not None else self.amount
 
 
 @dataclass(slots=True)
@@ -76,12 +87,35 @@ class _State:
     truth: list[AllocationTruth] = field(default_factory=list)
     attempts: list[ChargeAttempt] = field(default_factory=list)
     closed: dict[str, set[date]] = field(default_factory=dict)
+    credit_memos: list[SimInvoice] = field(default_factory=list)
     next_invoice: int = 1
+    next_memo: int = 1
     next_payment: int = 1
 
 
 def generate_company(*, preset: Preset, customers: int, months: int, seed: int, start: date) -> Company:
     """A company of ``customers`` customers trading for ``months`` months from ``start``."""
+    with paused_gc():
+        return _generate(preset=preset, customers=customers, months=months, seed=seed, start=start)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of acyclic records are made.
+
+    Each full collection walks every live object, and with millions of them a generation takes
+    a third of its time in collections that find nothing (records hold no reference cycles).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _generate(*, preset: Preset, customers: int, months: int, seed: int, start: date) -> Company:
     rng = random.Random(seed)
     end = _add_months(start, months) - timedelta(days=1)
     state = _State(rng=rng, preset=preset, start=start, end=end, months=months)
@@ -110,6 +144,7 @@ def generate_company(*, preset: Preset, customers: int, months: int, seed: int, 
         payments=state.payments,
         allocations=state.truth,
         charge_attempts=state.attempts,
+        credit_memos=state.credit_memos,
     )
 
 
@@ -239,8 +274,59 @@ def _plan_payment(state: _State, behaviour: Behaviour, invoice: SimInvoice, mont
     rng = state.rng
     if behaviour.default_month is not None and month >= behaviour.default_month:
         return []
+    credit = _credit(state, invoice)
+    if credit is not None and credit >= invoice.amount:
+        _issue_memo(state, invoice, credit, invoice.issue_date + timedelta(days=rng.randint(1, 20)))
+        return []  # cancelled in full: settled by the credit memo alone
+    dues = _instalments(state, behaviour, invoice, month, invoice.amount - (credit or 0))
+    if credit is not None and dues:
+        # Returns and price corrections are credited before the customer pays, which deducts them.
+        first = dues[0]
+        latest = max(invoice.issue_date, first.intended - timedelta(days=1))
+        day = min(invoice.issue_date + timedelta(days=rng.randint(1, 25)), latest)
+        first.memo = _issue_memo(state, invoice, credit, day)
+    return dues
+
+
+def _credit(state: _State, invoice: SimInvoice) -> Decimal | None:
+    """The amount a credit memo will credit on ``invoice`` (returns, price corrections), if any."""
+    share, rng = state.preset.credit_memo_share, state.rng
+    if not share or invoice.customer.subscription is not None or rng.random() >= share:
+        return None
+    if rng.random() < _CANCELLED_SHARE:
+        return invoice.amount
+    return (invoice.amount * Decimal(rng.randint(5, 30)) / 100).quantize(_CENT)
+
+
+def _issue_memo(state: _State, invoice: SimInvoice, credit: Decimal, day: date) -> SimInvoice | None:
+    if day > state.end:
+        return None  # credited after the simulated period: not in the book
+    memo = SimInvoice(
+        invoice_id=f"CM{80000000 + state.next_memo}",
+        customer=invoice.customer,
+        issue_date=day,
+        due_date=day,
+        amount=-credit,
+        po_number=invoice.po_number,
+        disputed=False,
+        document_type="credit_memo",
+        credit=invoice,
+    )
+    state.next_memo += 1
+    invoice.credit = memo
+    state.credit_memos.append(memo)
+    if credit >= invoice.amount:  # a cancellation clears both documents on the memo's date
+        memo.paid_date = invoice.paid_date = day
+        memo.paid, invoice.paid = memo.amount, credit
+    return memo
+
+
+def _instalments(
+    state: _State, behaviour: Behaviour, invoice: SimInvoice, month: int, amount: Decimal
+) -> list[_Due]:
+    """How the customer pays ``amount`` of ``invoice`` in cash: when, and in how many parts."""
+    rng = state.rng
     terms = invoice.customer.terms_detail
-    amount = invoice.amount
     plan = invoice.customer.subscription
     if plan is not None and plan.by_card:
         charged, attempts = charge(rng, plan, invoice.invoice_id, invoice.issue_date)
@@ -258,7 +344,7 @@ def _plan_payment(state: _State, behaviour: Behaviour, invoice: SimInvoice, mont
         # Most takers pay inside the window; some take the discount a few days late anyway.
         late = rng.random() < 0.2
         days = terms.discount_days + (rng.randint(1, 6) if late else -rng.randint(0, 3))
-        invoice.discount = (amount * terms.discount_percent / 100).quantize(_CENT)
+        invoice.discount = (amount * terms.discount_percent / 100).quantize(_CENT)  # on the net
         return [_Due(invoice, amount - invoice.discount, invoice.issue_date + timedelta(days=days))]
     delay = delay_days(rng, behaviour, due=invoice.due_date, month=month)
     if invoice.disputed:
@@ -305,6 +391,13 @@ def _pay(state: _State, customer: SimCustomer, dues: list[_Due], parents: list[S
         payment_id = f"P{state.next_payment:08d}"
         state.next_payment += 1
         invoices = [d.invoice for d in paid]
+        text, structured = remittance_text(
+            rng,
+            rng.choices(styles, weights)[0],
+            [i.invoice_id for i in invoices],
+            [i.po_number for i in invoices],
+            [d.memo.invoice_id for d in paid if d.memo is not None],
+        )
         state.payments.append(
             SimPayment(
                 payment_id=payment_id,
@@ -315,12 +408,8 @@ def _pay(state: _State, customer: SimCustomer, dues: list[_Due], parents: list[S
                 currency=customer.currency,
                 payer_name=payer_name(rng, payer.name),
                 payer_account=account,
-                remittance_text=remittance_text(
-                    rng,
-                    rng.choices(styles, weights)[0],
-                    [i.invoice_id for i in invoices],
-                    [i.po_number for i in invoices],
-                ),
+                remittance_text=text,
+                structured_reference=structured,
             )
         )
         _record_truth(state, payment_id, paid, applied=min(amount, total), day=day)
@@ -350,15 +439,19 @@ def _card_payout(state: _State, customer: SimCustomer, paid: list[_Due], total: 
 
 def _record_truth(state: _State, payment_id: str, paid: list[_Due], *, applied: Decimal, day: date) -> None:
     """Allocate ``applied`` over the instalments in order; a short-pay leaves the last one short."""
-    left = applied
+    # Netted credit memos are consumed in full; the cash and their credit settle the invoices.
+    left = applied - sum((d.memo.amount for d in paid if d.memo is not None), Decimal(0))
     for due in paid:
-        share = min(due.amount, left)
+        share = min(due.settles, left)
         left -= share
-        if share > 0:
-            state.truth.append(AllocationTruth(payment_id, due.invoice.invoice_id, share))
         invoice = due.invoice
-        invoice.paid += due.amount  # a bank fee short-pay is written off: the invoice is settled
-        invoice.instalments.append((day, due.amount))
+        if share > 0:
+            state.truth.append(AllocationTruth(payment_id, invoice.invoice_id, share))
+        if due.memo is not None:
+            state.truth.append(AllocationTruth(payment_id, due.memo.invoice_id, due.memo.amount))
+            due.memo.paid, due.memo.paid_date = due.memo.amount, day
+        invoice.paid += due.settles  # a bank fee short-pay is written off: the invoice is settled
+        invoice.instalments.append((day, due.settles))
         if invoice.paid + invoice.discount >= invoice.amount:
             invoice.paid_date = day
 

@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
+from dunwell.simulate.company import paused_gc
 from dunwell.simulate.records import Company, SimInvoice, SimPayment
 from dunwell.simulate.statements import monthly_statements, write_statements
 from dunwell.simulate.touches import routine_touches
 
 INVOICE_COLUMNS = (
     "invoice_id", "customer_id", "customer_name", "entity", "issue_date", "due_date", "terms", "currency",
-    "amount", "open_amount", "paid_date", "disputed", "po_number", "document_type",
+    "amount", "open_amount", "paid_date", "disputed", "po_number", "document_type", "applies_to",
 )  # fmt: skip
 PAYMENT_COLUMNS = (
     "payment_id", "entity", "value_date", "amount", "currency", "payer_name", "payer_account",
@@ -38,6 +39,11 @@ def write_company(company: Company, out: Path, *, as_of: date | None = None) -> 
 
     ``company.json`` records how it was made, so tools (the strategy lab) can rebuild it exactly.
     """
+    with paused_gc():
+        return _write_company(company, out, as_of=as_of)
+
+
+def _write_company(company: Company, out: Path, *, as_of: date | None) -> dict[str, int]:
     counts = _write_view(company, out, known_on=None)
     manifest = {
         "preset": company.preset,
@@ -121,7 +127,7 @@ def _write_view(company: Company, out: Path, *, known_on: date | None) -> dict[s
         "invoices.csv": _write(
             out / "invoices.csv",
             INVOICE_COLUMNS,
-            (_invoice_row(i, known_on) for i in company.invoices if i.issue_date <= day),
+            (_invoice_row(i, known_on) for i in _documents(company) if i.issue_date <= day),
         ),
         **_write_payments(out, payments, company),
         "touches.csv": _write(
@@ -166,7 +172,7 @@ def _write_attempts(company: Company, out: Path, day: date) -> dict[str, int]:
 def _write_future(company: Company, out: Path, *, after: date) -> dict[str, int]:
     out.mkdir(parents=True, exist_ok=True)
     later = [
-        i for i in company.invoices if i.issue_date > after or (i.paid_date is None or i.paid_date > after)
+        i for i in _documents(company) if i.issue_date > after or (i.paid_date is None or i.paid_date > after)
     ]
     return {
         "invoices.csv": _write(out / "invoices.csv", INVOICE_COLUMNS, (_invoice_row(i, None) for i in later)),
@@ -212,8 +218,15 @@ def _invoice_row(invoice: SimInvoice, known_on: date | None) -> tuple[object, ..
     return (
         invoice.invoice_id, c.customer_id, c.name, c.entity, invoice.issue_date, invoice.due_date, c.terms,
         c.currency, invoice.amount, invoice.open_amount(known_on), paid or "",
-        _bool(invoice.disputed and paid is None), invoice.po_number or "", "invoice",
+        _bool(invoice.disputed and paid is None), invoice.po_number or "", invoice.document_type,
+        invoice.credit.invoice_id if invoice.document_type == "credit_memo" and invoice.credit else "",
     )  # fmt: skip
+
+
+def _documents(company: Company) -> Iterator[SimInvoice]:
+    """Invoices, then credit memos (each names the invoice it credits in ``applies_to``)."""
+    yield from company.invoices
+    yield from company.credit_memos
 
 
 def _write(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:

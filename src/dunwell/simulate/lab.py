@@ -194,8 +194,8 @@ def _items_by_issue_day(company: Company, start: date, end: date) -> dict[date, 
     """Instalments still open on ``start`` (keyed by ``start``) or issued during the window."""
     pending: dict[date, list[OpenItem]] = defaultdict(list)
     for invoice in company.invoices:
-        if invoice.issue_date > end:
-            continue
+        if invoice.issue_date > end or invoice.cancelled:
+            continue  # a cancelled invoice is settled by its credit memo: nothing to collect
         enters = max(invoice.issue_date, start)
         plan: list[tuple[date | None, Decimal]] = list(invoice.plan) or [(None, invoice.amount)]
         for planned, amount in plan:

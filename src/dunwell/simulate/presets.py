@@ -70,6 +70,8 @@ class Preset:
         ("medium", 1.0, 0.35),
         ("large", 2.5, 0.15),
     )
+    #: Share of invoices later credited (returns, short shipments, price corrections); the
+    #: customer deducts the credit memo from its payment (see company._CANCELLED_SHARE).
     credit_memo_share: float = 0.02
     industries: tuple[str, ...] = ("retail", "manufacturing", "services", "wholesale", "healthcare")
     #: Share of customers that join during the simulated period (little history).

@@ -45,7 +45,10 @@ class SimContact:
 
 @dataclass(slots=True)
 class SimInvoice:
-    """An invoice and, as the simulation runs, what has been paid on it (mutable while generating)."""
+    """An invoice or credit memo and, as the simulation runs, what has been paid on it (mutable
+    while generating). A credit memo has a negative amount and names the invoice it credits; it is
+    consumed (``paid_date``) when the customer nets it in a payment, or at once when it cancels
+    the whole invoice."""
 
     invoice_id: str
     customer: SimCustomer
@@ -62,6 +65,15 @@ class SimInvoice:
     #: (day, amount) of each instalment as the customer would pay it with no extra collection
     #: work, including days after the simulated period; empty when it is never paid.
     plan: list[tuple[date, Decimal]] = field(default_factory=list)
+    document_type: str = "invoice"  # or "credit_memo"
+    #: For an invoice: the credit memo issued against it. For a credit memo: the invoice it credits.
+    credit: SimInvoice | None = None
+
+    @property
+    def cancelled(self) -> bool:
+        """An invoice cancelled in full by a credit memo: nothing is ever collected on it."""
+        credit = self.credit
+        return self.document_type == "invoice" and credit is not None and -credit.amount >= self.amount
 
     def open_amount(self, as_of: date | None = None) -> Decimal:
         """Open on ``as_of`` (None: at the end of the simulation); discounts and fees count as settled."""
@@ -82,6 +94,8 @@ class SimPayment:
     payer_name: str
     payer_account: str
     remittance_text: str
+    #: An ISO 11649 creditor reference (RF...) the payer quoted, shown as structured remittance.
+    structured_reference: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,3 +119,4 @@ class Company:
     payments: list[SimPayment]
     allocations: list[AllocationTruth]
     charge_attempts: list[ChargeAttempt] = field(default_factory=list)
+    credit_memos: list[SimInvoice] = field(default_factory=list)

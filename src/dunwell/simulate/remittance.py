@@ -7,6 +7,8 @@ import random
 import string
 from enum import StrEnum
 
+from stdnum.iso7064 import mod_97_10
+
 _LEGAL_SUFFIXES = ("Inc.", "Inc", "LLC", "Ltd", "Ltd.", "Corp.", "Corporation", "Co.", "GmbH", "S.A.")
 _ABBREVIATIONS = {
     "International": "Intl",
@@ -27,11 +29,15 @@ class ReferenceStyle(StrEnum):
     PREFIXED = "prefixed"
     PO_ONLY = "po_only"
     NONE = "none"
+    #: An ISO 11649 creditor reference (RF + check digits + the invoice number), as printed on
+    #: the invoice for payers to quote; only for a payment of one invoice.
+    STRUCTURED = "structured"
 
 
 #: How often each style occurs: most remittances are usable, a fifth are hard or empty.
 STYLE_WEIGHTS = (
-    (ReferenceStyle.EXACT, 0.55),
+    (ReferenceStyle.EXACT, 0.50),
+    (ReferenceStyle.STRUCTURED, 0.05),
     (ReferenceStyle.PREFIXED, 0.12),
     (ReferenceStyle.TRUNCATED, 0.08),
     (ReferenceStyle.MISTYPED, 0.07),
@@ -56,19 +62,38 @@ def payer_name(rng: random.Random, name: str) -> str:
 
 
 def remittance_text(
-    rng: random.Random, style: ReferenceStyle, invoice_numbers: list[str], po_numbers: list[str | None]
-) -> str:
-    """The remittance line for a payment of ``invoice_numbers`` in ``style``."""
+    rng: random.Random,
+    style: ReferenceStyle,
+    invoice_numbers: list[str],
+    po_numbers: list[str | None],
+    credit_memo_numbers: list[str] | None = None,
+) -> tuple[str, str]:
+    """The remittance line for a payment of ``invoice_numbers`` (less ``credit_memo_numbers``) in
+    ``style``, and the structured creditor reference quoted (or "")."""
     if style is ReferenceStyle.NONE or not invoice_numbers:
-        return rng.choice(("", "PAYMENT", "INVOICE PAYMENT", "THANK YOU"))
+        return rng.choice(("", "PAYMENT", "INVOICE PAYMENT", "THANK YOU")), ""
+    if style is ReferenceStyle.STRUCTURED:
+        if len(invoice_numbers) == 1 and not credit_memo_numbers:
+            reference = creditor_reference(invoice_numbers[0])
+            return reference, reference
+        style = ReferenceStyle.EXACT
     if style is ReferenceStyle.PO_ONLY:
         known = [po for po in po_numbers if po]
         if known:
-            return " ".join(known)
+            return " ".join(known), ""
         style = ReferenceStyle.EXACT
     shown = [_styled(rng, style, number) for number in invoice_numbers]
     separator = rng.choice((" ", ", ", "/", ";"))
-    return separator.join(shown)[:140]  # the usual limit of unstructured remittance
+    text = separator.join(shown)
+    if credit_memo_numbers:  # a deduction is usually named, so the supplier can reconcile it
+        text += rng.choice((" LESS ", " less credit ", " ./. ", " minus ")) + " ".join(credit_memo_numbers)
+    return text[:140], ""  # the usual limit of unstructured remittance
+
+
+def creditor_reference(number: str) -> str:
+    """The ISO 11649 creditor reference for ``number`` (letters and digits): RF, two check digits."""
+    body = "".join(c for c in number.upper() if c.isalnum())
+    return f"RF{mod_97_10.calc_check_digits(body + 'RF')}{body}"
 
 
 def _styled(rng: random.Random, style: ReferenceStyle, number: str) -> str:

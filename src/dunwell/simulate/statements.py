@@ -125,6 +125,11 @@ def _camt_balance(code: str, amount: Decimal, currency: str, day: date) -> str:
 
 def _camt_entry(p: SimPayment) -> str:
     remittance = f"<RmtInf><Ustrd>{escape(p.remittance_text)}</Ustrd></RmtInf>" if p.remittance_text else ""
+    if p.structured_reference:  # ISO 11649: a creditor reference of type SCOR issued under ISO
+        remittance = (
+            "<RmtInf><Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry><Issr>ISO</Issr></Tp>"
+            f"<Ref>{escape(p.structured_reference)}</Ref></CdtrRefInf></Strd></RmtInf>"
+        )
     return f"""
       <Ntry>
         <NtryRef>{p.payment_id}</NtryRef>
