@@ -59,8 +59,10 @@ def test_ibm_sample_imports_every_row() -> None:
         disputed=False,
         po_number=None,
         document_type=DocumentKind.INVOICE,
+        delivery="Paper",
     )
     assert sum(r.disputed for r in rows) == 561
+    assert {r.delivery for r in rows} == {"Paper", "Electronic"}
     assert len({r.customer_id for r in rows}) == 100
     assert all((r.due_date - r.issue_date).days == 30 and r.open_amount == 0 for r in rows)
 

@@ -21,7 +21,17 @@ from sqlalchemy.orm import Session
 
 from dunwell.core.documents import DocumentKind, DocumentStatus, SettlementKind
 from dunwell.customers.repository import CustomerRepository
-from dunwell.imports.invoice_rows import STORED_COLUMNS, PreparedInvoice, prepare_invoices, stored_values
+from dunwell.imports.invoice_rows import (
+    STORED_COLUMNS,
+    STORED_END,
+    PreparedInvoice,
+    prepare_invoices,
+    stored_values,
+)
+
+_HASH = STORED_END - 1  # PreparedInvoice positions, read by index in the hot loop
+_LINE = STORED_END
+_NAME = STORED_END + 1
 from dunwell.imports.report import DatabaseRejection, ImportReport
 from dunwell.invoices.repository import InvoiceRepository, StoredInvoice
 from dunwell.organisation.repository import OrganisationRepository
@@ -89,7 +99,7 @@ class InvoiceImporter:
                 if stored is not None and stored.currency != row[8]:
                     rejections.append(
                         DatabaseRejection(
-                            row[15], "currency", f"currency cannot change (stored: {stored.currency})"
+                            row[_LINE], "currency", f"currency cannot change (stored: {stored.currency})"
                         )
                     )
                 else:
@@ -102,10 +112,10 @@ class InvoiceImporter:
                 known = existing.get(row[2])
                 if known is None:
                     # What is stored: the two ids, then the prepared columns as they are.
-                    new_rows.append((entity_id, customer_ids[row[1]], *row[2:15]))
+                    new_rows.append((entity_id, customer_ids[row[1]], *row[2:STORED_END]))
                     continue
                 self._seen_ids.add(known.id)
-                if known.source_hash == row[14]:
+                if known.source_hash == row[_HASH]:
                     report.unchanged += 1
                 else:
                     changed.append((PreparedInvoice._make(row), known.id))
@@ -178,7 +188,7 @@ class InvoiceImporter:
     def _remember_customers(self, entity_id: int, rows: list[tuple[Any, ...]]) -> dict[str, int]:
         """The ids of the customers ``rows`` name (by external id), creating the new ones."""
         known = self._customer_ids
-        names = {r[1]: r[16] for r in rows if (entity_id, r[1]) not in known}
+        names = {r[1]: r[_NAME] for r in rows if (entity_id, r[1]) not in known}
         if names:
             for ext, id_ in self._customers.ensure(entity_id, names).items():
                 known[(entity_id, ext)] = id_

@@ -3,7 +3,7 @@
 Everything about a row that does not need the database is computed here: minor units, status,
 clearing date, fingerprint, dates as ISO text. The result is a plain tuple in ``PreparedInvoice``
 field order (plain tuples cross the process boundary several times cheaper than named ones);
-the importer adds the entity and customer ids and writes fields 2-14 as they are.
+the importer adds the entity and customer ids and writes fields 2-15 as they are.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ class PreparedInvoice(NamedTuple):
     status: str
     cleared_on: str | None
     disputed: bool
+    delivery: str | None
     source_hash: str
     # Not stored on the document:
     line: int
@@ -42,8 +43,9 @@ class PreparedInvoice(NamedTuple):
     paid_date: str | None
 
 
-#: The invoices columns a new document is written with: two ids, then ``PreparedInvoice[2:15]``.
-STORED_COLUMNS = ("entity_id", "customer_id", *PreparedInvoice._fields[2:15])
+#: The invoices columns a new document is written with: two ids, then ``PreparedInvoice[2:STORED_END]``.
+STORED_END = PreparedInvoice._fields.index("source_hash") + 1
+STORED_COLUMNS = ("entity_id", "customer_id", *PreparedInvoice._fields[2:STORED_END])
 
 
 def prepare_invoices(rows: list[CanonicalRow], *, as_of: date) -> list[tuple[object, ...]]:
@@ -76,6 +78,7 @@ def prepare_invoices(rows: list[CanonicalRow], *, as_of: date) -> list[tuple[obj
                 row.open_amount,
                 paid,
                 row.disputed,
+                row.delivery,
             )
         )
         append(
@@ -94,6 +97,7 @@ def prepare_invoices(rows: list[CanonicalRow], *, as_of: date) -> list[tuple[obj
                 status.value,
                 cleared_on.isoformat() if cleared_on is not None else None,
                 row.disputed,
+                row.delivery,
                 digest,
                 row.line,
                 row.customer_name,
@@ -118,5 +122,6 @@ def stored_values(row: PreparedInvoice, customer_id: int) -> dict[str, object]:
         "status": DocumentStatus(row.status),
         "cleared_on": date.fromisoformat(row.cleared_on) if row.cleared_on else None,
         "disputed": row.disputed,
+        "delivery": row.delivery,
         "source_hash": row.source_hash,
     }

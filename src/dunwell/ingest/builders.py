@@ -93,6 +93,7 @@ class InvoiceBuilder(_Builder):
             disputed,
             po_number,
             kind,
+            delivery,
         ) = values
         # ``x.__class__ is Decimal`` rather than isinstance: the same here, and cheaper per row.
         if kind is DocumentKind.CREDIT_MEMO:
@@ -153,6 +154,7 @@ class InvoiceBuilder(_Builder):
             disputed,
             po_number,
             kind,
+            delivery,
         )
 
 

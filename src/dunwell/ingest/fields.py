@@ -71,6 +71,8 @@ SCHEMAS: Mapping[ImportKind, Mapping[str, FieldDef]] = MappingProxyType(
             FieldDef("disputed", _T.BOOL, default="false"),
             FieldDef("po_number", _T.TEXT),
             FieldDef("document_type", _T.DOCUMENT_KIND, default="invoice"),
+            # How the invoice reached the customer (paper, email, portal, edi): it moves payment times.
+            FieldDef("delivery", _T.TEXT),
         ),
         ImportKind.PAYMENTS: _schema(
             FieldDef("payment_id", _T.TEXT),

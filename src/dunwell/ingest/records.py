@@ -34,6 +34,7 @@ class InvoiceRow:
     disputed: bool
     po_number: str | None
     document_type: DocumentKind
+    delivery: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,7 @@ class StoredInvoice:
     amount_minor: int
     open_amount_minor: int
     disputed: bool
+    delivery: str | None
     cleared_on: date | None
     source_hash: str | None
 
@@ -56,6 +57,7 @@ _STORED_COLUMNS = (
     Invoice.amount_minor,
     Invoice.open_amount_minor,
     Invoice.disputed,
+    Invoice.delivery,
     Invoice.cleared_on,
     Invoice.source_hash,
 )

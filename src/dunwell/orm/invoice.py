@@ -42,6 +42,8 @@ class Invoice(Timestamped, Base):
     status: Mapped[DocumentStatus] = mapped_column(enum_column(DocumentStatus), default=DocumentStatus.OPEN)
     cleared_on: Mapped[date | None] = mapped_column(Date)
     disputed: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: How it reached the customer (paper, email, portal, edi): a payment-time predictor.
+    delivery: Mapped[str | None] = mapped_column(String(32))
     source_hash: Mapped[str | None] = mapped_column(String(64))
 
 

@@ -1,0 +1,150 @@
+"""A time-split backtest of payment prediction, beside the baselines (DOMAIN.md §3).
+
+Train on what was known at the cutoff (the book at the end of the day before it: invoices
+cleared by then are outcomes, the rest censored); predict every invoice issued on or after the
+cutoff (within ``horizon_days`` of it if given) whose outcome is known. Test invoices are scored
+on their issue day, with the customer history as known at the cutoff: nothing after the cutoff
+is used, by the model or by the baselines.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import average_precision_score, roc_auc_score
+
+from dunwell.ml.errors import PredictionError
+from dunwell.ml.features import Queries, point_in_time_features
+from dunwell.ml.history import NEVER, InvoiceHistory, day_number
+from dunwell.ml.predictor import PaymentPredictor
+from dunwell.ml.timing import LEVELS
+
+BASELINES = ("due_date", "customer_median_delay", "customer_last_delay")
+
+
+def run_backtest(
+    history: InvoiceHistory,
+    *,
+    cutoff: date,
+    horizon_days: int | None = None,
+    timing: str = "quantile",
+    random_state: int = 0,
+    n_jobs: int = 2,
+    **params: Any,
+) -> dict[str, Any]:
+    """The backtest's figures: the model's, then ``baselines`` with the same ones where they apply."""
+    day = day_number(cutoff)
+    known = day - 1
+    test = history.is_invoice & (history.issue >= day) & (history.paid < NEVER)
+    if horizon_days is not None:
+        test &= history.issue < day + horizon_days
+    rows = np.flatnonzero(test)
+    if len(rows) == 0:
+        raise PredictionError("no_test_invoices", f"no invoice issued on or after {cutoff} has a known outcome")
+    queries = Queries(rows=rows, as_of=history.issue[rows], known=np.full(len(rows), known))
+    staleness = horizon_days if horizon_days is not None else int(np.median(history.issue[rows] - known))
+    predictor = PaymentPredictor(
+        **{"timing": timing, "staleness_days": max(staleness, 0), "random_state": random_state, "n_jobs": n_jobs,
+           **params}
+    ).fit(history, known_until=known)
+    predictions = predictor.predict(history, queries, explain=False)
+    actual = (history.paid[rows] - history.due[rows]).astype(np.float64)
+    result: dict[str, Any] = {
+        "cutoff": cutoff.isoformat(),
+        "horizon_days": horizon_days,
+        "timing_model": timing,
+        "n_train": predictor.n_training_invoices_,
+        "n_train_rows": predictor.n_training_rows_,
+        "n_test": len(rows),
+        "share_late_test": round(float(np.mean(actual > 0)), 4),
+        **timing_figures(actual, predictions.delay),
+        **risk_figures(actual, predictions.risk[:, 0], predictions.risk[:, 1]),
+    }
+    features = point_in_time_features(history, queries)
+    book_median = _book_median(history, known)
+    guesses = {
+        "due_date": np.zeros(len(rows)),
+        "customer_median_delay": _customer_medians(history, known)[history.customer[rows]],
+        "customer_last_delay": features["cust_last_delay"].to_numpy(np.float64),
+    }
+    result["baselines"] = {
+        name: _baseline_figures(actual, np.where(np.isnan(guess), book_median, guess))
+        for name, guess in guesses.items()
+    }
+    best = min(result["baselines"].values(), key=lambda figures: figures["mae_days"])
+    result["mae_vs_best_baseline"] = round(result["mae_days"] / best["mae_days"] - 1, 4) if best["mae_days"] else None
+    return result
+
+
+def timing_figures(actual: np.ndarray, quantiles: np.ndarray) -> dict[str, float]:
+    error = np.abs(np.rint(quantiles[:, 1]) - actual)  # a date is a whole day
+    return {
+        "mae_days": _round(error.mean()),
+        "median_ae_days": _round(np.median(error)),
+        "within_5_days": _round(np.mean(error <= 5)),
+        **{f"pinball_p{round(level * 100)}": _round(pinball(actual, quantiles[:, i], level))
+           for i, level in enumerate(LEVELS)},  # fmt: skip
+        "coverage_p10_p90": _round(np.mean((actual >= quantiles[:, 0]) & (actual <= quantiles[:, 2]))),
+    }
+
+
+def risk_figures(actual: np.ndarray, p_late: np.ndarray, p_late30: np.ndarray) -> dict[str, float | None]:
+    late = actual > 0
+    return {
+        "auc_late": _auc(late, p_late),
+        "pr_auc_late": _round(average_precision_score(late, p_late)) if late.any() else None,
+        "brier_late": _round(np.mean((p_late - late) ** 2)),
+        "auc_late30": _auc(actual > 30, p_late30),
+    }
+
+
+def pinball(actual: np.ndarray, predicted: np.ndarray, level: float) -> float:
+    gap = actual - predicted
+    return float(np.mean(np.maximum(level * gap, (level - 1) * gap)))
+
+
+def _baseline_figures(actual: np.ndarray, guess: np.ndarray) -> dict[str, float | None]:
+    """A point guess of the delay: its errors, and the guess itself as a lateness score."""
+    error = np.abs(np.rint(guess) - actual)
+    return {
+        "mae_days": _round(error.mean()),
+        "median_ae_days": _round(np.median(error)),
+        "within_5_days": _round(np.mean(error <= 5)),
+        "pinball_p10": None,
+        "pinball_p50": _round(pinball(actual, guess, 0.5)),
+        "pinball_p90": None,
+        "coverage_p10_p90": None,
+        "auc_late": _auc(actual > 0, guess),
+        "pr_auc_late": None,
+        "brier_late": None,
+        "auc_late30": _auc(actual > 30, guess),
+    }
+
+
+def _customer_medians(history: InvoiceHistory, known: int) -> np.ndarray:
+    """Each customer's median delay over all its invoices cleared by day ``known`` (NaN: none)."""
+    cleared = history.is_invoice & (history.paid <= known)
+    delays = pd.Series(history.paid[cleared] - history.due[cleared]).groupby(history.customer[cleared]).median()
+    medians = np.full(len(history.customer_names), np.nan)
+    medians[delays.index.to_numpy()] = delays.to_numpy()
+    return medians
+
+
+def _book_median(history: InvoiceHistory, known: int) -> float:
+    cleared = history.is_invoice & (history.paid <= known)
+    if not cleared.any():
+        return 0.0
+    return float(np.median(history.paid[cleared] - history.due[cleared]))
+
+
+def _auc(labels: np.ndarray, scores: np.ndarray) -> float | None:
+    if labels.all() or not labels.any():
+        return None  # one class only: undefined
+    return _round(roc_auc_score(labels, scores))
+
+
+def _round(value: float) -> float:
+    return round(float(value), 4)

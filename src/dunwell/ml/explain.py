@@ -1,0 +1,123 @@
+"""Reasons a collector can read: the top drivers of a prediction, in words, from the model's own
+per-feature contributions (LightGBM's TreeSHAP, ``pred_contrib``).
+
+Each reason names the fact (the feature's value, in the customer's terms) and how many days it
+moved the predicted payment date: "usually pays 12 days late (+9 days)".
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+TOP = 3
+_SILENT = frozenset({"staleness"})  # technical, not a fact about the customer
+_WEEKDAYS = tuple(calendar.day_name)
+
+
+def _days(value: float, late: str, early: str, on_time: str) -> str:
+    if value >= 0.5:
+        return late.format(n=round(value))
+    if value <= -0.5:
+        return early.format(n=round(-value))
+    return on_time
+
+
+def _money(log_value: float) -> str:
+    return f"{math.expm1(log_value):,.0f}"
+
+
+def _share(value: float, what: str) -> str:
+    return f"{value:.0%} of past invoices {what}"
+
+
+def _ratio(value: float) -> str:
+    if value >= 1.5:
+        return f"{value:.0f}× larger than their usual invoice" if value >= 2.5 else f"{value:.1f}× their usual invoice"
+    if value <= 0.67:
+        return "smaller than their usual invoice"
+    return "about their usual invoice size"
+
+
+_PHRASES: dict[str, Callable[[float], str]] = {
+    "cust_paid_count": lambda v: "no payment history yet" if v == 0 else f"{v:.0f} past payments on record",
+    "cust_mean_delay": lambda v: _days(v, "usually pays {n} days late", "usually pays {n} days early",
+                                       "usually pays on the due date"),
+    "cust_median_delay": lambda v: _days(v, "typically pays {n} days late", "typically pays {n} days early",
+                                         "typically pays on the due date"),
+    "cust_delay_sd": lambda v: f"payment timing varies by about ±{v:.0f} days",
+    "cust_trend": lambda v: _days(v, "paying {n} days later lately", "paying {n} days sooner lately",
+                                  "paying as usual lately"),
+    "cust_share_late": lambda v: _share(v, "paid late"),
+    "cust_share_late15": lambda v: _share(v, "paid over 15 days late"),
+    "cust_share_late30": lambda v: _share(v, "paid over 30 days late"),
+    "cust_last_delay": lambda v: _days(v, "last payment came {n} days late", "last payment came {n} days early",
+                                       "last payment came on time"),
+    "cust_days_since_payment": lambda v: f"no payment received for {v:.0f} days",
+    "cust_share_disputed": lambda v: _share(v, "disputed"),
+    "cust_shrunk_delay": lambda v: _days(v, "pays about {n} days late", "pays about {n} days early",
+                                         "pays about on the due date"),
+    "cust_channel_delay": lambda v: _days(v, "pays invoices sent this way {n} days late",
+                                          "pays invoices sent this way {n} days early",
+                                          "pays invoices sent this way on time"),
+    "cust_channel_count": lambda v: f"{v:.0f} past payments of invoices sent this way",
+    "entity_mean_delay": lambda v: _days(v, "this entity's customers pay {n} days late on average",
+                                         "this entity's customers pay {n} days early on average",
+                                         "this entity's customers pay on time on average"),
+    "entity_share_late": lambda v: f"{v:.0%} of this entity's invoices are paid late",
+    "terms_mean_delay": lambda v: _days(v, "invoices on these terms are paid {n} days late on average",
+                                        "invoices on these terms are paid {n} days early on average",
+                                        "invoices on these terms are paid on time on average"),
+    "book_mean_delay": lambda v: _days(v, "customers pay {n} days late on average",
+                                       "customers pay {n} days early on average", "customers pay on time on average"),
+    "open_count": lambda v: f"{v:.0f} other open invoices",
+    "open_amount": lambda v: f"{_money(v)} open on other invoices",
+    "overdue_amount": lambda v: f"{_money(v)} overdue on other invoices" if v > 0 else "nothing else overdue",
+    "oldest_overdue_days": lambda v: f"oldest overdue invoice {v:.0f} days past due" if v else "nothing else overdue",
+    "open_disputes": lambda v: f"{v:.0f} open dispute{'s' if v != 1 else ''}",
+    "log_amount": lambda v: f"an invoice of {_money(v)}",
+    "amount_ratio": _ratio,
+    "terms_days": lambda v: f"{v:.0f}-day terms",
+    "issue_weekday": lambda v: f"issued on a {_WEEKDAYS[int(v)]}",
+    "issue_day": lambda v: f"issued on day {v:.0f} of the month",
+    "due_weekday": lambda v: f"due on a {_WEEKDAYS[int(v)]}",
+    "due_month_end": lambda v: "due at month end" if v else "due before month end",
+    "due_month": lambda v: f"due in {calendar.month_name[int(v)]}",
+    "days_past_due": lambda v: _days(v, "already {n} days past due", "due in {n} days", "due today"),
+}
+
+
+def reasons(X: pd.DataFrame, contributions: np.ndarray, *, top: int = TOP) -> list[list[str]]:
+    """For each row, the ``top`` features that moved its prediction most, as phrases."""
+    names = list(X.columns)
+    usable = np.array([name not in _SILENT for name in names] + [False])  # last column: base value
+    strength = np.where(usable[None, :], np.abs(contributions), -1.0)
+    strongest = np.argsort(-strength, axis=1)[:, :top]
+    values = {name: X[name].to_numpy() for name in names}
+    result = []
+    for row, picks in enumerate(strongest):
+        phrases = []
+        for column in picks:
+            if strength[row, column] < 0.05:  # under an hour of effect: not a reason
+                continue
+            name = names[column]
+            phrases.append(f"{_describe(name, values[name][row])} ({contributions[row, column]:+.0f} days)")
+        result.append(phrases)
+    return result
+
+
+def _describe(name: str, value: object) -> str:
+    if name in ("currency", "entity", "delivery"):
+        return {"currency": f"billed in {value}", "entity": f"billed by entity {value}"}.get(
+            name, f"sent by {value or 'an unknown channel'}"
+        )
+    number = float(value)  # type: ignore[arg-type]
+    if math.isnan(number):
+        return {"cust_mean_delay": "no payment history yet", "amount_ratio": "first invoice to this customer"}.get(
+            name, f"{name.replace('_', ' ')} unknown"
+        )
+    return _PHRASES[name](number)

@@ -1,0 +1,269 @@
+"""Point-in-time features of an invoice: what was known about it and its customer on a day.
+
+A query is (document, ``as_of``, ``known``): the invoice is looked at on day ``as_of`` (its age,
+how overdue it is), with the book as it stood at the end of day ``known`` (``known <= as_of``;
+they differ in a backtest, where nothing after the cutoff may be used). Every history feature
+comes from ``prefix.EventIndex`` searches bounded by ``known``: a payment counts only if it was
+made by then, an item is open only if it was not paid by then. Adding events after ``known`` to
+the history therefore changes no feature (``tests/ml/test_features.py`` proves it).
+
+Customers without history get NaN history features; the segment priors (the entity's, the
+terms code's and the whole book's record by then) and a delay shrunk towards the entity's mean
+let the model fall back on them.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from dunwell.ml.history import NEVER, InvoiceHistory
+from dunwell.ml.prefix import EventIndex, FirstAbove
+
+RECENT_DAYS = 90  # "recent" in the trend feature
+LAST_DELAYS = 40  # the median delay is over the customer's last 40 payments
+PRIOR_WEIGHT = 5.0  # a customer's mean delay is shrunk towards the entity's with this many payments
+
+#: Feature names, in model order. Categorical: currency and entity.
+FEATURES: tuple[str, ...] = (
+    "cust_paid_count", "cust_mean_delay", "cust_median_delay", "cust_delay_sd", "cust_trend",
+    "cust_share_late", "cust_share_late15", "cust_share_late30", "cust_last_delay",
+    "cust_days_since_payment", "cust_share_disputed", "cust_shrunk_delay", "cust_channel_delay",
+    "cust_channel_count",
+    "entity_mean_delay", "entity_share_late", "terms_mean_delay", "book_mean_delay",
+    "open_count", "open_amount", "overdue_amount", "oldest_overdue_days", "open_disputes",
+    "log_amount", "amount_ratio", "terms_days", "issue_weekday", "issue_day", "due_weekday",
+    "due_month_end", "due_month", "days_past_due", "staleness", "currency", "entity", "delivery",
+)  # fmt: skip
+CATEGORICAL = ("currency", "entity", "delivery")
+
+
+@dataclass(frozen=True)
+class Queries:
+    """What to compute features for: history positions, the day each is looked at, and the last
+    day whose events may be used."""
+
+    rows: np.ndarray
+    as_of: np.ndarray
+    known: np.ndarray
+
+    def __post_init__(self) -> None:
+        if np.any(self.known > self.as_of):
+            raise ValueError("a query cannot know a day after the one it is made on")
+
+
+def point_in_time_features(history: InvoiceHistory, queries: Queries) -> pd.DataFrame:
+    """One row of ``FEATURES`` per query, from what was known on each query's ``known`` day."""
+    book = _Book(history)
+    rows, as_of, known = queries.rows, queries.as_of, queries.known
+    customer = history.customer[rows]
+    columns: dict[str, np.ndarray] = {}
+    columns.update(book.customer_history(customer, known))
+    columns.update(book.priors(history.entity[rows], history.terms[rows], known))
+    columns.update(book.same_channel(customer, history.delivery[rows], known))
+    weight = columns["cust_paid_count"]
+    prior = np.where(np.isnan(columns["entity_mean_delay"]), columns["book_mean_delay"], columns["entity_mean_delay"])
+    own = np.nan_to_num(columns["cust_mean_delay"])
+    columns["cust_shrunk_delay"] = (weight * own + PRIOR_WEIGHT * prior) / (weight + PRIOR_WEIGHT)
+    columns.update(book.exposure(rows, customer, known))
+    columns.update(_invoice_itself(history, rows, as_of, known, book.usual_amount(rows, customer, known)))
+    frame = pd.DataFrame({name: columns[name] for name in FEATURES if name not in CATEGORICAL})
+    frame = frame.astype(np.float32)
+    frame["currency"] = pd.Categorical.from_codes(history.currency[rows], categories=history.currency_names)
+    frame["entity"] = pd.Categorical.from_codes(history.entity[rows], categories=history.entity_names)
+    frame["delivery"] = pd.Categorical.from_codes(history.delivery[rows], categories=history.delivery_names)
+    return frame[list(FEATURES)]
+
+
+class _Book:
+    """The history's events, indexed once for all queries."""
+
+    def __init__(self, history: InvoiceHistory) -> None:
+        self.history = history
+        invoices = history.is_invoice
+        cleared = invoices & (history.paid < NEVER)
+        delay = (history.paid - history.due).astype(np.float64)
+        amount = np.abs(history.amount)
+        c = cleared
+        values = {
+            "one": np.ones(c.sum()),
+            "amount": amount[c],
+            "amount_delay": amount[c] * delay[c],
+            "amount_delay2": amount[c] * delay[c] ** 2,
+            "delay": delay[c],
+            "late": (delay[c] > 0).astype(np.float64),
+            "late15": (delay[c] > 15).astype(np.float64),
+            "late30": (delay[c] > 30).astype(np.float64),
+            "disputed": history.disputed[c].astype(np.float64),
+            "paid": history.paid[c].astype(np.float64),
+        }
+        self.payments = EventIndex(history.customer[c], history.paid[c], values)
+        prior_values = {"one": values["one"], "delay": values["delay"], "late": values["late"]}
+        self.entity_payments = EventIndex(history.entity[c], history.paid[c], prior_values)
+        self.terms_payments = EventIndex(history.terms[c], history.paid[c], prior_values)
+        self.book_payments = EventIndex(np.zeros(c.sum(), np.int64), history.paid[c], prior_values)
+        # The customer's record on invoices sent the same way (a switch to e-invoicing changes it).
+        self.channels = len(history.delivery_names)
+        channel = history.customer[c] * self.channels + history.delivery[c]
+        self.channel_payments = EventIndex(channel, history.paid[c], {"delay": values["delay"]})
+        self.issued = EventIndex(
+            history.customer[invoices], history.issue[invoices], {"one": np.ones(invoices.sum()), "amount": amount[invoices]}
+        )
+        all_paid = invoices & (history.paid < NEVER)
+        self.settled = EventIndex(
+            history.customer[all_paid], history.paid[all_paid], {"one": np.ones(all_paid.sum()), "amount": amount[all_paid]}
+        )
+        # Overdue on day k means due < k < paid: the interval [due + 1, paid - 1] holds k. An item
+        # enters it the day after its due date and leaves it on the day it is paid.
+        late = invoices & (history.paid > history.due + 1)
+        self.overdue_from = EventIndex(history.customer[late], history.due[late] + 1, {"amount": amount[late]})
+        left = late & (history.paid < NEVER)
+        self.overdue_until = EventIndex(history.customer[left], history.paid[left], {"amount": amount[left]})
+        disputed = invoices & (history.dispute_opened < history.paid)
+        self.disputes_from = EventIndex(history.customer[disputed], history.dispute_opened[disputed], {"one": np.ones(disputed.sum())})
+        closed = disputed & (history.paid < NEVER)
+        self.disputes_until = EventIndex(history.customer[closed], history.paid[closed], {"one": np.ones(closed.sum())})
+        # The oldest overdue item: invoices in (customer, due) order, the first not paid by day k.
+        self.by_due = EventIndex(history.customer[invoices], history.due[invoices], {"paid": history.paid[invoices]})
+        self.by_due_rows = np.flatnonzero(invoices)[self.by_due.order]
+        runs = np.bincount(history.customer[invoices]) if invoices.any() else np.zeros(1, np.int64)
+        self.first_unpaid = FirstAbove(self.by_due.sorted["paid"].astype(np.int64), int(runs.max()))
+
+    def customer_history(self, customer: np.ndarray, known: np.ndarray) -> dict[str, np.ndarray]:
+        p = self.payments
+        start, stop = p.first(customer), p.through(customer, known)
+        count = (stop - start).astype(np.float64)
+        amount = p.total("amount", start, stop)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = p.total("amount_delay", start, stop) / amount
+            variance = p.total("amount_delay2", start, stop) / amount - mean**2
+            recent_start = np.maximum(p.through(customer, known - RECENT_DAYS), start)
+            recent = p.total("delay", recent_start, stop) / (stop - recent_start)
+            older = p.total("delay", start, recent_start) / (recent_start - start)
+            shares = {name: p.total(name, start, stop) / count for name in ("late", "late15", "late30", "disputed")}
+        last = p.last("delay", start, stop, LAST_DELAYS)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows: customers with no history
+            median = np.nanmedian(last, axis=1)
+        last_paid = p.last("paid", start, stop, 1)[:, 0]
+        return {
+            "cust_paid_count": count,
+            "cust_mean_delay": mean,
+            "cust_median_delay": median,
+            "cust_delay_sd": np.sqrt(np.maximum(variance, 0)),
+            "cust_trend": recent - older,
+            "cust_share_late": shares["late"],
+            "cust_share_late15": shares["late15"],
+            "cust_share_late30": shares["late30"],
+            "cust_last_delay": last[:, 0],
+            "cust_days_since_payment": known - last_paid,
+            "cust_share_disputed": shares["disputed"],
+        }
+
+    def same_channel(self, customer: np.ndarray, delivery: np.ndarray, known: np.ndarray) -> dict[str, np.ndarray]:
+        index, group = self.channel_payments, customer * self.channels + delivery
+        start, stop = index.first(group), index.through(group, known)
+        last = index.last("delay", start, stop, LAST_DELAYS)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            median = np.nanmedian(last, axis=1)
+        return {"cust_channel_delay": median, "cust_channel_count": (stop - start).astype(np.float64)}
+
+    def priors(self, entity: np.ndarray, terms: np.ndarray, known: np.ndarray) -> dict[str, np.ndarray]:
+        def mean_and_late(index: EventIndex, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            start, stop = index.first(group), index.through(group, known)
+            count = stop - start
+            with np.errstate(invalid="ignore", divide="ignore"):
+                return index.total("delay", start, stop) / count, index.total("late", start, stop) / count
+
+        entity_mean, entity_late = mean_and_late(self.entity_payments, entity)
+        terms_mean, _ = mean_and_late(self.terms_payments, terms)
+        book_mean, _ = mean_and_late(self.book_payments, np.zeros_like(entity))
+        return {
+            "entity_mean_delay": entity_mean,
+            "entity_share_late": entity_late,
+            "terms_mean_delay": terms_mean,
+            "book_mean_delay": book_mean,
+        }
+
+    def exposure(self, rows: np.ndarray, customer: np.ndarray, known: np.ndarray) -> dict[str, np.ndarray]:
+        """The customer's *other* open items at the end of day ``known``."""
+        history = self.history
+        issued, settled = self.issued, self.settled
+        i_start, i_stop = issued.first(customer), issued.through(customer, known)
+        s_start, s_stop = settled.first(customer), settled.through(customer, known)
+        # The queried invoice is open on its query day when it was issued by then: not "other".
+        itself = (history.issue[rows] <= known) & (history.paid[rows] > known) & history.is_invoice[rows]
+        own_amount = np.where(itself, np.abs(history.amount[rows]), 0.0)
+        open_count = (i_stop - i_start) - (s_stop - s_start) - itself
+        open_amount = issued.total("amount", i_start, i_stop) - settled.total("amount", s_start, s_stop) - own_amount
+        entered = self.overdue_from.total(
+            "amount", self.overdue_from.first(customer), self.overdue_from.through(customer, known)
+        )
+        left = self.overdue_until.total(
+            "amount", self.overdue_until.first(customer), self.overdue_until.through(customer, known)
+        )
+        overdue_itself = itself & (history.due[rows] < known)
+        overdue = entered - left - np.where(overdue_itself, own_amount, 0.0)
+        d_from, d_until = self.disputes_from, self.disputes_until
+        disputes = (d_from.through(customer, known) - d_from.first(customer)) - (
+            d_until.through(customer, known) - d_until.first(customer)
+        )
+        disputes = disputes - (itself & (history.dispute_opened[rows] <= known))
+        return {
+            "open_count": np.maximum(open_count, 0).astype(np.float64),
+            "open_amount": np.log1p(np.maximum(open_amount, 0)),
+            "overdue_amount": np.log1p(np.maximum(overdue, 0)),
+            "oldest_overdue_days": self._oldest_overdue(rows, customer, known),
+            "open_disputes": np.maximum(disputes, 0).astype(np.float64),
+        }
+
+    def _oldest_overdue(self, rows: np.ndarray, customer: np.ndarray, known: np.ndarray) -> np.ndarray:
+        index = self.by_due
+        start, stop = index.first(customer), index.through(customer, known - 1)  # due before day k
+        found = self.first_unpaid.find(start, stop, known)
+        hit = found < stop
+        is_self = hit & (self.by_due_rows[np.minimum(found, len(self.by_due_rows) - 1)] == rows)
+        if is_self.any():  # skip the queried invoice itself and look further
+            again = self.first_unpaid.find(found[is_self] + 1, stop[is_self], known[is_self])
+            found[is_self] = again
+            hit = found < stop
+        due = index.day[np.minimum(found, max(len(index) - 1, 0))] if len(index) else np.zeros(len(rows), np.int64)
+        return np.where(hit, known - due, 0).astype(np.float64)
+
+    def usual_amount(self, rows: np.ndarray, customer: np.ndarray, known: np.ndarray) -> np.ndarray:
+        """The mean amount of the customer's other invoices issued by day ``known`` (NaN if none)."""
+        issued = self.issued
+        start, stop = issued.first(customer), issued.through(customer, known)
+        history = self.history
+        itself = (history.issue[rows] <= known) & history.is_invoice[rows]
+        count = (stop - start) - itself
+        total = issued.total("amount", start, stop) - np.where(itself, np.abs(history.amount[rows]), 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(count > 0, total / count, np.nan)
+
+
+def _invoice_itself(
+    history: InvoiceHistory, rows: np.ndarray, as_of: np.ndarray, known: np.ndarray, usual: np.ndarray
+) -> dict[str, np.ndarray]:
+    amount = np.abs(history.amount[rows])
+    issue, due = history.issue[rows], history.due[rows]
+    issue_dates = pd.to_datetime(issue, unit="D")
+    due_dates = pd.to_datetime(due, unit="D")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = amount / usual
+    return {
+        "log_amount": np.log1p(amount),
+        "amount_ratio": ratio,
+        "terms_days": (due - issue).astype(np.float64),
+        "issue_weekday": issue_dates.weekday.to_numpy(dtype=np.float64),
+        "issue_day": issue_dates.day.to_numpy(dtype=np.float64),
+        "due_weekday": due_dates.weekday.to_numpy(dtype=np.float64),
+        "due_month_end": np.asarray(due_dates.days_in_month - due_dates.day <= 2, dtype=np.float64),
+        "due_month": due_dates.month.to_numpy(dtype=np.float64),
+        "days_past_due": (as_of - due).astype(np.float64),
+        "staleness": (as_of - known).astype(np.float64),
+    }

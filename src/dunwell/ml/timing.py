@@ -1,0 +1,167 @@
+"""When an invoice will be paid, as a distribution: P10 / P50 / P90 of days after the due date.
+
+Two estimators follow the scikit-learn contract; ADR 0008 compares them on the backtests:
+
+- ``QuantileTimingModel`` (the choice): one LightGBM quantile regression per level, trained with
+  IPCW weights (``dataset``), then *conformalised* (CQR, Romano et al. 2019): on the latest
+  ``calibration_share`` of the training rows, the interval is widened or narrowed by the
+  weighted quantile of its conformity scores until it covers 80 % of them, and P50 is shifted by
+  its median residual. The models are then refit on all rows and keep those corrections.
+- ``ResidualTimingModel``: one LightGBM median model; the interval is its prediction plus the
+  calibration fold's residual quantiles (a location shift: every invoice gets the same width).
+
+Predictions never fall below a row's lower bound (an invoice open on day t is paid after t).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, RegressorMixin
+
+from dunwell.ml.errors import PredictionError
+
+LEVELS = (0.1, 0.5, 0.9)
+MIN_TRAINING_ROWS = 50
+
+
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, level: float) -> float:
+    order = np.argsort(values)
+    cumulative = np.cumsum(weights[order])
+    if cumulative[-1] <= 0:
+        return float(np.quantile(values, level))
+    position = np.searchsorted(cumulative, level * cumulative[-1], side="left")
+    return float(values[order][min(position, len(values) - 1)])
+
+
+class _LightGBMParams(BaseEstimator):  # type: ignore[misc]
+    def __init__(
+        self,
+        *,
+        n_estimators: int = 300,
+        learning_rate: float = 0.05,
+        num_leaves: int = 31,
+        min_child_samples: int = 20,
+        calibration_share: float = 0.2,
+        max_delay: int = 180,
+        refit: bool = True,
+        n_jobs: int = 2,
+        random_state: int = 0,
+    ) -> None:
+        self.n_estimators = n_estimators
+        self.learning_rate = learning_rate
+        self.num_leaves = num_leaves
+        self.min_child_samples = min_child_samples
+        self.calibration_share = calibration_share
+        self.max_delay = max_delay
+        self.refit = refit
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    def _lgb(self, **extra: Any) -> lgb.LGBMRegressor:
+        return lgb.LGBMRegressor(
+            n_estimators=self.n_estimators,
+            learning_rate=self.learning_rate,
+            num_leaves=self.num_leaves,
+            min_child_samples=self.min_child_samples,
+            subsample=0.8,
+            subsample_freq=1,
+            colsample_bytree=0.9,
+            n_jobs=self.n_jobs,
+            random_state=self.random_state,
+            verbose=-1,
+            **extra,
+        )
+
+    def _split(self, n: int) -> int:
+        if n < MIN_TRAINING_ROWS:
+            raise PredictionError(
+                "too_little_history", f"{n} training rows with a known outcome; at least {MIN_TRAINING_ROWS} needed"
+            )
+        return int(n * (1 - self.calibration_share))
+
+
+def _clip(quantiles: np.ndarray, lower_bound: np.ndarray | None) -> np.ndarray:
+    result = np.sort(quantiles, axis=1)
+    if lower_bound is not None:
+        result = np.maximum(result, np.nan_to_num(lower_bound, nan=-np.inf)[:, None])
+    return result
+
+
+class QuantileTimingModel(_LightGBMParams, RegressorMixin):  # type: ignore[misc]
+    """Conformalised LightGBM quantile regression of the delay (days paid after the due date)."""
+
+    def fit(
+        self,
+        X: pd.DataFrame,
+        y: np.ndarray,
+        *,
+        sample_weight: np.ndarray | None = None,
+        lower_bound: np.ndarray | None = None,
+    ) -> Self:
+        """``X`` in time order (the last rows calibrate); weight-0 rows are ignored."""
+        weight = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        keep = weight > 0
+        X, y, weight = X[keep], np.asarray(y, dtype=np.float64)[keep], weight[keep]
+        bound = None if lower_bound is None else np.asarray(lower_bound, dtype=np.float64)[keep]
+        cut = self._split(len(y))
+        models = [self._lgb(objective="quantile", alpha=level).fit(X[:cut], y[:cut], sample_weight=weight[:cut])
+                  for level in LEVELS]  # fmt: skip
+        held = _clip(np.column_stack([m.predict(X[cut:]) for m in models]), None if bound is None else bound[cut:])
+        y_cal, w_cal = y[cut:], weight[cut:]
+        scores = np.maximum(held[:, 0] - y_cal, y_cal - held[:, 2])
+        n = len(y_cal)
+        level = min(1.0, (LEVELS[2] - LEVELS[0]) * (1 + 1 / n))
+        self.interval_correction_ = weighted_quantile(scores, w_cal, level)
+        self.median_shift_ = weighted_quantile(y_cal - held[:, 1], w_cal, 0.5)
+        if self.refit:
+            models = [self._lgb(objective="quantile", alpha=level).fit(X, y, sample_weight=weight)
+                      for level in LEVELS]  # fmt: skip
+        self.models_ = models
+        self.feature_names_in_ = np.array(list(X.columns), dtype=object)
+        self.n_training_rows_ = len(y)
+        return self
+
+    def predict(self, X: pd.DataFrame, *, lower_bound: np.ndarray | None = None) -> np.ndarray:
+        """(n, 3): P10, P50, P90 of the delay in days."""
+        raw = np.column_stack([m.predict(X) for m in self.models_])
+        raw[:, 0] -= self.interval_correction_
+        raw[:, 2] += self.interval_correction_
+        raw[:, 1] += self.median_shift_
+        return _clip(raw, lower_bound)
+
+    def contributions(self, X: pd.DataFrame) -> np.ndarray:
+        """Each feature's contribution to the P50 prediction (last column: the base value)."""
+        return np.asarray(self.models_[1].predict(X, pred_contrib=True))
+
+
+class ResidualTimingModel(_LightGBMParams, RegressorMixin):  # type: ignore[misc]
+    """A LightGBM median model with a fixed-width interval from calibration residuals."""
+
+    def fit(
+        self,
+        X: pd.DataFrame,
+        y: np.ndarray,
+        *,
+        sample_weight: np.ndarray | None = None,
+        lower_bound: np.ndarray | None = None,
+    ) -> Self:
+        weight = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        keep = weight > 0
+        X, y, weight = X[keep], np.asarray(y, dtype=np.float64)[keep], weight[keep]
+        cut = self._split(len(y))
+        model = self._lgb(objective="quantile", alpha=0.5).fit(X[:cut], y[:cut], sample_weight=weight[:cut])
+        residual = y[cut:] - model.predict(X[cut:])
+        self.offsets_ = tuple(weighted_quantile(residual, weight[cut:], level) for level in LEVELS)
+        if self.refit:
+            model = self._lgb(objective="quantile", alpha=0.5).fit(X, y, sample_weight=weight)
+        self.model_ = model
+        self.feature_names_in_ = np.array(list(X.columns), dtype=object)
+        return self
+
+    def predict(self, X: pd.DataFrame, *, lower_bound: np.ndarray | None = None) -> np.ndarray:
+        centre = self.model_.predict(X)
+        return _clip(np.column_stack([centre + offset for offset in self.offsets_]), lower_bound)
