@@ -6,6 +6,7 @@ import typer
 
 from dunwell import __version__
 from dunwell.cli import db, imports, simulate
+from dunwell.cli.backtest import backtest_command
 from dunwell.cli.metrics import aging_command, metrics_command
 from dunwell.cli.runtime import console
 from dunwell.ingest import ImportKind, available_presets
@@ -22,6 +23,7 @@ app.add_typer(imports.app, name="import")
 app.add_typer(simulate.app, name="simulate")
 app.command("metrics")(metrics_command)
 app.command("aging")(aging_command)
+app.command("backtest")(backtest_command)
 
 
 @app.command("presets")

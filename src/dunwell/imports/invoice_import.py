@@ -28,14 +28,14 @@ from dunwell.imports.invoice_rows import (
     prepare_invoices,
     stored_values,
 )
-
-_HASH = STORED_END - 1  # PreparedInvoice positions, read by index in the hot loop
-_LINE = STORED_END
-_NAME = STORED_END + 1
 from dunwell.imports.report import DatabaseRejection, ImportReport
 from dunwell.invoices.repository import InvoiceRepository, StoredInvoice
 from dunwell.organisation.repository import OrganisationRepository
 from dunwell.payments.repository import PaymentRepository
+
+_HASH = STORED_END - 1  # PreparedInvoice positions, read by index in the hot loop
+_LINE = STORED_END
+_NAME = STORED_END + 1
 
 #: Columns whose changes are kept in ``invoice_revisions`` (what point-in-time figures depend on).
 TRACKED = (

@@ -43,12 +43,12 @@ def run_backtest(
         test &= history.issue < day + horizon_days
     rows = np.flatnonzero(test)
     if len(rows) == 0:
-        raise PredictionError("no_test_invoices", f"no invoice issued on or after {cutoff} has a known outcome")
+        raise PredictionError(
+            "no_test_invoices", f"no invoice issued on or after {cutoff} has a known outcome"
+        )
     queries = Queries(rows=rows, as_of=history.issue[rows], known=np.full(len(rows), known))
-    staleness = horizon_days if horizon_days is not None else int(np.median(history.issue[rows] - known))
     predictor = PaymentPredictor(
-        **{"timing": timing, "staleness_days": max(staleness, 0), "random_state": random_state, "n_jobs": n_jobs,
-           **params}
+        **{"timing": timing, "random_state": random_state, "n_jobs": n_jobs, **params}
     ).fit(history, known_until=known)
     predictions = predictor.predict(history, queries, explain=False)
     actual = (history.paid[rows] - history.due[rows]).astype(np.float64)
@@ -75,7 +75,9 @@ def run_backtest(
         for name, guess in guesses.items()
     }
     best = min(result["baselines"].values(), key=lambda figures: figures["mae_days"])
-    result["mae_vs_best_baseline"] = round(result["mae_days"] / best["mae_days"] - 1, 4) if best["mae_days"] else None
+    result["mae_vs_best_baseline"] = (
+        round(result["mae_days"] / best["mae_days"] - 1, 4) if best["mae_days"] else None
+    )
     return result
 
 
@@ -85,8 +87,10 @@ def timing_figures(actual: np.ndarray, quantiles: np.ndarray) -> dict[str, float
         "mae_days": _round(error.mean()),
         "median_ae_days": _round(np.median(error)),
         "within_5_days": _round(np.mean(error <= 5)),
-        **{f"pinball_p{round(level * 100)}": _round(pinball(actual, quantiles[:, i], level))
-           for i, level in enumerate(LEVELS)},  # fmt: skip
+        **{
+            f"pinball_p{round(level * 100)}": _round(pinball(actual, quantiles[:, i], level))
+            for i, level in enumerate(LEVELS)
+        },
         "coverage_p10_p90": _round(np.mean((actual >= quantiles[:, 0]) & (actual <= quantiles[:, 2]))),
     }
 
@@ -127,7 +131,9 @@ def _baseline_figures(actual: np.ndarray, guess: np.ndarray) -> dict[str, float 
 def _customer_medians(history: InvoiceHistory, known: int) -> np.ndarray:
     """Each customer's median delay over all its invoices cleared by day ``known`` (NaN: none)."""
     cleared = history.is_invoice & (history.paid <= known)
-    delays = pd.Series(history.paid[cleared] - history.due[cleared]).groupby(history.customer[cleared]).median()
+    delays = (
+        pd.Series(history.paid[cleared] - history.due[cleared]).groupby(history.customer[cleared]).median()
+    )
     medians = np.full(len(history.customer_names), np.nan)
     medians[delays.index.to_numpy()] = delays.to_numpy()
     return medians
@@ -146,5 +152,5 @@ def _auc(labels: np.ndarray, scores: np.ndarray) -> float | None:
     return _round(roc_auc_score(labels, scores))
 
 
-def _round(value: float) -> float:
+def _round(value: Any) -> float:
     return round(float(value), 4)

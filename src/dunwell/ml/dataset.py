@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dunwell.ml.features import Queries
-from dunwell.ml.history import NEVER, InvoiceHistory
+from dunwell.ml.history import InvoiceHistory
 
 LANDMARKS_AFTER_DUE = (0, 15, 30, 60)
 MAX_WEIGHT = 20.0
@@ -95,8 +95,3 @@ def training_rows(
         bound=bound[order].astype(np.float64),
         landmark=np.concatenate(landmark)[order],
     )
-
-
-def paid_by(history: InvoiceHistory, day: int) -> np.ndarray:
-    """Documents whose payment was recorded by ``day``."""
-    return history.paid <= min(day, NEVER - 1)

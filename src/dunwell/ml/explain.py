@@ -37,7 +37,11 @@ def _share(value: float, what: str) -> str:
 
 def _ratio(value: float) -> str:
     if value >= 1.5:
-        return f"{value:.0f}× larger than their usual invoice" if value >= 2.5 else f"{value:.1f}× their usual invoice"
+        return (
+            f"{value:.0f}× larger than their usual invoice"
+            if value >= 2.5
+            else f"{value:.1f}× their usual invoice"
+        )
     if value <= 0.67:
         return "smaller than their usual invoice"
     return "about their usual invoice size"
@@ -45,39 +49,67 @@ def _ratio(value: float) -> str:
 
 _PHRASES: dict[str, Callable[[float], str]] = {
     "cust_paid_count": lambda v: "no payment history yet" if v == 0 else f"{v:.0f} past payments on record",
-    "cust_mean_delay": lambda v: _days(v, "usually pays {n} days late", "usually pays {n} days early",
-                                       "usually pays on the due date"),
-    "cust_median_delay": lambda v: _days(v, "typically pays {n} days late", "typically pays {n} days early",
-                                         "typically pays on the due date"),
+    "cust_mean_delay": lambda v: _days(
+        v, "usually pays {n} days late", "usually pays {n} days early", "usually pays on the due date"
+    ),
+    "cust_median_delay": lambda v: _days(
+        v, "typically pays {n} days late", "typically pays {n} days early", "typically pays on the due date"
+    ),
     "cust_delay_sd": lambda v: f"payment timing varies by about ±{v:.0f} days",
-    "cust_trend": lambda v: _days(v, "paying {n} days later lately", "paying {n} days sooner lately",
-                                  "paying as usual lately"),
+    "cust_trend": lambda v: _days(
+        v, "paying {n} days later lately", "paying {n} days sooner lately", "paying as usual lately"
+    ),
     "cust_share_late": lambda v: _share(v, "paid late"),
     "cust_share_late15": lambda v: _share(v, "paid over 15 days late"),
     "cust_share_late30": lambda v: _share(v, "paid over 30 days late"),
-    "cust_last_delay": lambda v: _days(v, "last payment came {n} days late", "last payment came {n} days early",
-                                       "last payment came on time"),
+    "cust_last_delay": lambda v: _days(
+        v, "last payment came {n} days late", "last payment came {n} days early", "last payment came on time"
+    ),
     "cust_days_since_payment": lambda v: f"no payment received for {v:.0f} days",
     "cust_share_disputed": lambda v: _share(v, "disputed"),
-    "cust_shrunk_delay": lambda v: _days(v, "pays about {n} days late", "pays about {n} days early",
-                                         "pays about on the due date"),
-    "cust_channel_delay": lambda v: _days(v, "pays invoices sent this way {n} days late",
-                                          "pays invoices sent this way {n} days early",
-                                          "pays invoices sent this way on time"),
+    "cust_shrunk_delay": lambda v: _days(
+        v, "pays about {n} days late", "pays about {n} days early", "pays about on the due date"
+    ),
+    "cust_channel_delay": lambda v: _days(
+        v,
+        "pays invoices sent this way {n} days late",
+        "pays invoices sent this way {n} days early",
+        "pays invoices sent this way on time",
+    ),
     "cust_channel_count": lambda v: f"{v:.0f} past payments of invoices sent this way",
-    "entity_mean_delay": lambda v: _days(v, "this entity's customers pay {n} days late on average",
-                                         "this entity's customers pay {n} days early on average",
-                                         "this entity's customers pay on time on average"),
+    "cust_run_day_share": lambda v: f"{v:.0%} of their payments leave on the same weekday",
+    "days_due_to_run_day": lambda v: (
+        "due on their usual payment day"
+        if v == 0
+        else f"their usual payment day comes {v:.0f} days after the due date"
+    ),
+    "cust_month_end_share": lambda v: f"{v:.0%} of their payments come at month end",
+    "days_due_to_month_end": lambda v: f"due {v:.0f} days before month end",
+    "entity_mean_delay": lambda v: _days(
+        v,
+        "this entity's customers pay {n} days late on average",
+        "this entity's customers pay {n} days early on average",
+        "this entity's customers pay on time on average",
+    ),
     "entity_share_late": lambda v: f"{v:.0%} of this entity's invoices are paid late",
-    "terms_mean_delay": lambda v: _days(v, "invoices on these terms are paid {n} days late on average",
-                                        "invoices on these terms are paid {n} days early on average",
-                                        "invoices on these terms are paid on time on average"),
-    "book_mean_delay": lambda v: _days(v, "customers pay {n} days late on average",
-                                       "customers pay {n} days early on average", "customers pay on time on average"),
+    "terms_mean_delay": lambda v: _days(
+        v,
+        "invoices on these terms are paid {n} days late on average",
+        "invoices on these terms are paid {n} days early on average",
+        "invoices on these terms are paid on time on average",
+    ),
+    "book_mean_delay": lambda v: _days(
+        v,
+        "customers pay {n} days late on average",
+        "customers pay {n} days early on average",
+        "customers pay on time on average",
+    ),
     "open_count": lambda v: f"{v:.0f} other open invoices",
     "open_amount": lambda v: f"{_money(v)} open on other invoices",
     "overdue_amount": lambda v: f"{_money(v)} overdue on other invoices" if v > 0 else "nothing else overdue",
-    "oldest_overdue_days": lambda v: f"oldest overdue invoice {v:.0f} days past due" if v else "nothing else overdue",
+    "oldest_overdue_days": lambda v: (
+        f"oldest overdue invoice {v:.0f} days past due" if v else "nothing else overdue"
+    ),
     "open_disputes": lambda v: f"{v:.0f} open dispute{'s' if v != 1 else ''}",
     "log_amount": lambda v: f"an invoice of {_money(v)}",
     "amount_ratio": _ratio,
@@ -117,7 +149,8 @@ def _describe(name: str, value: object) -> str:
         )
     number = float(value)  # type: ignore[arg-type]
     if math.isnan(number):
-        return {"cust_mean_delay": "no payment history yet", "amount_ratio": "first invoice to this customer"}.get(
-            name, f"{name.replace('_', ' ')} unknown"
-        )
+        return {
+            "cust_mean_delay": "no payment history yet",
+            "amount_ratio": "first invoice to this customer",
+        }.get(name, f"{name.replace('_', ' ')} unknown")
     return _PHRASES[name](number)

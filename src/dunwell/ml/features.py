@@ -32,7 +32,8 @@ FEATURES: tuple[str, ...] = (
     "cust_paid_count", "cust_mean_delay", "cust_median_delay", "cust_delay_sd", "cust_trend",
     "cust_share_late", "cust_share_late15", "cust_share_late30", "cust_last_delay",
     "cust_days_since_payment", "cust_share_disputed", "cust_shrunk_delay", "cust_channel_delay",
-    "cust_channel_count",
+    "cust_channel_count", "cust_run_day_share", "days_due_to_run_day", "cust_month_end_share",
+    "days_due_to_month_end",
     "entity_mean_delay", "entity_share_late", "terms_mean_delay", "book_mean_delay",
     "open_count", "open_amount", "overdue_amount", "oldest_overdue_days", "open_disputes",
     "log_amount", "amount_ratio", "terms_days", "issue_weekday", "issue_day", "due_weekday",
@@ -65,11 +66,16 @@ def point_in_time_features(history: InvoiceHistory, queries: Queries) -> pd.Data
     columns.update(book.priors(history.entity[rows], history.terms[rows], known))
     columns.update(book.same_channel(customer, history.delivery[rows], known))
     weight = columns["cust_paid_count"]
-    prior = np.where(np.isnan(columns["entity_mean_delay"]), columns["book_mean_delay"], columns["entity_mean_delay"])
+    prior = np.where(
+        np.isnan(columns["entity_mean_delay"]), columns["book_mean_delay"], columns["entity_mean_delay"]
+    )
     own = np.nan_to_num(columns["cust_mean_delay"])
     columns["cust_shrunk_delay"] = (weight * own + PRIOR_WEIGHT * prior) / (weight + PRIOR_WEIGHT)
     columns.update(book.exposure(rows, customer, known))
     columns.update(_invoice_itself(history, rows, as_of, known, book.usual_amount(rows, customer, known)))
+    due = history.due[rows]
+    columns["days_due_to_run_day"] = ((columns.pop("run_day") - _weekday(due)) % 7).astype(np.float64)
+    columns["days_due_to_month_end"] = _days_to_month_end(due)
     frame = pd.DataFrame({name: columns[name] for name in FEATURES if name not in CATEGORICAL})
     frame = frame.astype(np.float32)
     frame["currency"] = pd.Categorical.from_codes(history.currency[rows], categories=history.currency_names)
@@ -99,6 +105,8 @@ class _Book:
             "late30": (delay[c] > 30).astype(np.float64),
             "disputed": history.disputed[c].astype(np.float64),
             "paid": history.paid[c].astype(np.float64),
+            "month_end": _month_end(history.paid[c]),
+            **{f"weekday{d}": (_weekday(history.paid[c]) == d).astype(np.float64) for d in range(7)},
         }
         self.payments = EventIndex(history.customer[c], history.paid[c], values)
         prior_values = {"one": values["one"], "delay": values["delay"], "late": values["late"]}
@@ -110,24 +118,36 @@ class _Book:
         channel = history.customer[c] * self.channels + history.delivery[c]
         self.channel_payments = EventIndex(channel, history.paid[c], {"delay": values["delay"]})
         self.issued = EventIndex(
-            history.customer[invoices], history.issue[invoices], {"one": np.ones(invoices.sum()), "amount": amount[invoices]}
+            history.customer[invoices],
+            history.issue[invoices],
+            {"one": np.ones(invoices.sum()), "amount": amount[invoices]},
         )
         all_paid = invoices & (history.paid < NEVER)
         self.settled = EventIndex(
-            history.customer[all_paid], history.paid[all_paid], {"one": np.ones(all_paid.sum()), "amount": amount[all_paid]}
+            history.customer[all_paid],
+            history.paid[all_paid],
+            {"one": np.ones(all_paid.sum()), "amount": amount[all_paid]},
         )
         # Overdue on day k means due < k < paid: the interval [due + 1, paid - 1] holds k. An item
         # enters it the day after its due date and leaves it on the day it is paid.
         late = invoices & (history.paid > history.due + 1)
-        self.overdue_from = EventIndex(history.customer[late], history.due[late] + 1, {"amount": amount[late]})
+        self.overdue_from = EventIndex(
+            history.customer[late], history.due[late] + 1, {"amount": amount[late]}
+        )
         left = late & (history.paid < NEVER)
         self.overdue_until = EventIndex(history.customer[left], history.paid[left], {"amount": amount[left]})
         disputed = invoices & (history.dispute_opened < history.paid)
-        self.disputes_from = EventIndex(history.customer[disputed], history.dispute_opened[disputed], {"one": np.ones(disputed.sum())})
+        self.disputes_from = EventIndex(
+            history.customer[disputed], history.dispute_opened[disputed], {"one": np.ones(disputed.sum())}
+        )
         closed = disputed & (history.paid < NEVER)
-        self.disputes_until = EventIndex(history.customer[closed], history.paid[closed], {"one": np.ones(closed.sum())})
+        self.disputes_until = EventIndex(
+            history.customer[closed], history.paid[closed], {"one": np.ones(closed.sum())}
+        )
         # The oldest overdue item: invoices in (customer, due) order, the first not paid by day k.
-        self.by_due = EventIndex(history.customer[invoices], history.due[invoices], {"paid": history.paid[invoices]})
+        self.by_due = EventIndex(
+            history.customer[invoices], history.due[invoices], {"paid": history.paid[invoices]}
+        )
         self.by_due_rows = np.flatnonzero(invoices)[self.by_due.order]
         runs = np.bincount(history.customer[invoices]) if invoices.any() else np.zeros(1, np.int64)
         self.first_unpaid = FirstAbove(self.by_due.sorted["paid"].astype(np.int64), int(runs.max()))
@@ -141,14 +161,21 @@ class _Book:
             mean = p.total("amount_delay", start, stop) / amount
             variance = p.total("amount_delay2", start, stop) / amount - mean**2
             recent_start = np.maximum(p.through(customer, known - RECENT_DAYS), start)
-            recent = p.total("delay", recent_start, stop) / (stop - recent_start)
+            recent = p.total("delay", recent_start, stop, start) / (stop - recent_start)
             older = p.total("delay", start, recent_start) / (recent_start - start)
-            shares = {name: p.total(name, start, stop) / count for name in ("late", "late15", "late30", "disputed")}
+            shares = {
+                name: p.total(name, start, stop) / count for name in ("late", "late15", "late30", "disputed")
+            }
         last = p.last("delay", start, stop, LAST_DELAYS)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows: customers with no history
             median = np.nanmedian(last, axis=1)
         last_paid = p.last("paid", start, stop, 1)[:, 0]
+        by_weekday = np.column_stack([p.total(f"weekday{d}", start, stop) for d in range(7)])
+        run_day = by_weekday.argmax(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            run_share = by_weekday.max(axis=1) / count
+            month_end_share = p.total("month_end", start, stop) / count
         return {
             "cust_paid_count": count,
             "cust_mean_delay": mean,
@@ -161,9 +188,15 @@ class _Book:
             "cust_last_delay": last[:, 0],
             "cust_days_since_payment": known - last_paid,
             "cust_share_disputed": shares["disputed"],
+            # Payment runs: the weekday most payments leave on, and how concentrated they are.
+            "cust_run_day_share": run_share,
+            "run_day": run_day,
+            "cust_month_end_share": month_end_share,
         }
 
-    def same_channel(self, customer: np.ndarray, delivery: np.ndarray, known: np.ndarray) -> dict[str, np.ndarray]:
+    def same_channel(
+        self, customer: np.ndarray, delivery: np.ndarray, known: np.ndarray
+    ) -> dict[str, np.ndarray]:
         index, group = self.channel_payments, customer * self.channels + delivery
         start, stop = index.first(group), index.through(group, known)
         last = index.last("delay", start, stop, LAST_DELAYS)
@@ -199,7 +232,9 @@ class _Book:
         itself = (history.issue[rows] <= known) & (history.paid[rows] > known) & history.is_invoice[rows]
         own_amount = np.where(itself, np.abs(history.amount[rows]), 0.0)
         open_count = (i_stop - i_start) - (s_stop - s_start) - itself
-        open_amount = issued.total("amount", i_start, i_stop) - settled.total("amount", s_start, s_stop) - own_amount
+        open_amount = (
+            issued.total("amount", i_start, i_stop) - settled.total("amount", s_start, s_stop) - own_amount
+        )
         entered = self.overdue_from.total(
             "amount", self.overdue_from.first(customer), self.overdue_from.through(customer, known)
         )
@@ -231,7 +266,11 @@ class _Book:
             again = self.first_unpaid.find(found[is_self] + 1, stop[is_self], known[is_self])
             found[is_self] = again
             hit = found < stop
-        due = index.day[np.minimum(found, max(len(index) - 1, 0))] if len(index) else np.zeros(len(rows), np.int64)
+        due = (
+            index.day[np.minimum(found, max(len(index) - 1, 0))]
+            if len(index)
+            else np.zeros(len(rows), np.int64)
+        )
         return np.where(hit, known - due, 0).astype(np.float64)
 
     def usual_amount(self, rows: np.ndarray, customer: np.ndarray, known: np.ndarray) -> np.ndarray:
@@ -244,6 +283,20 @@ class _Book:
         total = issued.total("amount", start, stop) - np.where(itself, np.abs(history.amount[rows]), 0.0)
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(count > 0, total / count, np.nan)
+
+
+def _weekday(days: np.ndarray) -> np.ndarray:
+    return (days + 3) % 7  # 1970-01-01 was a Thursday; Monday is 0
+
+
+def _days_to_month_end(days: np.ndarray) -> np.ndarray:
+    stamps = pd.to_datetime(days, unit="D")
+    return np.asarray(stamps.days_in_month - stamps.day, dtype=np.float64)
+
+
+def _month_end(days: np.ndarray) -> np.ndarray:
+    """1.0 for a day among the last three of its month (where month-end payment runs fall)."""
+    return (_days_to_month_end(days) <= 2).astype(np.float64)
 
 
 def _invoice_itself(

@@ -70,7 +70,7 @@ class InvoiceHistory:
     @property
     def delay(self) -> np.ndarray:
         """Days paid after the due date (negative: early); meaningless where ``paid == NEVER``."""
-        return self.paid - self.due
+        return np.asarray(self.paid - self.due)
 
     def take(self, index: np.ndarray) -> InvoiceHistory:
         """The documents at ``index`` (a position array or a boolean mask), codes unchanged."""
@@ -121,8 +121,8 @@ class InvoiceHistory:
 
 
 _ARRAYS = (
-    "invoice_id", "customer", "entity", "currency", "terms", "delivery", "amount", "issue", "due", "paid", "disputed",
-    "dispute_opened", "is_invoice",
+    "invoice_id", "customer", "entity", "currency", "terms", "delivery", "amount", "issue", "due", "paid",
+    "disputed", "dispute_opened", "is_invoice",
 )  # fmt: skip
 _NAMES = ("customer_names", "entity_names", "currency_names", "terms_names", "delivery_names")
 
@@ -142,4 +142,4 @@ def _days(values: pd.Series) -> np.ndarray:
     """Day numbers; empty cells become ``NEVER``."""
     stamps = pd.to_datetime(values, errors="raise")
     numbers = (stamps - pd.Timestamp(EPOCH)).dt.days
-    return numbers.fillna(NEVER).to_numpy(dtype=np.int64)
+    return np.asarray(numbers.fillna(NEVER).to_numpy(dtype=np.int64))

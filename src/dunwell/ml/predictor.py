@@ -8,7 +8,7 @@ due date), the implied dates, the three lateness risks and the reasons behind th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Self
+from typing import Any, Self
 
 import numpy as np
 import pandas as pd
@@ -35,7 +35,7 @@ class Predictions:
     @property
     def dates(self) -> np.ndarray:
         """(n, 3) predicted payment days (day numbers), the delays rounded to whole days."""
-        return self.due[:, None] + np.rint(self.delay).astype(np.int64)
+        return np.asarray(self.due[:, None] + np.rint(self.delay).astype(np.int64))
 
 
 class PaymentPredictor(BaseEstimator):  # type: ignore[misc]
@@ -45,8 +45,8 @@ class PaymentPredictor(BaseEstimator):  # type: ignore[misc]
         timing: str = "quantile",
         n_estimators: int = 300,
         learning_rate: float = 0.05,
-        num_leaves: int = 31,
-        min_child_samples: int = 20,
+        num_leaves: int = 7,
+        min_child_samples: int = 40,
         max_delay: int = 180,
         staleness_days: int = 0,
         n_jobs: int = 2,
@@ -64,14 +64,22 @@ class PaymentPredictor(BaseEstimator):  # type: ignore[misc]
 
     def fit(self, history: InvoiceHistory, *, known_until: int) -> Self:
         rows = training_rows(
-            history, known_until=known_until, staleness_days=self.staleness_days, random_state=self.random_state
+            history,
+            known_until=known_until,
+            staleness_days=self.staleness_days,
+            random_state=self.random_state,
         )
         X = point_in_time_features(history, rows.queries)
         target, weight = rows.timing_weights(self.max_delay)
         lower = (rows.queries.as_of - history.due[rows.queries.rows]).astype(np.float64)
         lower = np.where(rows.landmark >= 0, lower + 1, np.nan)  # open on its landmark day: paid after it
-        common = {"n_jobs": self.n_jobs, "random_state": self.random_state, "learning_rate": self.learning_rate,
-                  "num_leaves": self.num_leaves, "min_child_samples": self.min_child_samples}  # fmt: skip
+        common: dict[str, Any] = {
+            "n_jobs": self.n_jobs,
+            "random_state": self.random_state,
+            "learning_rate": self.learning_rate,
+            "num_leaves": self.num_leaves,
+            "min_child_samples": self.min_child_samples,
+        }
         self.timing_model_ = TIMING_MODELS[self.timing](
             n_estimators=self.n_estimators, max_delay=self.max_delay, **common
         ).fit(X, target, sample_weight=weight, lower_bound=lower)

@@ -9,6 +9,7 @@ see events dated on or before its own day, which is how features stay free of le
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 _OFFSET = 1 << 20  # days before 1970 stay positive in the key
 _SPAN = 1 << 25  # larger than every (day + offset), NEVER included
@@ -17,15 +18,21 @@ _SPAN = 1 << 25  # larger than every (day + offset), NEVER included
 class EventIndex:
     """Events with a group and a day, sorted, with prefix sums of named values."""
 
-    def __init__(self, group: np.ndarray, day: np.ndarray, values: dict[str, np.ndarray] | None = None) -> None:
+    def __init__(
+        self, group: np.ndarray, day: np.ndarray, values: dict[str, np.ndarray] | None = None
+    ) -> None:
         order = np.lexsort((day, group))
         self.order = order
         self.group = group[order]
         self.day = day[order]
         self.key = self.group * _SPAN + (self.day + _OFFSET)
         self.sorted = {name: v[order] for name, v in (values or {}).items()}
+        # Running sums restart in each group, so a group's sums never depend on other groups'
+        # events: adding any event elsewhere, or later, leaves them bit-for-bit the same.
+        groups = pd.Series(self.group)
         self.cumulative = {
-            name: np.concatenate(([0.0], np.cumsum(v, dtype=np.float64))) for name, v in self.sorted.items()
+            name: pd.Series(v, dtype=np.float64).groupby(groups, sort=False).cumsum().to_numpy()
+            for name, v in self.sorted.items()
         }
 
     def __len__(self) -> int:
@@ -37,12 +44,21 @@ class EventIndex:
 
     def through(self, group: np.ndarray, day: np.ndarray) -> np.ndarray:
         """Position just after each group's last event on or before ``day``."""
-        return np.searchsorted(self.key, group * _SPAN + (day + _OFFSET), side="right")
+        return np.asarray(np.searchsorted(self.key, group * _SPAN + (day + _OFFSET), side="right"))
 
-    def total(self, name: str, start: np.ndarray, stop: np.ndarray) -> np.ndarray:
-        """Sum of ``name`` over positions ``[start, stop)``."""
+    def total(
+        self, name: str, start: np.ndarray, stop: np.ndarray, first: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Sum of ``name`` over positions ``[start, stop)`` of one group whose run starts at ``first``
+        (default: ``start`` is the run's start)."""
+        first = start if first is None else first
+        return np.asarray(self._through(name, stop, first) - self._through(name, start, first))
+
+    def _through(self, name: str, position: np.ndarray, first: np.ndarray) -> np.ndarray:
         cumulative = self.cumulative[name]
-        return cumulative[stop] - cumulative[start]
+        if len(cumulative) == 0:
+            return np.zeros(len(position))
+        return np.where(position > first, cumulative[np.maximum(position - 1, 0)], 0.0)
 
     def last(self, name: str, start: np.ndarray, stop: np.ndarray, count: int) -> np.ndarray:
         """The values of the last ``count`` events in ``[start, stop)``, NaN-padded, newest first."""

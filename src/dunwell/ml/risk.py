@@ -61,7 +61,7 @@ class LatenessRiskModel(BaseEstimator, ClassifierMixin):  # type: ignore[misc]
                 continue
             cut = int(len(rows) * (1 - self.calibration_share))
             model = self._classifier().fit(X.iloc[rows[:cut]], y[:cut])
-            held = model.predict_proba(X.iloc[rows[cut:]])[:, 1]
+            held = np.asarray(model.predict_proba(X.iloc[rows[cut:]]))[:, 1]
             calibrator = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(held, y[cut:])
             if self.refit:
                 model = self._classifier().fit(X.iloc[rows], y)
@@ -76,7 +76,7 @@ class LatenessRiskModel(BaseEstimator, ClassifierMixin):  # type: ignore[misc]
             if model is None or calibrator is None:
                 columns.append(np.full(len(X), base))
             else:
-                columns.append(calibrator.predict(model.predict_proba(X)[:, 1]))
+                columns.append(calibrator.predict(np.asarray(model.predict_proba(X))[:, 1]))
         return np.minimum.accumulate(np.column_stack(columns), axis=1)
 
     def _classifier(self) -> lgb.LGBMClassifier:

@@ -79,7 +79,8 @@ class _LightGBMParams(BaseEstimator):  # type: ignore[misc]
     def _split(self, n: int) -> int:
         if n < MIN_TRAINING_ROWS:
             raise PredictionError(
-                "too_little_history", f"{n} training rows with a known outcome; at least {MIN_TRAINING_ROWS} needed"
+                "too_little_history",
+                f"{n} training rows with a known outcome; at least {MIN_TRAINING_ROWS} needed",
             )
         return int(n * (1 - self.calibration_share))
 
@@ -108,9 +109,13 @@ class QuantileTimingModel(_LightGBMParams, RegressorMixin):  # type: ignore[misc
         X, y, weight = X[keep], np.asarray(y, dtype=np.float64)[keep], weight[keep]
         bound = None if lower_bound is None else np.asarray(lower_bound, dtype=np.float64)[keep]
         cut = self._split(len(y))
-        models = [self._lgb(objective="quantile", alpha=level).fit(X[:cut], y[:cut], sample_weight=weight[:cut])
-                  for level in LEVELS]  # fmt: skip
-        held = _clip(np.column_stack([m.predict(X[cut:]) for m in models]), None if bound is None else bound[cut:])
+        models = [
+            self._lgb(objective="quantile", alpha=level).fit(X[:cut], y[:cut], sample_weight=weight[:cut])
+            for level in LEVELS
+        ]
+        held = _clip(
+            np.column_stack([m.predict(X[cut:]) for m in models]), None if bound is None else bound[cut:]
+        )
         y_cal, w_cal = y[cut:], weight[cut:]
         scores = np.maximum(held[:, 0] - y_cal, y_cal - held[:, 2])
         n = len(y_cal)
@@ -163,5 +168,5 @@ class ResidualTimingModel(_LightGBMParams, RegressorMixin):  # type: ignore[misc
         return self
 
     def predict(self, X: pd.DataFrame, *, lower_bound: np.ndarray | None = None) -> np.ndarray:
-        centre = self.model_.predict(X)
+        centre = np.asarray(self.model_.predict(X), dtype=np.float64)
         return _clip(np.column_stack([centre + offset for offset in self.offsets_]), lower_bound)

@@ -1,0 +1,67 @@
+"""`dunwell backtest`: the JSON contract other tools read, on the IBM sample and on any mapped file."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+CONTRACT = {"n_train", "n_test", "mae_days", "median_ae_days", "within_5_days", "pinball_p10",
+            "pinball_p50", "pinball_p90", "coverage_p10_p90", "auc_late", "pr_auc_late", "brier_late",
+            "auc_late30"}  # fmt: skip
+BASELINES = {"due_date", "customer_median_delay", "customer_last_delay"}
+
+
+@pytest.mark.shared
+def test_the_ibm_sample_backtest_beats_its_baselines(cli, shared_data: Path) -> None:
+    data = shared_data / "ibm-ar" / "WA_Fn-UseC_-Accounts-Receivable.csv"
+    result = cli("backtest", "--data", data, "--preset", "ibm", "--cutoff", "2013-07-01", "--json")
+
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report.keys() >= CONTRACT | {"baselines"}
+    assert report["baselines"].keys() == BASELINES
+    assert all(figures.keys() >= CONTRACT - {"n_train", "n_test"} for figures in report["baselines"].values())
+    assert (report["n_train"], report["n_test"], report["rows_rejected"]) == (1930, 536, 0)
+    best = min(figures["mae_days"] for figures in report["baselines"].values())
+    assert report["mae_days"] < 0.9 * best  # the issue asks for 15 %; the bench reports the exact figure
+    assert report["auc_late"] >= 0.80
+    assert 0.7 <= report["coverage_p10_p90"] <= 0.9
+
+
+def test_any_canonical_file_works_and_a_bad_row_is_reported_not_fatal(cli, tmp_path: Path) -> None:
+    data = tmp_path / "book.csv"
+    columns = ("invoice_id", "customer_id", "issue_date", "due_date", "currency", "amount", "paid_date")
+    with data.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        for n in range(400):
+            customer = n % 20
+            issue = f"2024-{1 + n % 12:02d}-{1 + n % 27:02d}"
+            due = f"2024-{1 + n % 12:02d}-28"
+            paid = "" if n % 9 == 0 else f"2025-{1 + (n + customer) % 12:02d}-{1 + customer:02d}"
+            if 1 + n % 12 < 10:  # paid within the year for most of it
+                paid = "" if n % 9 == 0 else f"2024-{2 + n % 12:02d}-{1 + customer:02d}"
+            writer.writerow((f"I{n}", f"C{customer}", issue, due, "EUR", f"{100 + n}.00", paid))
+        writer.writerow(("BAD", "C1", "not a date", "2024-01-01", "EUR", "1.00", ""))
+
+    result = cli("backtest", "--data", data, "--cutoff", "2024-09-01", "--json")
+
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["rows_rejected"] == 1
+    assert report["rejections"][0]["line"] == 402
+    assert report["n_test"] > 0
+
+
+def test_a_file_without_the_columns_is_one_clear_line(cli, tmp_path: Path) -> None:
+    data = tmp_path / "wrong.csv"
+    data.write_text("a,b\n1,2\n")
+
+    result = cli("backtest", "--data", data, "--cutoff", "2024-09-01")
+
+    assert result.exit_code == 2
+    assert "invoice_id" in result.stderr
+    assert "Traceback" not in result.output

@@ -1,0 +1,126 @@
+"""Point-in-time features: no leakage, and the vectorised searches agree with a plain loop."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dunwell.ml.features import FEATURES, Queries, point_in_time_features
+from dunwell.ml.history import InvoiceHistory, day_number
+
+D0 = date(2024, 1, 1)
+
+
+def book(seed: int = 3, customers: int = 12, invoices: int = 400) -> pd.DataFrame:
+    """A small random book: issue dates over a year, some paid (early or late), some open."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for n in range(invoices):
+        issue = D0 + timedelta(days=int(rng.integers(0, 365)))
+        due = issue + timedelta(days=int(rng.choice([0, 15, 30, 45])))
+        delay = int(rng.normal(3, 10))
+        paid = due + timedelta(days=delay) if rng.random() < 0.85 else None
+        if paid is not None and paid < issue:
+            paid = issue
+        rows.append(
+            {
+                "invoice_id": f"I{n}",
+                "customer_id": f"C{int(rng.integers(0, customers))}",
+                "entity": "E1" if rng.random() < 0.7 else "E2",
+                "currency": "USD",
+                "terms": f"NET{(due - issue).days}",
+                "amount": float(rng.lognormal(7, 1)),
+                "issue_date": issue,
+                "due_date": due,
+                "paid_date": paid,
+                "disputed": bool(rng.random() < 0.1),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def features_on(frame: pd.DataFrame, ids: list[str], day: date) -> pd.DataFrame:
+    history = InvoiceHistory.from_frame(frame)
+    position = {invoice: i for i, invoice in enumerate(history.invoice_id)}
+    rows = np.array([position[i] for i in ids])
+    k = np.full(len(rows), day_number(day))
+    return point_in_time_features(history, Queries(rows=rows, as_of=k, known=k))
+
+
+def test_events_after_the_query_day_change_no_feature() -> None:
+    frame = book()
+    t = date(2024, 7, 1)
+    open_at_t = frame[(frame.issue_date <= t) & (frame.paid_date.isna() | (frame.paid_date > t))]
+    ids = list(open_at_t.invoice_id)
+    before = features_on(frame, ids, t)
+
+    # The future changes: every outcome after t moves, open items get paid, new invoices arrive
+    # (one for a brand-new customer), and one item open at t is paid the day after.
+    future = frame.copy()
+    later = future.paid_date.notna() & (future.paid_date > t)
+    future.loc[later, "paid_date"] = future.loc[later, "paid_date"] + timedelta(days=40)
+    never = future.paid_date.isna()
+    future.loc[never, "paid_date"] = t + timedelta(days=1)
+    extra = book(seed=9, invoices=60)
+    extra["invoice_id"] = "X" + extra.invoice_id
+    extra["issue_date"] = extra.issue_date.map(lambda d: max(d, t + timedelta(days=1)))
+    extra["due_date"] = extra.issue_date + timedelta(days=30)
+    extra["paid_date"] = extra.due_date + timedelta(days=5)
+    extra.loc[0, "customer_id"] = "A-NEW-CUSTOMER"
+    after = features_on(pd.concat([future, extra], ignore_index=True), ids, t)
+
+    pd.testing.assert_frame_equal(before.astype(str), after.astype(str))
+    assert before["open_count"].max() > 0
+    assert before["cust_paid_count"].max() > 0
+
+
+def test_history_features_agree_with_a_plain_loop() -> None:
+    frame = book(seed=5)
+    t = date(2024, 9, 15)
+    chosen = frame[(frame.issue_date <= t) & (frame.paid_date.isna() | (frame.paid_date > t))]
+    got = features_on(frame, list(chosen.invoice_id), t)
+
+    for (_, invoice), (_, row) in zip(chosen.iterrows(), got.iterrows(), strict=True):
+        mine = frame[frame.customer_id == invoice.customer_id]
+        paid = mine[mine.paid_date.notna() & (mine.paid_date <= t)].sort_values("paid_date", kind="stable")
+        delays = np.array([(p - d).days for p, d in zip(paid.paid_date, paid.due_date, strict=True)])
+        assert row.cust_paid_count == len(paid)
+        if len(paid):
+            weights = paid.amount.to_numpy()
+            assert row.cust_mean_delay == pytest.approx(np.average(delays, weights=weights), abs=1e-3)
+            assert row.cust_share_late == pytest.approx(np.mean(delays > 0))
+            assert row.cust_median_delay == pytest.approx(np.median(delays[-40:]))
+            assert row.cust_days_since_payment == (t - paid.paid_date.max()).days
+        others = mine[(mine.invoice_id != invoice.invoice_id) & (mine.issue_date <= t)]
+        still_open = others[others.paid_date.isna() | (others.paid_date > t)]
+        overdue = still_open[still_open.due_date < t]
+        assert row.open_count == len(still_open)
+        assert row.open_amount == pytest.approx(np.log1p(still_open.amount.sum()), rel=1e-5, abs=1e-5)
+        assert row.overdue_amount == pytest.approx(np.log1p(overdue.amount.sum()), rel=1e-5, abs=1e-5)
+        oldest = (t - overdue.due_date.min()).days if len(overdue) else 0
+        assert row.oldest_overdue_days == oldest
+        assert row.days_past_due == (t - invoice.due_date).days
+
+
+def test_a_new_customer_falls_back_on_the_priors() -> None:
+    frame = book(seed=7)
+    newcomer = {"invoice_id": "NEW", "customer_id": "NEWCO", "entity": "E1", "currency": "USD",
+                "terms": "NET30",
+                "amount": 500.0, "issue_date": date(2024, 10, 1), "due_date": date(2024, 10, 31),
+                "paid_date": None, "disputed": False}  # fmt: skip
+    frame = pd.concat([frame, pd.DataFrame([newcomer])], ignore_index=True)
+    row = features_on(frame, ["NEW"], date(2024, 10, 1)).iloc[0]
+
+    assert row.cust_paid_count == 0
+    assert np.isnan(row.cust_mean_delay)
+    assert not np.isnan(row.entity_mean_delay)
+    assert row.cust_shrunk_delay == pytest.approx(row.entity_mean_delay, abs=1e-4)
+    assert list(row.index) == list(FEATURES)
+
+
+def test_a_query_cannot_know_the_future() -> None:
+    with pytest.raises(ValueError, match="cannot know a day after"):
+        Queries(rows=np.array([0]), as_of=np.array([10]), known=np.array([11]))
