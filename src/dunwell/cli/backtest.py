@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from dunwell.cli.imports import _mapping
+from dunwell.cli.imports import choose_mapping
 from dunwell.cli.runtime import console, fail, parse_day, print_json, user_errors
 from dunwell.ingest import ImportKind
 from dunwell.ml.backtest import BASELINES, run_backtest
@@ -44,7 +44,7 @@ def backtest_command(
         fail(f"unknown timing model {timing!r}; choose one of: {', '.join(TIMING_MODELS)}")
     day = parse_day(cutoff, option="--cutoff")
     with user_errors():
-        chosen, _ = _mapping(ImportKind.INVOICES, mapping, preset, "MAIN")
+        chosen, _ = choose_mapping(ImportKind.INVOICES, mapping, preset, "MAIN")
         book = read_book(data, chosen)
         result = run_backtest(
             book.history, cutoff=day, horizon_days=horizon_days, timing=timing, random_state=seed

@@ -40,7 +40,7 @@ SNAPSHOT = typer.Option(
 JSON = typer.Option(False, "--json", help="Print one JSON object with the counts.")
 
 
-def _mapping(
+def choose_mapping(
     kind: ImportKind, mapping: Path | None, preset: str | None, entity: str
 ) -> tuple[ImportMapping, str]:
     if mapping is not None and preset is not None:
@@ -71,7 +71,7 @@ def _run(
     day = parse_day(as_of, option="--as-of") if as_of else datetime.now(UTC).date()
     with user_errors():
         # The mapping first: a usage mistake must not create or migrate a database as a side effect.
-        chosen, label = _mapping(kind, mapping, preset, get_settings().default_entity)
+        chosen, label = choose_mapping(kind, mapping, preset, get_settings().default_entity)
         runtime = open_runtime()
         show_progress = not as_json and err_console.is_terminal
         with Progress(

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any, Self
 
 import numpy as np
-import pandas as pd
 from sklearn.base import BaseEstimator
 
 from dunwell.ml.dataset import training_rows
@@ -108,6 +107,3 @@ class PaymentPredictor(BaseEstimator):  # type: ignore[misc]
         if explain and isinstance(self.timing_model_, QuantileTimingModel):
             explained = reasons(X, self.timing_model_.contributions(X))
         return Predictions(rows=queries.rows, delay=delay, due=due, risk=risk, reasons=explained)
-
-    def feature_frame(self, history: InvoiceHistory, queries: Queries) -> pd.DataFrame:
-        return point_in_time_features(history, queries)

@@ -17,6 +17,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.isotonic import IsotonicRegression
 
+from dunwell.ml.boosting import booster_options
 from dunwell.ml.timing import MIN_TRAINING_ROWS
 
 THRESHOLDS = (0, 30, 60)
@@ -80,15 +81,4 @@ class LatenessRiskModel(BaseEstimator, ClassifierMixin):  # type: ignore[misc]
         return np.minimum.accumulate(np.column_stack(columns), axis=1)
 
     def _classifier(self) -> lgb.LGBMClassifier:
-        return lgb.LGBMClassifier(
-            n_estimators=self.n_estimators,
-            learning_rate=self.learning_rate,
-            num_leaves=self.num_leaves,
-            min_child_samples=self.min_child_samples,
-            subsample=0.8,
-            subsample_freq=1,
-            colsample_bytree=0.9,
-            n_jobs=self.n_jobs,
-            random_state=self.random_state,
-            verbose=-1,
-        )
+        return lgb.LGBMClassifier(**booster_options(self))

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin
 
+from dunwell.ml.boosting import booster_options
 from dunwell.ml.errors import PredictionError
 
 LEVELS = (0.1, 0.5, 0.9)
@@ -62,19 +63,7 @@ class _LightGBMParams(BaseEstimator):  # type: ignore[misc]
         self.random_state = random_state
 
     def _lgb(self, **extra: Any) -> lgb.LGBMRegressor:
-        return lgb.LGBMRegressor(
-            n_estimators=self.n_estimators,
-            learning_rate=self.learning_rate,
-            num_leaves=self.num_leaves,
-            min_child_samples=self.min_child_samples,
-            subsample=0.8,
-            subsample_freq=1,
-            colsample_bytree=0.9,
-            n_jobs=self.n_jobs,
-            random_state=self.random_state,
-            verbose=-1,
-            **extra,
-        )
+        return lgb.LGBMRegressor(**booster_options(self), **extra)
 
     def _split(self, n: int) -> int:
         if n < MIN_TRAINING_ROWS:
