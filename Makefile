@@ -22,7 +22,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## The main job on the SQLite default: simulate the demo company (a food distributor: 300 customers,
-## two years, USD and CAD), import it, print its aging and metrics.
+## two years, USD and CAD), import it, print its aging and metrics, train the payment predictor and
+## predict every open invoice.
 run: install
 	rm -rf $(DEMO_DIR) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	export DUNWELL_DATABASE_URL=sqlite:///./$(DEMO_DB); \
@@ -34,7 +35,9 @@ run: install
 	$(DUNWELL) import payments $(DEMO_DIR)/payments.csv --preset sim --as-of $(DEMO_AS_OF) && \
 	$(DUNWELL) aging --as-of $(DEMO_AS_OF) --currency USD && \
 	$(DUNWELL) metrics --as-of $(DEMO_AS_OF) --currency USD && \
-	$(DUNWELL) metrics --as-of $(DEMO_AS_OF) --currency CAD
+	$(DUNWELL) metrics --as-of $(DEMO_AS_OF) --currency CAD && \
+	$(DUNWELL) model train --as-of $(DEMO_AS_OF) && \
+	$(DUNWELL) model score --as-of $(DEMO_AS_OF)
 
 ## Lint, types, layer contracts, then the whole suite on SQLite and PostgreSQL.
 test: install lint typecheck

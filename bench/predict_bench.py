@@ -85,7 +85,9 @@ def _accuracy() -> dict[str, Any]:
 
 
 def _speed(train: int, score: int) -> dict[str, Any]:
-    customers = max(1000, train // 50)
+    # The distributor preset issues about 63 invoices per customer over 24 months: enough
+    # customers that the book holds both the training set and the open book to score.
+    customers = max(1000, -(-max(score, train * 5 // 4) // 60))
     months = 24
     company = generate_company(preset=PRESETS["distributor"], customers=customers, months=months, seed=7,
                                start=date(2024, 1, 1))  # fmt: skip

@@ -42,8 +42,39 @@ def book(seed: int = 3, customers: int = 12, invoices: int = 400) -> pd.DataFram
     return pd.DataFrame(rows)
 
 
-def features_on(frame: pd.DataFrame, ids: list[str], day: date) -> pd.DataFrame:
-    history = InvoiceHistory.from_frame(frame)
+def activity(
+    seed: int, customers: int = 12, start: date = D0, days: int = 365
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Random touches and promises to pay (some broken) over ``days`` from ``start``."""
+    rng = np.random.default_rng(seed)
+    touches = pd.DataFrame(
+        {
+            "customer_id": [f"C{int(c)}" for c in rng.integers(0, customers, 300)],
+            "day": [start + timedelta(days=int(d)) for d in rng.integers(0, days, 300)],
+        }
+    )
+    made = [start + timedelta(days=int(d)) for d in rng.integers(0, days, 80)]
+    promises = pd.DataFrame(
+        {
+            "customer_id": [f"C{int(c)}" for c in rng.integers(0, customers, 80)],
+            "made_on": made,
+            "promised_date": [
+                m + timedelta(days=int(d)) for m, d in zip(made, rng.integers(0, 20, 80), strict=True)
+            ],
+            "broken": rng.random(80) < 0.4,
+        }
+    )
+    return touches, promises
+
+
+def features_on(
+    frame: pd.DataFrame,
+    ids: list[str],
+    day: date,
+    touches: pd.DataFrame | None = None,
+    promises: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    history = InvoiceHistory.from_frame(frame).with_activity(touches, promises)
     position = {invoice: i for i, invoice in enumerate(history.invoice_id)}
     rows = np.array([position[i] for i in ids])
     k = np.full(len(rows), day_number(day))
@@ -55,7 +86,13 @@ def test_events_after_the_query_day_change_no_feature() -> None:
     t = date(2024, 7, 1)
     open_at_t = frame[(frame.issue_date <= t) & (frame.paid_date.isna() | (frame.paid_date > t))]
     ids = list(open_at_t.invoice_id)
-    before = features_on(frame, ids, t)
+    touches, promises = activity(seed=4)
+    # Only what had happened by t: touches on or before it, promises made by then, and a promise
+    # due later is not yet known to be broken.
+    past_touches = touches[touches.day <= t]
+    past_promises = promises[promises.made_on <= t].copy()
+    past_promises["broken"] &= past_promises.promised_date < t
+    before = features_on(frame, ids, t, past_touches, past_promises)
 
     # The future changes: every outcome after t moves, open items get paid, new invoices arrive
     # (one for a brand-new customer), and one item open at t is paid the day after.
@@ -70,11 +107,59 @@ def test_events_after_the_query_day_change_no_feature() -> None:
     extra["due_date"] = extra.issue_date + timedelta(days=30)
     extra["paid_date"] = extra.due_date + timedelta(days=5)
     extra.loc[0, "customer_id"] = "A-NEW-CUSTOMER"
-    after = features_on(pd.concat([future, extra], ignore_index=True), ids, t)
+    later_touches, later_promises = activity(seed=11, start=t + timedelta(days=1), days=120)
+    after = features_on(
+        pd.concat([future, extra], ignore_index=True),
+        ids,
+        t,
+        pd.concat([touches, later_touches], ignore_index=True),
+        pd.concat([promises, later_promises], ignore_index=True),
+    )
 
     pd.testing.assert_frame_equal(before.astype(str), after.astype(str))
     assert before["open_count"].max() > 0
     assert before["cust_paid_count"].max() > 0
+    assert before["touches_30d"].max() > 0
+    assert before["promises_outstanding"].max() > 0
+
+
+def test_activity_features_agree_with_a_plain_loop() -> None:
+    frame = book(seed=5)
+    touches, promises = activity(seed=6)
+    t = date(2024, 8, 20)
+    chosen = frame[(frame.issue_date <= t) & (frame.paid_date.isna() | (frame.paid_date > t))]
+    got = features_on(frame, list(chosen.invoice_id), t, touches, promises)
+
+    for (_, invoice), (_, row) in zip(chosen.iterrows(), got.iterrows(), strict=True):
+        mine_t = touches[touches.customer_id == invoice.customer_id]
+        assert row.touches_30d == ((mine_t.day <= t) & (mine_t.day > t - timedelta(days=30))).sum()
+        mine = promises[(promises.customer_id == invoice.customer_id) & (promises.made_on <= t)]
+        assert row.promises_outstanding == (mine.promised_date >= t).sum()
+        assert row.promises_broken == (mine.broken & (mine.promised_date < t)).sum()
+        if len(mine):
+            last = mine.sort_values("made_on", kind="stable").iloc[-1]
+            assert row.days_to_promise == (last.promised_date - t).days
+        else:
+            assert np.isnan(row.days_to_promise)
+
+
+def test_the_book_as_known_on_a_day_forgets_what_came_after() -> None:
+    frame = book(seed=8)
+    touches, promises = activity(seed=8)
+    history = InvoiceHistory.from_frame(frame).with_activity(touches, promises)
+    k = day_number(date(2024, 6, 30))
+    known = history.as_known_on(k)
+    assert known.issue.max() <= k
+    assert (known.paid[known.paid < 10_000_000] <= k).all()
+    assert (known.activity.touch_day <= k).all()
+    assert (known.activity.promise_made <= k).all()
+    assert not (known.activity.promise_broken & (known.activity.promise_due >= k)).any()
+    # Features on day k are the same from the full book and from the book as known then.
+    rows_full = np.flatnonzero(history.issue <= k)
+    q = np.full(len(rows_full), k)
+    full = point_in_time_features(history, Queries(rows=rows_full, as_of=q, known=q))
+    cut = point_in_time_features(known, Queries(rows=np.arange(len(known)), as_of=q, known=q))
+    pd.testing.assert_frame_equal(full.astype(str), cut.astype(str))
 
 
 def test_history_features_agree_with_a_plain_loop() -> None:

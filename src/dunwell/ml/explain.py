@@ -120,6 +120,18 @@ _PHRASES: dict[str, Callable[[float], str]] = {
     "due_month_end": lambda v: "due at month end" if v else "due before month end",
     "due_month": lambda v: f"due in {calendar.month_name[int(v)]}",
     "days_past_due": lambda v: _days(v, "already {n} days past due", "due in {n} days", "due today"),
+    "touches_30d": lambda v: (
+        "not contacted in the last 30 days" if v == 0 else f"contacted {v:.0f} times in the last 30 days"
+    ),
+    "promises_outstanding": lambda v: (
+        "no promise to pay outstanding"
+        if v == 0
+        else f"{v:.0f} promise{'s' if v != 1 else ''} to pay outstanding"
+    ),
+    "days_to_promise": lambda v: _days(
+        v, "promised to pay in {n} days", "last promise to pay was due {n} days ago", "promised to pay today"
+    ),
+    "promises_broken": lambda v: f"{v:.0f} broken promise{'s' if v != 1 else ''} to pay",
 }
 
 
@@ -152,5 +164,6 @@ def _describe(name: str, value: object) -> str:
         return {
             "cust_mean_delay": "no payment history yet",
             "amount_ratio": "first invoice to this customer",
+            "days_to_promise": "no promise to pay on record",
         }.get(name, f"{name.replace('_', ' ')} unknown")
     return _PHRASES[name](number)

@@ -24,6 +24,7 @@ from dunwell.ml.history import NEVER, InvoiceHistory
 from dunwell.ml.prefix import EventIndex, FirstAbove
 
 RECENT_DAYS = 90  # "recent" in the trend feature
+TOUCH_DAYS = 30  # touches counted over the last 30 days
 LAST_DELAYS = 40  # the median delay is over the customer's last 40 payments
 PRIOR_WEIGHT = 5.0  # a customer's mean delay is shrunk towards the entity's with this many payments
 
@@ -37,7 +38,9 @@ FEATURES: tuple[str, ...] = (
     "entity_mean_delay", "entity_share_late", "terms_mean_delay", "book_mean_delay",
     "open_count", "open_amount", "overdue_amount", "oldest_overdue_days", "open_disputes",
     "log_amount", "amount_ratio", "terms_days", "issue_weekday", "issue_day", "due_weekday",
-    "due_month_end", "due_month", "days_past_due", "staleness", "currency", "entity", "delivery",
+    "due_month_end", "due_month", "days_past_due", "staleness",
+    "touches_30d", "promises_outstanding", "days_to_promise", "promises_broken",
+    "currency", "entity", "delivery",
 )  # fmt: skip
 CATEGORICAL = ("currency", "entity", "delivery")
 
@@ -72,6 +75,7 @@ def point_in_time_features(history: InvoiceHistory, queries: Queries) -> pd.Data
     own = np.nan_to_num(columns["cust_mean_delay"])
     columns["cust_shrunk_delay"] = (weight * own + PRIOR_WEIGHT * prior) / (weight + PRIOR_WEIGHT)
     columns.update(book.exposure(rows, customer, known))
+    columns.update(book.activity(customer, as_of, known))
     columns.update(_invoice_itself(history, rows, as_of, known, book.usual_amount(rows, customer, known)))
     due = history.due[rows]
     columns["days_due_to_run_day"] = ((columns.pop("run_day") - _weekday(due)) % 7).astype(np.float64)
@@ -143,6 +147,18 @@ class _Book:
         closed = disputed & (history.paid < NEVER)
         self.disputes_until = EventIndex(
             history.customer[closed], history.paid[closed], {"one": np.ones(closed.sum())}
+        )
+        activity = history.activity
+        self.touches = EventIndex(activity.touch_customer, activity.touch_day)
+        self.promises_made = EventIndex(
+            activity.promise_customer, activity.promise_made, {"due": activity.promise_due}
+        )
+        self.promises_passed = EventIndex(activity.promise_customer, activity.promise_due)
+        # A broken promise is known the day after the promised date, not before.
+        self.promises_broken = EventIndex(
+            activity.promise_customer,
+            activity.promise_due + 1,
+            {"broken": activity.promise_broken.astype(np.float64)},
         )
         # The oldest overdue item: invoices in (customer, due) order, the first not paid by day k.
         self.by_due = EventIndex(
@@ -254,6 +270,26 @@ class _Book:
             "overdue_amount": np.log1p(np.maximum(overdue, 0)),
             "oldest_overdue_days": self._oldest_overdue(rows, customer, known),
             "open_disputes": np.maximum(disputes, 0).astype(np.float64),
+        }
+
+    def activity(self, customer: np.ndarray, as_of: np.ndarray, known: np.ndarray) -> dict[str, np.ndarray]:
+        """Touches and promises to pay known at the end of day ``known``."""
+        touches = self.touches
+        recent = touches.through(customer, known) - touches.through(customer, known - TOUCH_DAYS)
+        made = self.promises_made
+        m_start, m_stop = made.first(customer), made.through(customer, known)
+        passed = self.promises_passed
+        # Promised for a day before ``known``: no longer outstanding (made earlier still, so counted).
+        gone = passed.through(customer, known - 1) - passed.first(customer)
+        last_due = made.last("due", m_start, m_stop, 1)[:, 0]
+        broken = self.promises_broken
+        return {
+            "touches_30d": recent.astype(np.float64),
+            "promises_outstanding": np.maximum((m_stop - m_start) - gone, 0).astype(np.float64),
+            "days_to_promise": last_due - as_of,
+            "promises_broken": broken.total(
+                "broken", broken.first(customer), broken.through(customer, known)
+            ),
         }
 
     def _oldest_overdue(self, rows: np.ndarray, customer: np.ndarray, known: np.ndarray) -> np.ndarray:

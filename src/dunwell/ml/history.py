@@ -12,7 +12,7 @@ than any real one, so "paid by day k" is simply ``paid <= k``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -34,6 +34,70 @@ def day_number(day: date) -> int:
 
 def day_of(number: int) -> date:
     return date.fromordinal(EPOCH.toordinal() + int(number))
+
+
+@dataclass(frozen=True)
+class CustomerActivity:
+    """Collection activity per customer, with customer codes as in the history's ``customer_names``.
+
+    Touches are contact attempts; a promise to pay is made on one day for another, and is known
+    to be broken from the day after its promised date (its status is only settled then).
+    """
+
+    touch_customer: np.ndarray
+    touch_day: np.ndarray
+    promise_customer: np.ndarray
+    promise_made: np.ndarray
+    promise_due: np.ndarray
+    promise_broken: np.ndarray  # bool
+
+    @classmethod
+    def empty(cls) -> CustomerActivity:
+        none = np.zeros(0, np.int64)
+        return cls(none, none, none, none, none, np.zeros(0, bool))
+
+    @classmethod
+    def from_frames(
+        cls,
+        customer_names: tuple[str, ...],
+        touches: pd.DataFrame | None = None,
+        promises: pd.DataFrame | None = None,
+    ) -> CustomerActivity:
+        """``touches``: customer_id, day; ``promises``: customer_id, made_on, promised_date, broken.
+        Activity of customers the history does not know is dropped (it has nothing to inform)."""
+        codes = {name: code for code, name in enumerate(customer_names)}
+        empty = cls.empty()
+
+        def customers(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+            code = frame["customer_id"].astype(str).map(codes)
+            known = code.notna().to_numpy()
+            return code[known].to_numpy(dtype=np.int64), known
+
+        touch_customer, touch_day = empty.touch_customer, empty.touch_day
+        if touches is not None and len(touches):
+            touch_customer, known = customers(touches)
+            touch_day = _days(touches["day"])[known]
+        promise = {"customer": empty.promise_customer, "made": empty.promise_made,
+                   "due": empty.promise_due, "broken": empty.promise_broken}  # fmt: skip
+        if promises is not None and len(promises):
+            promise["customer"], known = customers(promises)
+            promise["made"] = _days(promises["made_on"])[known]
+            promise["due"] = _days(promises["promised_date"])[known]
+            promise["broken"] = promises["broken"].astype(bool).to_numpy()[known]
+        return cls(touch_customer, touch_day, promise["customer"], promise["made"], promise["due"],
+                   promise["broken"])  # fmt: skip
+
+    def known_on(self, day: int) -> CustomerActivity:
+        touches = self.touch_day <= day
+        promises = self.promise_made <= day
+        return CustomerActivity(
+            self.touch_customer[touches],
+            self.touch_day[touches],
+            self.promise_customer[promises],
+            self.promise_made[promises],
+            self.promise_due[promises],
+            (self.promise_broken & (self.promise_due < day))[promises],
+        )
 
 
 @dataclass(frozen=True)
@@ -63,6 +127,7 @@ class InvoiceHistory:
     disputed: np.ndarray  # bool: flagged disputed (as the source has it now)
     dispute_opened: np.ndarray  # int64 day a dispute was opened, NEVER when none or unknown
     is_invoice: np.ndarray  # bool: False for credit memos
+    activity: CustomerActivity = field(default_factory=CustomerActivity.empty)
 
     def __len__(self) -> int:
         return len(self.invoice_id)
@@ -76,7 +141,23 @@ class InvoiceHistory:
         """The documents at ``index`` (a position array or a boolean mask), codes unchanged."""
         values = {name: getattr(self, name) for name in _ARRAYS}
         names = {name: getattr(self, name) for name in _NAMES}
-        return InvoiceHistory(**{k: v[index] for k, v in values.items()}, **names)
+        return InvoiceHistory(**{k: v[index] for k, v in values.items()}, **names, activity=self.activity)
+
+    def as_known_on(self, day: int) -> InvoiceHistory:
+        """The book as it stood at the end of ``day``: later outcomes, disputes and activity
+        unknown, documents issued after it absent. What a model trained "as of" a day may see."""
+        issued = self.take(self.issue <= day)
+        return replace(
+            issued,
+            paid=np.where(issued.paid <= day, issued.paid, NEVER),
+            dispute_opened=np.where(issued.dispute_opened <= day, issued.dispute_opened, NEVER),
+            activity=self.activity.known_on(day),
+        )
+
+    def with_activity(
+        self, touches: pd.DataFrame | None = None, promises: pd.DataFrame | None = None
+    ) -> InvoiceHistory:
+        return replace(self, activity=CustomerActivity.from_frames(self.customer_names, touches, promises))
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> InvoiceHistory:

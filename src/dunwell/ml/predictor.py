@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Self
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator
 
 from dunwell.ml.dataset import training_rows
@@ -93,8 +94,16 @@ class PaymentPredictor(BaseEstimator):  # type: ignore[misc]
         self.features_ = FEATURES
         return self
 
-    def predict(self, history: InvoiceHistory, queries: Queries, *, explain: bool = True) -> Predictions:
-        X = point_in_time_features(history, queries)
+    def predict(
+        self,
+        history: InvoiceHistory,
+        queries: Queries,
+        *,
+        explain: bool = True,
+        features: pd.DataFrame | None = None,
+    ) -> Predictions:
+        """``features``: the queries' features when the caller already computed them."""
+        X = point_in_time_features(history, queries) if features is None else features
         due = history.due[queries.rows]
         overdue = queries.as_of >= due  # open on a day past its due date: paid after that day
         lower = np.where(overdue, queries.as_of - due + 1, np.nan).astype(np.float64)

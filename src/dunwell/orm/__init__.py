@@ -8,6 +8,7 @@ from dunwell.orm.entity import LegalEntity
 from dunwell.orm.import_batch import ImportBatch
 from dunwell.orm.invoice import Invoice, InvoiceRevision
 from dunwell.orm.payment import Allocation, Payment, PaymentOrigin
+from dunwell.orm.prediction import InvoicePrediction, PredictionModel, ScoringRun
 from dunwell.orm.user import User
 
 __all__ = [
@@ -21,11 +22,14 @@ __all__ = [
     "Hold",
     "ImportBatch",
     "Invoice",
+    "InvoicePrediction",
     "InvoiceRevision",
     "LegalEntity",
     "Payment",
     "PaymentOrigin",
+    "PredictionModel",
     "PromiseToPay",
+    "ScoringRun",
     "Touch",
     "User",
 ]
