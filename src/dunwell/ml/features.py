@@ -9,7 +9,9 @@ the history therefore changes no feature (``tests/ml/test_features.py`` proves i
 
 Customers without history get NaN history features; the segment priors (the entity's, the
 terms code's and the whole book's record by then) and a delay shrunk towards the entity's mean
-let the model fall back on them.
+let the model fall back on them. The priors themselves are not model inputs: in a book with one
+entity they are a function of the calendar alone, and trees used them to single out the latest
+training rows (whose few observed outcomes are the quick payers) and carry that into the future.
 """
 
 from __future__ import annotations
@@ -35,7 +37,6 @@ FEATURES: tuple[str, ...] = (
     "cust_days_since_payment", "cust_share_disputed", "cust_shrunk_delay", "cust_channel_delay",
     "cust_channel_count", "cust_run_day_share", "days_due_to_run_day", "cust_month_end_share",
     "days_due_to_month_end",
-    "entity_mean_delay", "entity_share_late", "terms_mean_delay", "book_mean_delay",
     "open_count", "open_amount", "overdue_amount", "oldest_overdue_days", "open_disputes",
     "log_amount", "amount_ratio", "terms_days", "issue_weekday", "issue_day", "due_weekday",
     "due_month_end", "due_month", "days_past_due", "staleness",

@@ -21,6 +21,9 @@ from dunwell.ml.history import InvoiceHistory
 from dunwell.ml.risk import THRESHOLDS, LatenessRiskModel
 from dunwell.ml.timing import QuantileTimingModel, ResidualTimingModel
 
+#: A row calibrates the intervals only when its outcome is settled: paid, or still open this many
+#: days past due.
+SETTLED_DAYS = 60
 TIMING_MODELS = {"quantile": QuantileTimingModel, "residual": ResidualTimingModel}
 
 
@@ -49,6 +52,7 @@ class PaymentPredictor(BaseEstimator):  # type: ignore[misc]
         min_child_samples: int = 40,
         max_delay: int = 180,
         staleness_days: int = 0,
+        anchor: str | None = "cust_median_delay",
         n_jobs: int = 2,
         random_state: int = 0,
     ) -> None:
@@ -59,6 +63,7 @@ class PaymentPredictor(BaseEstimator):  # type: ignore[misc]
         self.min_child_samples = min_child_samples
         self.max_delay = max_delay
         self.staleness_days = staleness_days
+        self.anchor = anchor
         self.n_jobs = n_jobs
         self.random_state = random_state
 
@@ -81,8 +86,8 @@ class PaymentPredictor(BaseEstimator):  # type: ignore[misc]
             "min_child_samples": self.min_child_samples,
         }
         self.timing_model_ = TIMING_MODELS[self.timing](
-            n_estimators=self.n_estimators, max_delay=self.max_delay, **common
-        ).fit(X, target, sample_weight=weight, lower_bound=lower)
+            n_estimators=self.n_estimators, max_delay=self.max_delay, anchor=self.anchor, **common
+        ).fit(X, target, sample_weight=weight, lower_bound=lower, settled=rows.bound >= SETTLED_DAYS)
         labels = np.column_stack([rows.late_label(t) for t in THRESHOLDS])
         decided = np.column_stack([rows.decided(t) for t in THRESHOLDS])
         self.risk_model_ = LatenessRiskModel(n_estimators=max(100, self.n_estimators * 2 // 3), **common).fit(

@@ -49,6 +49,7 @@ class _LightGBMParams(BaseEstimator):  # type: ignore[misc]
         calibration_share: float = 0.2,
         max_delay: int = 180,
         refit: bool = True,
+        anchor: str | None = None,
         n_jobs: int = 2,
         random_state: int = 0,
     ) -> None:
@@ -59,11 +60,36 @@ class _LightGBMParams(BaseEstimator):  # type: ignore[misc]
         self.calibration_share = calibration_share
         self.max_delay = max_delay
         self.refit = refit
+        self.anchor = anchor
         self.n_jobs = n_jobs
         self.random_state = random_state
 
     def _lgb(self, **extra: Any) -> lgb.LGBMRegressor:
         return lgb.LGBMRegressor(**booster_options(self), **extra)
+
+    def _anchor(self, X: pd.DataFrame) -> np.ndarray:
+        """The delay the trees correct (0 without an anchor): the customer's own typical delay,
+        else their delay shrunk towards the segment's. Trees fit identity-like relations in many
+        small steps; learning the deviation from the anchor leaves them the part that is not."""
+        if self.anchor is None:
+            return np.zeros(len(X))
+        value = X[self.anchor].to_numpy(dtype=np.float64)
+        fallback = np.nan_to_num(X["cust_shrunk_delay"].to_numpy(dtype=np.float64))
+        return np.asarray(np.where(np.isnan(value), fallback, value), dtype=np.float64)
+
+    def _calibration_fold(self, n: int, settled: np.ndarray | None) -> np.ndarray:
+        """The latest ``calibration_share`` of the rows among those whose outcome is settled.
+
+        The very latest rows are mostly still open at the cutoff: the few observed are the quick
+        payers, and a fold of them would teach the conformal step that invoices are paid early.
+        """
+        cut = self._split(n)
+        fold = np.zeros(n, dtype=bool)
+        candidates = np.arange(n) if settled is None else np.flatnonzero(settled)
+        if len(candidates) < MIN_TRAINING_ROWS:
+            candidates = np.arange(n)
+        fold[candidates[-min(n - cut, len(candidates) // 2) :]] = True
+        return fold
 
     def _split(self, n: int) -> int:
         if n < MIN_TRAINING_ROWS:
@@ -91,21 +117,26 @@ class QuantileTimingModel(_LightGBMParams, RegressorMixin):  # type: ignore[misc
         *,
         sample_weight: np.ndarray | None = None,
         lower_bound: np.ndarray | None = None,
+        settled: np.ndarray | None = None,
     ) -> Self:
-        """``X`` in time order (the last rows calibrate); weight-0 rows are ignored."""
+        """``X`` in time order; weight-0 rows are ignored. The latest ``settled`` rows calibrate."""
         weight = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
         keep = weight > 0
         X, y, weight = X[keep], np.asarray(y, dtype=np.float64)[keep], weight[keep]
-        bound = None if lower_bound is None else np.asarray(lower_bound, dtype=np.float64)[keep]
-        cut = self._split(len(y))
+        base = self._anchor(X)
+        self.anchor_mean_ = float(np.average(base, weights=weight))
+        y = y - base
+        bound = None if lower_bound is None else np.asarray(lower_bound, dtype=np.float64)[keep] - base
+        fold = self._calibration_fold(len(y), None if settled is None else np.asarray(settled)[keep])
+        fit, cal = ~fold, fold
         models = [
-            self._lgb(objective="quantile", alpha=level).fit(X[:cut], y[:cut], sample_weight=weight[:cut])
+            self._lgb(objective="quantile", alpha=level).fit(X[fit], y[fit], sample_weight=weight[fit])
             for level in LEVELS
         ]
         held = _clip(
-            np.column_stack([m.predict(X[cut:]) for m in models]), None if bound is None else bound[cut:]
+            np.column_stack([m.predict(X[cal]) for m in models]), None if bound is None else bound[cal]
         )
-        y_cal, w_cal = y[cut:], weight[cut:]
+        y_cal, w_cal = y[cal], weight[cal]
         scores = np.maximum(held[:, 0] - y_cal, y_cal - held[:, 2])
         n = len(y_cal)
         level = min(1.0, (LEVELS[2] - LEVELS[0]) * (1 + 1 / n))
@@ -121,15 +152,30 @@ class QuantileTimingModel(_LightGBMParams, RegressorMixin):  # type: ignore[misc
 
     def predict(self, X: pd.DataFrame, *, lower_bound: np.ndarray | None = None) -> np.ndarray:
         """(n, 3): P10, P50, P90 of the delay in days."""
-        raw = np.column_stack([m.predict(X) for m in self.models_])
+        raw = np.column_stack([m.predict(X) for m in self.models_]) + self._anchor(X)[:, None]
         raw[:, 0] -= self.interval_correction_
         raw[:, 2] += self.interval_correction_
         raw[:, 1] += self.median_shift_
         return _clip(raw, lower_bound)
 
     def contributions(self, X: pd.DataFrame) -> np.ndarray:
-        """Each feature's contribution to the P50 prediction (last column: the base value)."""
-        return np.asarray(self.models_[1].predict(X, pred_contrib=True))
+        """Each feature's contribution to the P50 prediction (last column: the base value).
+
+        With an anchor, the anchor's distance from its training mean is credited to the feature
+        it came from (the customer's typical delay, else their shrunk delay): "typically pays 12
+        days late" is then a reason like any other, and the columns still sum to the prediction.
+        """
+        contributions = np.asarray(self.models_[1].predict(X, pred_contrib=True))
+        if self.anchor is None:
+            return contributions
+        own = X[self.anchor].to_numpy(dtype=np.float64)
+        moved = self._anchor(X) - self.anchor_mean_
+        columns = list(X.columns)
+        has_own = ~np.isnan(own)
+        contributions[has_own, columns.index(self.anchor)] += moved[has_own]
+        contributions[~has_own, columns.index("cust_shrunk_delay")] += moved[~has_own]
+        contributions[:, -1] += self.anchor_mean_
+        return contributions
 
 
 class ResidualTimingModel(_LightGBMParams, RegressorMixin):  # type: ignore[misc]
@@ -142,14 +188,16 @@ class ResidualTimingModel(_LightGBMParams, RegressorMixin):  # type: ignore[misc
         *,
         sample_weight: np.ndarray | None = None,
         lower_bound: np.ndarray | None = None,
+        settled: np.ndarray | None = None,
     ) -> Self:
         weight = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
         keep = weight > 0
         X, y, weight = X[keep], np.asarray(y, dtype=np.float64)[keep], weight[keep]
-        cut = self._split(len(y))
-        model = self._lgb(objective="quantile", alpha=0.5).fit(X[:cut], y[:cut], sample_weight=weight[:cut])
-        residual = y[cut:] - model.predict(X[cut:])
-        self.offsets_ = tuple(weighted_quantile(residual, weight[cut:], level) for level in LEVELS)
+        cal = self._calibration_fold(len(y), None if settled is None else np.asarray(settled)[keep])
+        fit = ~cal
+        model = self._lgb(objective="quantile", alpha=0.5).fit(X[fit], y[fit], sample_weight=weight[fit])
+        residual = y[cal] - model.predict(X[cal])
+        self.offsets_ = tuple(weighted_quantile(residual, weight[cal], level) for level in LEVELS)
         if self.refit:
             model = self._lgb(objective="quantile", alpha=0.5).fit(X, y, sample_weight=weight)
         self.model_ = model

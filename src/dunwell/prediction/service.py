@@ -35,15 +35,10 @@ from dunwell.orm.prediction import PredictionModel
 from dunwell.prediction.book import StoredBook, load_book
 from dunwell.prediction.repository import ModelRepository
 
-#: Inputs not watched for drift: the book-wide priors are one value per entity or terms code (a
-#: small move of a near-constant is a huge PSI and means nothing), and calendar positions move
-#: with the day scored on, not with the population.
+#: Inputs not watched for drift: calendar positions move with the day scored on, not with the
+#: population.
 NOT_WATCHED = frozenset(
     {
-        "entity_mean_delay",
-        "entity_share_late",
-        "terms_mean_delay",
-        "book_mean_delay",
         "issue_weekday",
         "issue_day",
         "due_weekday",
