@@ -90,3 +90,11 @@ def test_a_book_too_small_to_learn_from_is_refused_clearly(history: InvoiceHisto
 
     with pytest.raises(PredictionError, match="training rows"):
         PaymentPredictor().fit(history, known_until=day_number(date(2024, 1, 5)))
+
+
+def test_every_numeric_feature_can_be_put_into_words() -> None:
+    from dunwell.ml.explain import _PHRASES, _SILENT
+    from dunwell.ml.features import CATEGORICAL, FEATURES
+
+    unexplained = [f for f in FEATURES if f not in _PHRASES and f not in _SILENT and f not in CATEGORICAL]
+    assert unexplained == []

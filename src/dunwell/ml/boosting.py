@@ -15,6 +15,9 @@ def booster_options(estimator: Any) -> dict[str, Any]:
         "subsample": 0.8,
         "subsample_freq": 1,
         "colsample_bytree": 0.9,
+        # 63 histogram bins instead of 255: training is markedly faster and the backtests are
+        # unchanged within their noise (ADR 0008).
+        "max_bin": 63,
         "n_jobs": estimator.n_jobs,
         "random_state": estimator.random_state,
         "verbose": -1,

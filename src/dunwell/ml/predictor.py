@@ -53,6 +53,7 @@ class PaymentPredictor(BaseEstimator):  # type: ignore[misc]
         max_delay: int = 180,
         staleness_days: int = 0,
         anchor: str | None = "cust_median_delay",
+        refit: bool = False,
         n_jobs: int = 2,
         random_state: int = 0,
     ) -> None:
@@ -64,6 +65,7 @@ class PaymentPredictor(BaseEstimator):  # type: ignore[misc]
         self.max_delay = max_delay
         self.staleness_days = staleness_days
         self.anchor = anchor
+        self.refit = refit
         self.n_jobs = n_jobs
         self.random_state = random_state
 
@@ -86,7 +88,11 @@ class PaymentPredictor(BaseEstimator):  # type: ignore[misc]
             "min_child_samples": self.min_child_samples,
         }
         self.timing_model_ = TIMING_MODELS[self.timing](
-            n_estimators=self.n_estimators, max_delay=self.max_delay, anchor=self.anchor, **common
+            n_estimators=self.n_estimators,
+            max_delay=self.max_delay,
+            anchor=self.anchor,
+            refit=self.refit,
+            **common,
         ).fit(X, target, sample_weight=weight, lower_bound=lower, settled=rows.bound >= SETTLED_DAYS)
         labels = np.column_stack([rows.late_label(t) for t in THRESHOLDS])
         decided = np.column_stack([rows.decided(t) for t in THRESHOLDS])

@@ -3,8 +3,9 @@
 One LightGBM classifier per threshold, each trained on the rows whose outcome is decided for it
 (``TrainingRows.decided``: an invoice still open 40 days after its due date is known to be more
 than 30 days late, but not whether it will pass 60). Scores are calibrated with isotonic
-regression on the latest ``calibration_share`` of those rows (fit before the refit on all rows),
-and made monotone: P(> 60) <= P(> 30) <= P(> 0).
+regression on the latest ``calibration_share`` of those rows, held out from the classifier they
+calibrate (``refit=True`` refits on all rows afterwards; off by default, since the refit model is
+sharper than the one calibrated), and made monotone: P(> 60) <= P(> 30) <= P(> 0).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ class LatenessRiskModel(BaseEstimator, ClassifierMixin):  # type: ignore[misc]
         num_leaves: int = 31,
         min_child_samples: int = 20,
         calibration_share: float = 0.2,
-        refit: bool = True,
+        refit: bool = False,
         n_jobs: int = 2,
         random_state: int = 0,
     ) -> None:

@@ -4,9 +4,10 @@ Two estimators follow the scikit-learn contract; ADR 0008 compares them on the b
 
 - ``QuantileTimingModel`` (the choice): one LightGBM quantile regression per level, trained with
   IPCW weights (``dataset``), then *conformalised* (CQR, Romano et al. 2019): on the latest
-  ``calibration_share`` of the training rows, the interval is widened or narrowed by the
+  ``calibration_share`` of the settled training rows, the interval is widened or narrowed by the
   weighted quantile of its conformity scores until it covers 80 % of them, and P50 is shifted by
-  its median residual. The models are then refit on all rows and keep those corrections.
+  its median residual (``refit=True`` refits on all rows afterwards and keeps the corrections).
+  The trees model the deviation from an anchor, the customer's typical delay.
 - ``ResidualTimingModel``: one LightGBM median model; the interval is its prediction plus the
   calibration fold's residual quantiles (a location shift: every invoice gets the same width).
 
@@ -48,7 +49,7 @@ class _LightGBMParams(BaseEstimator):  # type: ignore[misc]
         min_child_samples: int = 20,
         calibration_share: float = 0.2,
         max_delay: int = 180,
-        refit: bool = True,
+        refit: bool = False,
         anchor: str | None = None,
         n_jobs: int = 2,
         random_state: int = 0,
