@@ -105,7 +105,7 @@ class ModelRepository:
 
     def first_predictions_by_month(self, model_id: int) -> list[dict[str, Any]]:
         """Each invoice's first prediction by this model in each calendar month, with the invoice's
-        due date and clearing day (None while open)."""
+        due date (its outcome comes from the book, which knows write-offs and cancellations)."""
         p = table_of(InvoicePrediction).c
         i = table_of(Invoice).c
         rows = self.session.execute(
@@ -116,10 +116,7 @@ class ModelRepository:
                 p.p50_date,
                 p.p90_date,
                 p.risk_late,
-                p.risk_late30,
                 i.due_date,
-                i.cleared_on,
-                i.status,
             )
             .join(table_of(Invoice), i.id == p.invoice_id)
             .where(p.model_id == model_id)
