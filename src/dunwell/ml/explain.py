@@ -27,6 +27,10 @@ def _days(value: float, late: str, early: str, on_time: str) -> str:
     return on_time
 
 
+def _shift(v: float) -> str:
+    return f"{v:.0f} days later than usual" if v >= 0 else f"{-v:.0f} days earlier than usual"
+
+
 def _money(log_value: float) -> str:
     return f"{math.expm1(log_value):,.0f}"
 
@@ -85,6 +89,13 @@ _PHRASES: dict[str, Callable[[float], str]] = {
     ),
     "cust_month_end_share": lambda v: f"{v:.0%} of their payments come at month end",
     "days_due_to_month_end": lambda v: f"due {v:.0f} days before month end",
+    "run_week_shift": lambda v: f"their weekly payment run moves it {_shift(v)}",
+    "run_month_shift": lambda v: f"their month-end payment run moves it {_shift(v)}",
+    "cust_quarter_end_excess": lambda v: (
+        f"pays {abs(v):.0f} days {'later' if v >= 0 else 'earlier'} at quarter end"
+    ),
+    "quarter_end_shift": lambda v: f"due at quarter end, when they pay {_shift(v)}",
+    "due_quarter_end": lambda v: "due in a quarter-end month" if v else "not due at quarter end",
     "open_count": lambda v: f"{v:.0f} other open invoices",
     "open_amount": lambda v: f"{_money(v)} open on other invoices",
     "overdue_amount": lambda v: f"{_money(v)} overdue on other invoices" if v > 0 else "nothing else overdue",

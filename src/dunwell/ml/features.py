@@ -36,7 +36,8 @@ FEATURES: tuple[str, ...] = (
     "cust_share_late", "cust_share_late15", "cust_share_late30", "cust_last_delay",
     "cust_days_since_payment", "cust_share_disputed", "cust_shrunk_delay", "cust_channel_delay",
     "cust_channel_count", "cust_run_day_share", "days_due_to_run_day", "cust_month_end_share",
-    "days_due_to_month_end",
+    "days_due_to_month_end", "run_week_shift", "run_month_shift", "cust_quarter_end_excess",
+    "due_quarter_end", "quarter_end_shift",
     "open_count", "open_amount", "overdue_amount", "oldest_overdue_days", "open_disputes",
     "log_amount", "amount_ratio", "terms_days", "issue_weekday", "issue_day", "due_weekday",
     "due_month_end", "due_month", "days_past_due", "staleness",
@@ -81,6 +82,12 @@ def point_in_time_features(history: InvoiceHistory, queries: Queries) -> pd.Data
     due = history.due[rows]
     columns["days_due_to_run_day"] = ((columns.pop("run_day") - _weekday(due)) % 7).astype(np.float64)
     columns["days_due_to_month_end"] = _days_to_month_end(due)
+    columns.update(_run_shifts(due, columns["cust_median_delay"], columns["days_due_to_run_day"]))
+    columns["due_quarter_end"] = _quarter_end(due)
+    # The customer's usual quarter-end slowdown where it applies: one split, not an interaction.
+    columns["quarter_end_shift"] = np.where(
+        columns["due_quarter_end"] > 0, np.nan_to_num(columns["cust_quarter_end_excess"]), 0.0
+    )
     frame = pd.DataFrame({name: columns[name] for name in FEATURES if name not in CATEGORICAL})
     frame = frame.astype(np.float32)
     frame["currency"] = pd.Categorical.from_codes(history.currency[rows], categories=history.currency_names)
@@ -111,6 +118,8 @@ class _Book:
             "disputed": history.disputed[c].astype(np.float64),
             "paid": history.paid[c].astype(np.float64),
             "month_end": _month_end(history.paid[c]),
+            "quarter_end": _quarter_end(history.due[c]),
+            "quarter_end_delay": _quarter_end(history.due[c]) * delay[c],
             **{f"weekday{d}": (_weekday(history.paid[c]) == d).astype(np.float64) for d in range(7)},
         }
         self.payments = EventIndex(history.customer[c], history.paid[c], values)
@@ -193,6 +202,12 @@ class _Book:
         with np.errstate(invalid="ignore", divide="ignore"):
             run_share = by_weekday.max(axis=1) / count
             month_end_share = p.total("month_end", start, stop) / count
+            quarter_end = p.total("quarter_end", start, stop)
+            quarter_end_delay = p.total("quarter_end_delay", start, stop)
+            other_delay = (p.total("delay", start, stop) - quarter_end_delay) / (count - quarter_end)
+            quarter_end_excess = np.where(
+                quarter_end > 0, quarter_end_delay / quarter_end - other_delay, np.nan
+            )
         return {
             "cust_paid_count": count,
             "cust_mean_delay": mean,
@@ -209,6 +224,8 @@ class _Book:
             "cust_run_day_share": run_share,
             "run_day": run_day,
             "cust_month_end_share": month_end_share,
+            # Quarter-end slowdowns: how much later than usual the customer paid invoices due then.
+            "cust_quarter_end_excess": quarter_end_excess,
         }
 
     def same_channel(
@@ -334,6 +351,28 @@ def _days_to_month_end(days: np.ndarray) -> np.ndarray:
 def _month_end(days: np.ndarray) -> np.ndarray:
     """1.0 for a day among the last three of its month (where month-end payment runs fall)."""
     return (_days_to_month_end(days) <= 2).astype(np.float64)
+
+
+def _quarter_end(days: np.ndarray) -> np.ndarray:
+    """1.0 for a due date from the 10th of a quarter's last month (when buyers hold cash back)."""
+    stamps = pd.to_datetime(days, unit="D")
+    return np.asarray((stamps.month % 3 == 0) & (stamps.day >= 10), dtype=np.float64)
+
+
+def _run_shifts(due: np.ndarray, anchor: np.ndarray, due_to_run_day: np.ndarray) -> dict[str, np.ndarray]:
+    """Where the customer's payment run would move this invoice, relative to its usual delay.
+
+    The usual delay already includes the average wait for a run (3 days for a weekly run, half a
+    month for a month-end run), so the day the customer means to pay is the usual delay less that
+    wait; the shift is the run day reached from there, minus the usual delay. The trees weigh it
+    by how concentrated the customer's payments are (``cust_run_day_share``, ``cust_month_end_share``).
+    """
+    usual = np.nan_to_num(anchor)
+    meant = np.round(usual) - 3
+    week = (due_to_run_day - meant) % 7 + meant - usual
+    intended = due + (np.round(usual) - 15).astype(np.int64)
+    month = intended + _days_to_month_end(intended) - due - usual
+    return {"run_week_shift": week.astype(np.float64), "run_month_shift": month.astype(np.float64)}
 
 
 def _invoice_itself(

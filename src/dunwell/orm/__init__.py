@@ -2,6 +2,15 @@
 
 from dunwell.orm.audit import AuditEntry
 from dunwell.orm.base import Base
+from dunwell.orm.cashapp import (
+    BankAccount,
+    BankStatement,
+    CashMatch,
+    CashMatchRun,
+    PayerAlias,
+    RejectedMatch,
+    StatementEntry,
+)
 from dunwell.orm.collections import Dispute, Hold, PromiseToPay, Touch
 from dunwell.orm.customer import Contact, ContactChannelConsent, Customer
 from dunwell.orm.entity import LegalEntity
@@ -14,7 +23,11 @@ from dunwell.orm.user import User
 __all__ = [
     "Allocation",
     "AuditEntry",
+    "BankAccount",
+    "BankStatement",
     "Base",
+    "CashMatch",
+    "CashMatchRun",
     "Contact",
     "ContactChannelConsent",
     "Customer",
@@ -25,11 +38,14 @@ __all__ = [
     "InvoicePrediction",
     "InvoiceRevision",
     "LegalEntity",
+    "PayerAlias",
     "Payment",
     "PaymentOrigin",
     "PredictionModel",
     "PromiseToPay",
+    "RejectedMatch",
     "ScoringRun",
+    "StatementEntry",
     "Touch",
     "User",
 ]

@@ -45,6 +45,10 @@ NOT_WATCHED = frozenset(
         "due_month_end",
         "due_month",
         "days_due_to_month_end",
+        "run_week_shift",
+        "run_month_shift",
+        "due_quarter_end",
+        "quarter_end_shift",
         "staleness",
     }
 )

@@ -1,0 +1,197 @@
+"""Benchmark: cash application on the simulator's statements, with their truth.
+
+Accuracy (issue 5 targets): ``distributor`` and ``ibm`` companies, seeds 1-3 (the confidence
+calibration was fitted on seeds 11-13, see ``cashapp_calibrate.py``), 300 customers, the payments
+of 2025-07..2025-12 against the open items of those months. Figures per DOMAIN.md §3: envelope,
+line-item, auto-apply rate, precision of what was auto-applied, top-1/top-3 of the rest; beside
+them a rules-only baseline (auto-apply when the remittance names open items exactly and the
+amount equals their total; everything else unmatched).
+
+Speed (``--speed``): 100,000 payments against 1,000,000 open items. The book is the seed-1
+distributor month replicated with renumbered customers, accounts and documents (the simulator
+cannot generate 200,000 customers in reasonable time); the baseline in the same process is the
+rules-only matcher on the same book.
+
+Prints ONE JSON object.   .venv/bin/python bench/cashapp_bench.py [--speed] [--skip-accuracy]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cashapp_sim import MonthCase, month_case
+from dunwell.matching.engine import Matcher
+from dunwell.matching.evaluate import evaluate, rows_of
+from dunwell.matching.normalize import reference_key
+from dunwell.matching.records import (
+    Candidate,
+    IncomingPayment,
+    MatchResult,
+    MatchStatus,
+    OpenItem,
+    ProposedAllocation,
+)
+from dunwell.matching.references import extract
+from dunwell.simulate.company import generate_company
+from dunwell.simulate.presets import PRESETS
+
+START = date(2024, 1, 1)
+
+
+def rules_only(items: Sequence[OpenItem], payments: Sequence[IncomingPayment]) -> list[MatchResult]:
+    """The usual rules engine: exact document numbers in the remittance and an exact amount."""
+    by_reference = {reference_key(i.item_id): i for i in items}
+    results = []
+    for payment in payments:
+        named = [by_reference[t] for t in extract(payment.remittance).tokens if t in by_reference]
+        if named and sum(i.open_minor for i in named) == payment.amount_minor:
+            allocations = tuple(ProposedAllocation(i.item_id, i.open_minor) for i in named)
+            candidate = Candidate(named[0].customer_id, allocations, 1.0, ())
+            results.append(MatchResult(payment.payment_ref, MatchStatus.AUTO, (candidate,)))
+        else:
+            results.append(MatchResult(payment.payment_ref, MatchStatus.UNMATCHED, (), "no exact rule"))
+    return results
+
+
+def _score(case: MonthCase, results: list[MatchResult]) -> dict[str, Any]:
+    rows = [row for result in results for row in rows_of(result)]
+    return evaluate(rows, case.truth, truth_customers=case.truth_customers)
+
+
+def accuracy() -> dict[str, Any]:
+    runs: dict[str, Any] = {}
+    for preset in ("distributor", "ibm"):
+        for seed in (1, 2, 3):
+            company = generate_company(
+                preset=PRESETS[preset], customers=300, months=24, seed=seed, start=START
+            )
+            case = month_case(company, date(2025, 7, 1), months=6)
+            engine = _score(case, Matcher(case.items, case.customers).match_all(case.payments))
+            baseline = _score(case, rules_only(case.items, case.payments))
+            runs[f"sim_{preset}_seed{seed}"] = {
+                "open_items": len(case.items),
+                "engine": engine,
+                "rules_only": {k: baseline[k] for k in ("auto_rate", "auto_precision", "line_item_rate")},
+            }
+    payments = sum(r["engine"]["payments"] for r in runs.values())
+    auto = sum(r["engine"]["auto_payments"] for r in runs.values())
+    wrong = sum(r["engine"]["auto_wrong"] for r in runs.values())
+    review = sum(r["engine"]["review_payments"] for r in runs.values())
+    top3 = sum(
+        round((r["engine"]["top3_accuracy"] or 0) * r["engine"]["review_payments"]) for r in runs.values()
+    )
+    return {
+        "runs": runs,
+        "pooled": {
+            "payments": payments,
+            "auto_rate": round(auto / payments, 4),
+            "auto_precision": round((auto - wrong) / auto, 4) if auto else None,
+            "top3_accuracy_of_rest": round(top3 / review, 4) if review else None,
+            "targets": {"auto_rate": 0.90, "auto_precision": 0.995, "top3_accuracy_of_rest": 0.98},
+        },
+    }
+
+
+_NUMBER = re.compile(r"\b(9\d{7}|CM8\d{7}|PO\d{6})\b")
+
+
+def replicated(
+    case: MonthCase, *, items: int, payments: int
+) -> tuple[list[OpenItem], list, list[IncomingPayment]]:
+    """``case`` copied with renumbered customers, accounts and documents until the book holds
+    ``items`` open items and ``payments`` payments."""
+    book: list[OpenItem] = []
+    customers = []
+    paid: list[IncomingPayment] = []
+    copy = 0
+    while len(book) < items or len(paid) < payments:
+        tag = f"{copy:04d}"
+        if len(book) < items:
+            book.extend(
+                replace(
+                    i,
+                    item_id=tag + i.item_id,
+                    customer_id=tag + i.customer_id,
+                    po_number=tag + i.po_number if i.po_number else None,
+                )
+                for i in case.items
+            )
+            customers.extend(
+                replace(
+                    c,
+                    customer_id=tag + c.customer_id,
+                    name=f"K{tag} {c.name}",
+                    accounts=tuple(tag + a for a in c.accounts),
+                    aliases=tuple(f"K{tag} {a}" for a in c.aliases),
+                )
+                for c in case.customers
+            )
+        if len(paid) < payments:
+            paid.extend(
+                replace(
+                    p,
+                    payment_ref=tag + p.payment_ref,
+                    payer_name=f"K{tag} {p.payer_name}",
+                    payer_account=tag + (p.payer_account or ""),
+                    remittance=_NUMBER.sub(lambda m, t=tag: t + m.group(), p.remittance),
+                )
+                for p in case.payments
+            )
+        copy += 1
+    return book[:items], customers, paid[:payments]
+
+
+def speed(items: int, payments: int) -> dict[str, Any]:
+    company = generate_company(preset=PRESETS["distributor"], customers=300, months=24, seed=1, start=START)
+    case = month_case(company, date(2025, 10, 1), months=3)
+    book, customers, paid = replicated(case, items=items, payments=payments)
+    started = time.perf_counter()
+    rules_only(book, paid)
+    baseline = time.perf_counter() - started
+    started = time.perf_counter()
+    matcher = Matcher(book, customers)
+    indexed = time.perf_counter() - started
+    results = matcher.match_all(paid)
+    total = time.perf_counter() - started
+    auto = sum(r.status is MatchStatus.AUTO for r in results)
+    return {
+        "open_items": len(book),
+        "customers": len(customers),
+        "payments": len(paid),
+        "index_seconds": round(indexed, 1),
+        "match_seconds_total": round(total, 1),
+        "target_seconds": 60,
+        "baseline_rules_only_seconds": round(baseline, 1),
+        "ratio_to_rules_only": round(total / baseline, 1) if baseline else None,
+        "auto_rate": round(auto / len(paid), 4),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--speed", action="store_true")
+    parser.add_argument("--skip-accuracy", action="store_true")
+    parser.add_argument("--items", type=int, default=1_000_000)
+    parser.add_argument("--payments", type=int, default=100_000)
+    args = parser.parse_args()
+    result: dict[str, Any] = {"benchmark": "cash_application", "cpu_count": os.cpu_count()}
+    if not args.skip_accuracy:
+        result["accuracy"] = accuracy()
+    if args.speed:
+        result["speed"] = speed(args.items, args.payments)
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,189 @@
+"""`dunwell cashapp import|run|review|confirm|reject`: cash application on the database.
+
+``register`` adds these to the ``cashapp`` group that ``cli/cashapp.py`` defines (which imports
+this module, not the other way round); ``match_in_database`` is what ``cashapp match`` runs when it
+is given no files.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from dunwell.cashapp.service import confirm, import_statement, reject, review_queue, run_matching
+from dunwell.cli.runtime import console, open_runtime, parse_day, print_json, transaction, user_errors
+from dunwell.core.money import Money
+
+JSON = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
+BY = Annotated[
+    str, typer.Option("--by", help="Who decides (recorded on the allocations and in the audit log).")
+]
+CANDIDATE = Annotated[int, typer.Option("--candidate", min=0, help="Which candidate (0: the best).")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_command)
+    app.command("run")(run_command)
+    app.command("review")(review_command)
+    app.command("confirm")(confirm_command)
+    app.command("reject")(reject_command)
+
+
+def import_command(
+    statement: Annotated[Path, typer.Argument(help="A bank statement file (camt, BAI2, MT940, OFX, CSV).")],
+    entity: Annotated[
+        str | None, typer.Option("--entity", help="The entity the account belongs to (first import).")
+    ] = None,
+    as_json: JSON = False,
+) -> None:
+    """Store a statement's credits as unapplied payments; a statement already imported changes nothing."""
+    runtime = open_runtime()
+    with user_errors(), transaction(runtime) as session:
+        result = import_statement(session, statement, entity_code=entity, actor="cli")
+    payload = result.to_dict()
+    if as_json:
+        print_json(payload)
+        return
+    table = Table(
+        "statement", "account", "entity", "status", "credits", "new", "known", "debits", "reversals"
+    )
+    for s in payload["statements"]:
+        counts = ("credits", "payments_created", "payments_present", "debits", "reversals")
+        status = s["status"].replace("_", " ")
+        table.add_row(
+            s["statement_id"] or "-", s["account"], s["entity"], status, *(str(s[c]) for c in counts)
+        )
+    console.print(table)
+    console.print(
+        f"{payload['format']}: {payload['statements_new']} statement(s) imported, "
+        f"{payload['statements_skipped']} already imported; {payload['payments_created']} new payment(s), "
+        f"{payload['payments_present']} already known; {payload['debits']} debit(s) not imported.",
+        highlight=False,
+    )
+    for problem in payload["problems"]:
+        line = f" (line {problem['line']})" if problem["line"] else ""
+        console.print(f"[yellow]{problem['code']}[/yellow]{line}: {problem['message']}", highlight=False)
+
+
+def run_command(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Match cash received by this day (default today).")
+    ] = None,
+    as_json: JSON = False,
+) -> None:
+    """Match the unapplied bank cash; apply what is certain, queue the rest for review."""
+    match_in_database(parse_day(as_of, option="--as-of") if as_of else None, as_json)
+
+
+def match_in_database(as_of: date | None, as_json: bool) -> None:
+    """One matching run over the database's unapplied cash, as of ``as_of`` (None: today)."""
+    day = as_of or datetime.now(UTC).date()
+    runtime = open_runtime()
+    with user_errors(), transaction(runtime) as session:
+        summary = run_matching(session, as_of=day, actor="cli")
+    payload = summary.to_dict()
+    if as_json:
+        print_json(payload)
+        return
+    applied = (
+        ", ".join(str(Money.from_minor(m, c)) for c, m in sorted(summary.applied_minor.items())) or "nothing"
+    )
+    console.print(
+        f"Run {summary.run_id} as of {day}: {payload['payments']} payment(s): {payload['auto']} applied "
+        f"({applied}), {payload['suggested']} suggested, {payload['unmatched']} unmatched; "
+        f"{payload['held_by_people']} left alone (a person allocated part).",
+        highlight=False,
+    )
+    if payload["suggested"] or payload["unmatched"]:
+        console.print("Review them with `dunwell cashapp review`.")
+
+
+def review_command(
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many payments.")] = 50,
+    as_json: JSON = False,
+) -> None:
+    """Payments waiting for a person, newest first, with the best candidates and their evidence."""
+    runtime = open_runtime()
+    with user_errors(), transaction(runtime) as session:
+        items = [item.to_dict() for item in review_queue(session, limit=limit)]
+    if as_json:
+        print_json({"count": len(items), "items": items})
+        return
+    if not items:
+        console.print("Nothing to review.")
+        return
+    table = Table("match", "date", "amount", "payer", "status", "candidates (confidence)", "reason")
+    for item in items:
+        candidates = [_candidate_line(i, c, item["currency"]) for i, c in enumerate(item["candidates"])]
+        table.add_row(
+            str(item["match_id"]),
+            item["value_date"],
+            str(Money.from_minor(item["unapplied_minor"], item["currency"])),
+            item["payer_name"] or "-",
+            item["status"],
+            "\n".join(candidates) or "-",
+            item["reason"] or "-",
+        )
+    console.print(table)
+    console.print("Confirm with `dunwell cashapp confirm ID [--candidate N]`, or `reject ID --reason TEXT`.")
+
+
+def confirm_command(
+    match_id: Annotated[int, typer.Argument(help="The match (see `cashapp review`).")],
+    candidate: CANDIDATE = 0,
+    by: BY = "cli",
+    as_json: JSON = False,
+) -> None:
+    """Apply a candidate and remember the payer's name and account for its customer."""
+    runtime = open_runtime()
+    with user_errors(), transaction(runtime) as session:
+        decision = confirm(session, match_id, candidate=candidate, actor=by)
+    payload = decision.to_dict()
+    if as_json:
+        print_json(payload)
+        return
+    chosen = payload["candidate"]
+    learned = ", ".join(payload["learned"]) or "nothing new"
+    console.print(
+        f"Match {match_id} confirmed: {_documents(chosen)} of {chosen['name'] or chosen['customer']}; "
+        f"{len(payload['allocation_ids'])} allocation(s). Learned: {learned}.",
+        highlight=False,
+    )
+
+
+def reject_command(
+    match_id: Annotated[int, typer.Argument(help="The match (see `cashapp review`).")],
+    reason: Annotated[str | None, typer.Option("--reason", help="Why it is wrong.")] = None,
+    candidate: CANDIDATE = 0,
+    by: BY = "cli",
+    as_json: JSON = False,
+) -> None:
+    """Never propose this candidate's documents for this payment again (an automatic match is undone)."""
+    runtime = open_runtime()
+    with user_errors(), transaction(runtime) as session:
+        decision = reject(session, match_id, actor=by, reason=reason, candidate=candidate)
+    payload = decision.to_dict()
+    if as_json:
+        print_json(payload)
+        return
+    console.print(
+        f"Match {match_id} rejected: {_documents(payload['candidate'])} will not be proposed "
+        "for this payment again.",
+        highlight=False,
+    )
+
+
+def _candidate_line(index: int, candidate: dict[str, Any], currency: str) -> str:
+    who = candidate["name"] or candidate["customer"]
+    extra = ""
+    if candidate["write_off_minor"]:
+        extra = f", write off {Money.from_minor(candidate['write_off_minor'], currency)}"
+    return f"{index}: {who}: {_documents(candidate)} ({candidate['confidence']:.0%}{extra})"
+
+
+def _documents(candidate: dict[str, Any]) -> str:
+    return ", ".join(a["number"] for a in candidate["allocations"]) or "on account"

@@ -1,0 +1,112 @@
+"""Who paid: the payer's account, its name against the customer master, learned aliases, and
+group companies paying for their subsidiaries."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from dunwell.matching.evidence import WEIGHTS
+from dunwell.matching.normalize import account_key, cut_name_key, name_key
+from dunwell.matching.records import CustomerProfile, Evidence
+
+NAME_CUTOFF = 88.0  # token-sort similarity (0-100) below which a name says nothing
+MAX_PAYERS = 8  # customers considered per payment (a group's shared account names several)
+
+
+@dataclass(frozen=True, slots=True)
+class PayerGuess:
+    customer_id: str
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def strength(self) -> float:
+        return sum(e.weight for e in self.evidence)
+
+
+class PayerIndex:
+    def __init__(self, customers: Sequence[CustomerProfile]) -> None:
+        self.by_account: dict[str, set[str]] = defaultdict(set)
+        self.by_name: dict[str, set[str]] = defaultdict(set)
+        self.children: dict[str, list[str]] = defaultdict(list)
+        self.names: dict[str, str] = {}
+        self.own_names: dict[str, set[str]] = defaultdict(set)
+        for customer in customers:
+            self.names[customer.customer_id] = customer.name
+            self.own_names[name_key(customer.name)].add(customer.customer_id)
+            for account in customer.accounts:
+                key = account_key(account)
+                if key:
+                    self.by_account[key].add(customer.customer_id)
+            for name in (customer.name, *customer.aliases):
+                self.by_name[name_key(name)].add(customer.customer_id)
+            if customer.parent_id:
+                self.children[customer.parent_id].append(customer.customer_id)
+        self.sorted_names = sorted(self.by_name)
+        self._fuzzy_cache: dict[str, tuple[str, float] | None] = {}
+
+    def identify(self, payer_name: str | None, payer_account: str | None) -> list[PayerGuess]:
+        """The customers the payer may be, strongest first (a group company's subsidiaries too)."""
+        found: dict[str, list[Evidence]] = defaultdict(list)
+        account = account_key(payer_account)
+        if account:
+            for customer in self.by_account.get(account, ()):
+                found[customer].append(
+                    Evidence("payer_account", payer_account or "", WEIGHTS["payer_account"])
+                )
+        if payer_name:
+            for customer, evidence in self._by_name(payer_name):
+                found[customer].append(evidence)
+        guesses = [PayerGuess(c, tuple(e)) for c, e in found.items()]
+        for guess in list(guesses):
+            for child in self.children.get(guess.customer_id, ()):
+                if child not in found:
+                    via = Evidence(
+                        "parent_pays", f"group company {guess.customer_id} paid", WEIGHTS["parent_pays"]
+                    )
+                    guesses.append(PayerGuess(child, (*guess.evidence, via)))
+        guesses.sort(key=lambda g: -g.strength)
+        return guesses
+
+    def _by_name(self, payer_name: str) -> list[tuple[str, Evidence]]:
+        key = name_key(payer_name)
+        exact = self.by_name.get(key)
+        if exact:
+            own = self.own_names.get(key, set())
+            return [
+                (c, Evidence("payer_name_exact", payer_name, WEIGHTS["payer_name_exact"]))
+                if c in own
+                else (c, Evidence("payer_alias", payer_name, WEIGHTS["payer_alias"]))
+                for c in exact
+            ]
+        cut = cut_name_key(payer_name)
+        if cut:  # the bank cut the name: any customer whose name starts with what is left
+            start = bisect_left(self.sorted_names, cut)
+            hits: list[str] = []
+            for name in self.sorted_names[start : start + 5]:
+                if name.startswith(cut):
+                    hits.extend(self.by_name[name])
+            if hits:
+                return [
+                    (c, Evidence("payer_name_exact", f"{payer_name} (cut)", WEIGHTS["payer_name_exact"]))
+                    for c in hits
+                ]
+        best = self._fuzzy(key)
+        if best is None:
+            return []
+        name, score = best
+        weight = WEIGHTS["payer_name_fuzzy"] * (score - NAME_CUTOFF) / (100 - NAME_CUTOFF)
+        detail = f"{payer_name} ~ {self.names.get(next(iter(self.by_name[name])), name)} ({score:.0f}%)"
+        return [(c, Evidence("payer_name_fuzzy", detail, round(weight, 2))) for c in self.by_name[name]]
+
+    def _fuzzy(self, key: str) -> tuple[str, float] | None:
+        if key not in self._fuzzy_cache:
+            hit = process.extractOne(
+                key, self.sorted_names, scorer=fuzz.token_sort_ratio, score_cutoff=NAME_CUTOFF
+            )
+            self._fuzzy_cache[key] = (hit[0], float(hit[1])) if hit else None
+        return self._fuzzy_cache[key]

@@ -1,0 +1,82 @@
+"""Finding document references in remittance text.
+
+Payers quote invoice numbers exactly, with prefixes ("INV-", "Invoice #", "Rg."), cut short,
+with a digit wrong or two swapped, or only their own PO number; some quote an ISO 11649 creditor
+reference. This module extracts the tokens and judges how well a token names a document; which
+documents exist is the engine's business.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from rapidfuzz.distance import DamerauLevenshtein
+from stdnum import iso11649
+
+from dunwell.matching.normalize import reference_key
+
+MIN_TOKEN = 4  # shorter runs of digits are amounts, days and counts, not references
+_RUN = re.compile(r"[A-Za-z0-9]+")
+_PREFIX = re.compile(
+    r"^(?:INVOICE|INVOICES|INV|RE|RG|RECH|RECHNUNG|FACT|FACTUUR|FACTURE|NO|NR|NUM|BILL)+", re.I
+)
+_RF = re.compile(r"RF\d{2}[A-Z0-9]{1,21}", re.I)
+_CREDIT = re.compile(r"\b(?:LESS|MINUS|CREDIT|CM|GUTSCHRIFT)\b|\./\.", re.I)
+
+
+class ReferenceFit(StrEnum):
+    STRUCTURED = "structured"  # a valid creditor reference naming the document
+    EXACT = "exact"
+    PREFIXED = "prefixed"  # the number behind a prefix such as "INV-"
+    MISTYPED = "mistyped"  # one digit wrong or two swapped
+    TRUNCATED = "truncated"  # the start or the end of the number
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """What a remittance offers: candidate references, and a creditor reference's payload."""
+
+    tokens: tuple[str, ...]  # reference keys, longest first, without duplicates
+    structured: str | None  # the payload of a valid ISO 11649 reference
+    mentions_credit: bool  # "LESS CM..." and the like: credit memos are netted
+
+
+def extract(remittance: str, structured_reference: str | None = None) -> Tokens:
+    found: list[str] = []
+    structured = _structured(structured_reference) if structured_reference else None
+    for match in _RF.finditer(remittance):
+        structured = structured or _structured(match.group())
+    for run in _RUN.findall(remittance):
+        key = reference_key(run)
+        stripped = _PREFIX.sub("", key)
+        for candidate in (key, stripped):
+            if len(candidate) >= MIN_TOKEN and any(c.isdigit() for c in candidate):
+                found.append(candidate)
+    unique = sorted(set(found), key=lambda t: (-len(t), t))
+    return Tokens(tuple(unique), structured, bool(_CREDIT.search(remittance)))
+
+
+def _structured(reference: str) -> str | None:
+    compact = reference_key(reference)
+    if compact.startswith("RF") and iso11649.is_valid(compact):
+        return compact[4:]
+    return None
+
+
+def fit(token: str, document: str) -> ReferenceFit | None:
+    """How ``token`` (a reference key) names ``document`` (a reference key), if it does."""
+    if token == document:
+        return ReferenceFit.EXACT
+    if len(token) > len(document) and token.endswith(document) and _PREFIX.fullmatch(token[: -len(document)]):
+        return ReferenceFit.PREFIXED
+    if len(token) == len(document) and len(token) >= 6 and DamerauLevenshtein.distance(token, document) == 1:
+        return ReferenceFit.MISTYPED
+    if (
+        len(token) >= MIN_TOKEN
+        and len(token) < len(document)
+        and (document.endswith(token) or (len(token) >= 5 and document.startswith(token)))
+    ):
+        return ReferenceFit.TRUNCATED
+    return None
