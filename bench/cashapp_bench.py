@@ -21,16 +21,13 @@ import argparse
 import json
 import os
 import re
-import sys
 import time
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from cashapp_sim import MonthCase, month_case
+from dunwell.cashapp.simulated import MonthCase, month_case
 from dunwell.matching.engine import Matcher
 from dunwell.matching.evaluate import evaluate, rows_of
 from dunwell.matching.normalize import reference_key

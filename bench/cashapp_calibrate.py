@@ -15,15 +15,13 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import sys
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 from sklearn.isotonic import IsotonicRegression
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from cashapp_sim import month_case
+from dunwell.cashapp.simulated import month_case
 from dunwell.matching.engine import Matcher
 from dunwell.matching.evidence import CALIBRATION_FILE, Calibration
 from dunwell.simulate.company import generate_company

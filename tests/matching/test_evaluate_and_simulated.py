@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
+from dunwell.cashapp.simulated import month_case
 from dunwell.matching.engine import Matcher
 from dunwell.matching.evaluate import MatchRow, evaluate, rows_of
 from dunwell.simulate.company import generate_company
 from dunwell.simulate.presets import PRESETS
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-from cashapp_sim import month_case
 
 
 def row(ref: str, invoice: str, amount: str, status: str, rank: int = 1, customer: str = "") -> MatchRow:

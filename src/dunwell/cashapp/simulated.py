@@ -3,8 +3,8 @@
 Open items: every invoice and unconsumed credit memo issued by the end of the month and open at
 its start (invoices cancelled in full are left out, as an ERP shows them settled). Customers:
 name, and the accounts and payer names that paid them before the month (what applying past cash
-taught). Payments: the month's credits, with the simulator's allocations as the truth. Shared by
-``cashapp_bench.py`` and ``cashapp_calibrate.py``.
+taught). Payments: the month's credits, with the simulator's allocations as the truth. Used by
+the cash-application benchmark, its calibration, and the tests that hold the engine to the truth.
 """
 
 from __future__ import annotations
