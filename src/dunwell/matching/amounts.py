@@ -4,17 +4,29 @@ Every subset of the (at most ``MAX_ITEMS``) candidate items is enumerated at onc
 the sums of 2^16 subsets take microseconds, where a Python search over them would take a
 hundred milliseconds per payment. Items beyond the bound (large accounts) are left to the
 references: nobody pays 17 invoices with no remittance and expects a machine to guess.
+
+One table of sums answers every question asked of the same items: exact or short (a bank fee),
+over (a payment a little too large) and partial (one item paid in part, the others in full).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
 MAX_ITEMS = 16  # items considered per customer (the caller orders them, oldest due first)
 MAX_RESULTS = 4  # combinations returned: more than one already means "ambiguous"
+#: The shares of an invoice customers pay as an instalment: tenths, quarters and thirds.
+ROUND_SHARES = tuple(
+    sorted(
+        {Fraction(k, 10) for k in range(1, 10)}
+        | {Fraction(1, 4), Fraction(3, 4)}
+        | {Fraction(1, 3), Fraction(2, 3)}
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,21 +35,83 @@ class Combination:
     total: int
 
 
+@dataclass(frozen=True, slots=True)
+class PartialFit:
+    """``partial`` (a position) paid at ``share`` of its amount (``paid``), ``full`` in full."""
+
+    partial: int
+    share: Fraction
+    paid: int
+    full: tuple[int, ...]
+
+
+class SubsetSums:
+    """The totals of every subset of ``values`` (the first ``MAX_ITEMS``); negative values are
+    credit memos netted against invoices."""
+
+    def __init__(self, values: Sequence[int]) -> None:
+        self.values = [int(v) for v in values[:MAX_ITEMS]]
+        sums = np.zeros(1, dtype=np.int64)
+        for value in self.values:  # subset i holds item j when bit j of i is set
+            sums = np.concatenate((sums, sums + value))
+        self.sums = sums
+        self._order: np.ndarray | None = None
+
+    def near(self, target: int, *, tolerance: int = 0, below: int = 0) -> list[Combination]:
+        """Non-empty subsets whose total lies in ``[target - below, target + tolerance]``,
+        closest first, then fewest items; at most ``MAX_RESULTS``."""
+        sums = self.sums
+        hits = np.flatnonzero((sums >= target - below) & (sums <= target + tolerance))
+        hits = hits[hits > 0]
+        if len(hits) == 0:
+            return []
+        sizes = np.array([int(h).bit_count() for h in hits])
+        order = np.lexsort((sizes, np.abs(sums[hits] - target)))[:MAX_RESULTS]
+        return [self._combination(int(hits[k])) for k in order]
+
+    def partials(
+        self, target: int, *, shares: Sequence[Fraction] = ROUND_SHARES, including: Sequence[int] = ()
+    ) -> list[PartialFit]:
+        """Readings of ``target`` as one item paid at a round share plus other items in full
+        (to the minor unit either way, as shares are rounded), each holding every position in
+        ``including`` (in full or in part); fewest items first."""
+        required = sum(1 << j for j in including)
+        positive = [j for j, v in enumerate(self.values) if v > 0]
+        if not positive:
+            return []
+        wanted = []  # (partial, share, paid)
+        for j in positive:
+            for share in shares:
+                paid = round(self.values[j] * share)
+                if 0 < paid < self.values[j] and paid <= target + 1:
+                    wanted.append((j, share, paid))
+        if not wanted:
+            return []
+        if self._order is None:
+            self._order = np.argsort(self.sums, kind="stable")
+        ordered = self.sums[self._order]
+        rests = np.array([target - paid for _, _, paid in wanted], dtype=np.int64)
+        low = np.searchsorted(ordered, rests - 1, side="left")
+        high = np.searchsorted(ordered, rests + 1, side="right")
+        found: list[PartialFit] = []
+        for (j, share, paid), start, stop in zip(wanted, low, high, strict=True):
+            for mask in self._order[start:stop]:
+                mask = int(mask)
+                if mask >> j & 1:
+                    continue  # the item paid in part is not also paid in full
+                if required & ~(mask | 1 << j):
+                    continue
+                full = self._combination(mask).indices
+                rest = target - paid - int(self.sums[mask])  # -1..1: the rounding of the share
+                found.append(PartialFit(j, share, paid + rest, full))
+        found.sort(key=lambda f: (len(f.full), abs(f.paid - round(self.values[f.partial] * f.share))))
+        return found[:MAX_RESULTS]
+
+    def _combination(self, mask: int) -> Combination:
+        return Combination(tuple(j for j in range(len(self.values)) if mask >> j & 1), int(self.sums[mask]))
+
+
 def combinations_near(values: Sequence[int], target: int, *, tolerance: int = 0) -> list[Combination]:
     """Non-empty subsets of ``values`` whose total lies in ``[target, target + tolerance]``,
-    closest first, then fewest items; at most ``MAX_RESULTS``. ``values`` may hold negative
-    amounts (credit memos netted)."""
-    chosen = np.asarray(values[:MAX_ITEMS], dtype=np.int64)
-    sums = np.zeros(1, dtype=np.int64)
-    for value in chosen:  # subset i holds item j when bit j of i is set
-        sums = np.concatenate((sums, sums + value))
-    hits = np.flatnonzero((sums >= target) & (sums <= target + tolerance))
-    hits = hits[hits > 0]
-    if len(hits) == 0:
-        return []
-    sizes = np.array([int(h).bit_count() for h in hits])
-    order = np.lexsort((sizes, sums[hits] - target))[:MAX_RESULTS]
-    return [
-        Combination(tuple(j for j in range(len(chosen)) if int(hits[k]) >> j & 1), int(sums[hits[k]]))
-        for k in order
-    ]
+    closest first, then fewest items; at most ``MAX_RESULTS``."""
+    return SubsetSums(values).near(target, tolerance=tolerance)

@@ -24,6 +24,11 @@ WEIGHTS: dict[str, float] = {
     "payer_name_fuzzy": 1.0,  # scaled by similarity above the cut-off
     "parent_pays": -0.5,  # identified through the group company that paid
     "customer_from_reference": 1.0,  # no payer signal, but the documents named belong to it
+    # A stranger's payment: a number quoted with a slip names this customer's item, book-wide.
+    "customer_from_fuzzy_reference": 0.5,
+    # A stranger's payment: the customer has an open item of exactly the amount (the weight is
+    # the doubt that the payer has anything to do with it).
+    "customer_from_amount": -1.0,
     # What was paid.
     "reference_structured": 5.0,
     "reference_exact": 4.0,
@@ -31,7 +36,9 @@ WEIGHTS: dict[str, float] = {
     "reference_mistyped": 2.0,
     "reference_truncated": 1.5,
     "po_number": 3.0,
+    "reference_ambiguous": 0.5,  # a slipped number that fits a few of its items: the amount decides
     "reference_unresolved": -1.0,  # the remittance names something this customer does not owe
+    "reference_ignored": -2.0,  # a set found by amount that leaves out items the remittance names
     # How much.
     "amount_exact": 3.0,
     "discount_taken": 1.5,
@@ -45,6 +52,10 @@ WEIGHTS: dict[str, float] = {
     "on_account_only": -4.0,  # customer known, items not: cash left on account
     "close_alternative": -2.0,  # another candidate scores nearly as well
     "partial_item": -0.1,  # another reading of which named item is paid in part
+    "partial_round_share": 1.0,  # the part paid is a round share (a half, 40 %) of the item
+    # None named: one item paid at a round share, the others in full, adds up to the amount.
+    "amount_partial_share": -3.0,
+    "partial_oldest": -3.5,  # none named, nothing adds up: part of the oldest open item
 }
 
 CALIBRATION_FILE = "calibration.json"
