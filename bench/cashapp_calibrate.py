@@ -4,8 +4,9 @@ Runs the engine with raw scores on the simulator's ``distributor`` and ``ibm`` c
 11-13 (the benchmark, ``cashapp_bench.py``, uses seeds 1-3: the threshold is never judged on the
 data it was fitted on), over their last six months; fits an isotonic map from the top
 candidate's score to the share of such candidates that were right; and sets the auto-apply
-threshold at the lowest confidence from which the auto-applied matches reach 99.5 % precision
-with 95 % confidence (Wilson lower bound). Writes ``src/dunwell/matching/calibration.json``.
+threshold at the lowest confidence that is itself at least 99.5 % and from which the auto-applied
+matches as a whole reach 99.5 % precision with 95 % confidence (Wilson lower bound). Writes
+``src/dunwell/matching/calibration.json``.
 
     .venv/bin/python bench/cashapp_calibrate.py [--write]
 """
@@ -78,10 +79,16 @@ def main() -> None:
     # Keep one breakpoint per change of the fitted value (a step function).
     keep = np.r_[True, np.diff(fitted) > 1e-9]
     breaks, confidences = grid[keep], fitted[keep]
+    # Two conditions: what is auto-applied as a whole keeps the target precision (Wilson lower
+    # bound), and so does each step of it on its own: a band of 95 %-right matches must not ride
+    # on the near-certain ones above it.
     threshold = 1.01
     for score, confidence in zip(breaks, confidences, strict=True):
         chosen = x >= score
-        if wilson_lower(int(y[chosen].sum()), int(chosen.sum())) >= TARGET_PRECISION:
+        if (
+            confidence >= TARGET_PRECISION
+            and wilson_lower(int(y[chosen].sum()), int(chosen.sum())) >= TARGET_PRECISION
+        ):
             threshold = float(confidence)
             break
     result = {

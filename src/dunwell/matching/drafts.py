@@ -211,53 +211,57 @@ def from_amount(
     evidence: tuple[Evidence, ...],
     open_items: list[OpenItem],
     *,
-    unresolved: bool,
+    unresolved: Evidence | None,
     named: frozenset[str],
     limit: int,
 ) -> list[Draft]:
     """Sets of the customer's open items that explain the amount: exact or short, with discounts
     taken (a set that leaves out items the remittance ``named`` says so); when it names none of
-    them, also a little over, or with one item paid in part."""
+    them and nothing adds up exactly, also a little over, or with one item paid in part."""
     amount = payment.amount_minor
     values = [book.open[i.item_id] for i in open_items]
     sums = SubsetSums(values)
-    base = list(evidence)
-    if unresolved:
-        base.append(
-            Evidence(
-                "reference_unresolved",
-                "the remittance names no open item of theirs",
-                WEIGHTS["reference_unresolved"],
-            )
-        )
+    base = [*evidence, unresolved] if unresolved else list(evidence)
+    ceiling = amount + short_tolerance(amount)
+    sets = [
+        ([open_items[j] for j in c.indices], c.total) for c in sums.near(amount, tolerance=ceiling - amount)
+    ]
+    # One item settling the payment is looked for beyond the bound of the subset search too.
+    sets += [
+        ([i], v)
+        for i, v in zip(open_items[MAX_ITEMS:], values[MAX_ITEMS:], strict=True)
+        if amount <= v <= ceiling
+    ]
+    sets.sort(key=lambda s: (s[1] - amount, len(s[0])))
+    exact = [s for s in sets if s[1] == amount]
     drafts: list[Draft] = []
-    found = sums.near(amount, tolerance=short_tolerance(amount))
-    exact = [c for c in found if c.total == amount]
-    for combination in found[:limit]:
-        items = [open_items[j] for j in combination.indices]
+    for items, total in sets[:limit]:
         draft = Draft(customer_id, [], list(base))
-        if combination.total == amount:
+        if total == amount:
             signal = "amount_exact" if len(items) == 1 else "amount_combination"
             draft.add(signal, f"{amount} = {len(items)} open item(s)")
             draft.items = [(i, book.open[i.item_id]) for i in items]
         else:
-            short = combination.total - amount
-            draft.add("short_paid", f"{short} short of {len(items)} item(s)")
+            # The more items, the likelier a set falls within a fee of the amount by chance.
+            weight = WEIGHTS["short_paid"] + WEIGHTS["short_per_item"] * (len(items) - 1)
+            draft.add("short_paid", f"{total - amount} short of {len(items)} item(s)", weight)
             draft.items = in_order(items, book.open, amount)
-            draft.write_off, draft.write_off_reason = short, "bank fee (short payment within tolerance)"
-        if len(exact) > 1 or (not exact and len(found) > 1):
-            draft.add("amount_ambiguous", f"{len(found)} sets of items fit")
+            draft.write_off, draft.write_off_reason = (
+                total - amount,
+                "bank fee (short payment within tolerance)",
+            )
+        if len(exact) > 1 or (not exact and len(sets) > 1):
+            draft.add("amount_ambiguous", f"{len(sets)} sets of items fit")
         if named - {i.item_id for i in items}:
             draft.add("reference_ignored", "leaves out items the remittance names")
         drafts.append(draft)
-    if not exact:
-        drafts.extend(_with_discounts(book, payment, customer_id, base, open_items, values))
+    if exact:
+        return drafts
+    drafts.extend(_with_discounts(book, payment, customer_id, base, open_items, values))
     if named:
         return drafts
-    if not drafts:
-        drafts.extend(_over(book, amount, customer_id, base, open_items, sums, limit))
-    if not drafts:
-        drafts.extend(_partials(book, amount, customer_id, base, open_items, sums, limit))
+    drafts.extend(_over(book, amount, customer_id, base, open_items, sums, limit))
+    drafts.extend(_partials(book, amount, customer_id, base, open_items, sums, limit, alone=not drafts))
     return drafts
 
 
@@ -326,8 +330,11 @@ def _partials(
     open_items: list[OpenItem],
     sums: SubsetSums,
     limit: int,
+    *,
+    alone: bool,
 ) -> list[Draft]:
-    """One item paid at a round share, others in full; else the oldest item paid in part."""
+    """One item paid at a round share, others in full; else, when nothing else explains the
+    payment (``alone``), the oldest item paid in part."""
     fits: list[PartialFit] = sums.partials(amount)
     drafts = []
     for fit in fits[:limit]:
@@ -341,7 +348,7 @@ def _partials(
         if len(fits) > 1:
             draft.add("amount_ambiguous", f"{len(fits)} readings fit")
         drafts.append(draft)
-    if drafts:
+    if drafts or not alone:
         return drafts
     oldest = next((i for i in open_items if book.open[i.item_id] > amount), None)
     if oldest is None:

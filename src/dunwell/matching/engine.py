@@ -190,7 +190,22 @@ class Matcher:
                 drafts += from_references(
                     self.book, payment, guess.customer_id, guess.evidence, [*referenced, hit], open_items
                 )
-        unresolved = bool(tokens.tokens) and not referenced and not ambiguous
+        unresolved = None
+        if tokens.tokens and not referenced and not ambiguous:
+            elsewhere = sorted(named)
+            unresolved = (
+                Evidence(
+                    "reference_elsewhere",
+                    f"names {elsewhere[0]}, another customer's",
+                    WEIGHTS["reference_elsewhere"],
+                )
+                if elsewhere
+                else Evidence(
+                    "reference_unresolved",
+                    "the remittance names no open item of theirs",
+                    WEIGHTS["reference_unresolved"],
+                )
+            )
         drafts += from_amount(
             self.book,
             payment,

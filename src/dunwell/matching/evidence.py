@@ -38,13 +38,15 @@ WEIGHTS: dict[str, float] = {
     "po_number": 3.0,
     "reference_ambiguous": 0.5,  # a slipped number that fits a few of its items: the amount decides
     "reference_unresolved": -1.0,  # the remittance names something this customer does not owe
+    "reference_elsewhere": -3.0,  # it names another customer's open item outright
     "reference_ignored": -2.0,  # a set found by amount that leaves out items the remittance names
     # How much.
     "amount_exact": 3.0,
     "discount_taken": 1.5,
     "short_paid": 0.0,  # within the write-off tolerance: which item bears it is a convention
+    "short_per_item": -0.5,  # per item beyond the first in a short set found by amount alone
     # Less than the items named: which of them is paid in part cannot be known for sure.
-    "partial_payment": -8.0,
+    "partial_payment": -5.0,
     "overpayment": -6.0,  # more than the items named: often items the remittance left out
     "overpayment_small": -0.5,  # a few units over: kept as unapplied cash
     "amount_combination": 0.5,  # several items add up to it, none named
@@ -52,7 +54,7 @@ WEIGHTS: dict[str, float] = {
     "on_account_only": -4.0,  # customer known, items not: cash left on account
     "close_alternative": -2.0,  # another candidate scores nearly as well
     "partial_item": -0.1,  # another reading of which named item is paid in part
-    "partial_round_share": 1.0,  # the part paid is a round share (a half, 40 %) of the item
+    "partial_round_share": 2.0,  # the part paid is a round share (a half, 40 %) of the item
     # None named: one item paid at a round share, the others in full, adds up to the amount.
     "amount_partial_share": -3.0,
     "partial_oldest": -3.5,  # none named, nothing adds up: part of the oldest open item
