@@ -252,6 +252,7 @@ def _profiles(repo: CashAppRepository, entity_id: int, customers: list[CustomerR
             name=c.name,
             accounts=tuple(sorted(accounts.get(c.id, ()))),
             aliases=tuple(sorted(names.get(c.id, ()))),
+            parent_id=c.parent_external_id,
         )
         for c in customers
     ]

@@ -68,6 +68,7 @@ class CustomerRow:
     id: int
     external_id: str
     name: str
+    parent_external_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +223,7 @@ class CashAppRepository:
 
     def customers_of(self, entity_id: int) -> list[CustomerRow]:
         rows = self.session.execute(
-            select(Customer.id, Customer.external_id, Customer.name)
+            select(Customer.id, Customer.external_id, Customer.name, Customer.parent_external_id)
             .where(Customer.entity_id == entity_id)
             .order_by(Customer.id)
         )

@@ -75,7 +75,11 @@ def month_case(company: Company, month: date, *, months: int = 1) -> MonthCase:
             names[payment.customer_id].add(payment.payer_name)
     customers = [
         CustomerProfile(
-            c.customer_id, c.name, tuple(sorted(accounts[c.customer_id])), tuple(sorted(names[c.customer_id]))
+            c.customer_id,
+            c.name,
+            tuple(sorted(accounts[c.customer_id])),
+            tuple(sorted(names[c.customer_id])),
+            parent_id=c.parent_id,
         )
         for c in company.customers
     ]

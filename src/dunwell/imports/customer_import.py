@@ -79,6 +79,7 @@ def _values(row: CustomerRow, entity_id: int, owner_ids: dict[str, int]) -> dict
         "credit_limit_currency": row.currency if limit is not None else None,
         "segment": row.segment,
         "owner_id": owner_ids.get(row.owner) if row.owner else None,
+        "parent_external_id": row.parent_id,
         "source_hash": fingerprint(
             (
                 row.name,
@@ -89,6 +90,7 @@ def _values(row: CustomerRow, entity_id: int, owner_ids: dict[str, int]) -> dict
                 row.credit_limit,
                 row.segment,
                 row.owner,
+                row.parent_id,
             )
         ),
     }

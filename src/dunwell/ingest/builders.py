@@ -232,7 +232,21 @@ class CustomerBuilder(_Builder):
     """Customers: a non-negative credit limit, one row per (entity, customer_id)."""
 
     def __call__(self, line: int, values: list[Any], problems: list[Problem]) -> CustomerRow | None:
-        customer_id, name, entity, country, currency, time_zone, terms, credit_limit, segment, owner = values
+        (
+            customer_id,
+            name,
+            entity,
+            country,
+            currency,
+            time_zone,
+            terms,
+            credit_limit,
+            segment,
+            owner,
+            parent,
+        ) = values
+        if parent is not None and parent == customer_id:
+            problems.append(Problem("parent_id", "a customer cannot be its own parent"))
         if isinstance(credit_limit, Decimal) and credit_limit < 0:
             problems.append(Problem("credit_limit", f"credit limit {credit_limit} is negative"))
         else:
@@ -250,5 +264,16 @@ class CustomerBuilder(_Builder):
             return None
         self._seen[key] = line
         return _new_customer(
-            line, customer_id, name, entity, country, currency, time_zone, terms, credit_limit, segment, owner
+            line,
+            customer_id,
+            name,
+            entity,
+            country,
+            currency,
+            time_zone,
+            terms,
+            credit_limit,
+            segment,
+            owner,
+            parent,
         )

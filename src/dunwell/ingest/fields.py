@@ -97,6 +97,8 @@ SCHEMAS: Mapping[ImportKind, Mapping[str, FieldDef]] = MappingProxyType(
             FieldDef("credit_limit", _T.DECIMAL),
             FieldDef("segment", _T.TEXT),
             FieldDef("owner", _T.TEXT),
+            # The group company (its customer_id in the same entity) that may pay for it.
+            FieldDef("parent_id", _T.TEXT),
         ),
     }
 )

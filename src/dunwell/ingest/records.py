@@ -74,6 +74,7 @@ class CustomerRow:
     credit_limit: Decimal | None
     segment: str | None
     owner: str | None
+    parent_id: str | None = None  # the group company's customer_id (same entity)
 
 
 CanonicalRow = InvoiceRow | PaymentRow | CustomerRow

@@ -57,16 +57,20 @@ class SubsetSums:
         self.sums = sums
         self._order: np.ndarray | None = None
 
-    def near(self, target: int, *, tolerance: int = 0, below: int = 0) -> list[Combination]:
+    def near(
+        self, target: int, *, tolerance: int = 0, below: int = 0, fewest_first: bool = False
+    ) -> list[Combination]:
         """Non-empty subsets whose total lies in ``[target - below, target + tolerance]``,
-        closest first, then fewest items; at most ``MAX_RESULTS``."""
+        closest first, then fewest items (or the other way round); at most ``MAX_RESULTS``."""
         sums = self.sums
         hits = np.flatnonzero((sums >= target - below) & (sums <= target + tolerance))
         hits = hits[hits > 0]
         if len(hits) == 0:
             return []
         sizes = np.array([int(h).bit_count() for h in hits])
-        order = np.lexsort((sizes, np.abs(sums[hits] - target)))[:MAX_RESULTS]
+        distance = np.abs(sums[hits] - target)
+        keys = (distance, sizes) if fewest_first else (sizes, distance)
+        order = np.lexsort(keys)[:MAX_RESULTS]
         return [self._combination(int(hits[k])) for k in order]
 
     def partials(

@@ -301,7 +301,7 @@ def _over(
 ) -> list[Draft]:
     """A set of items a little under the amount: the difference is kept as unapplied cash."""
     below = min(SMALL_OVERPAYMENT_MINOR, amount // UNNAMED_OVERPAYMENT_SHARE)
-    found = sums.near(amount, below=below)
+    found = sums.near(amount, below=below, fewest_first=True)  # an overpayment rarely adds pennies
     drafts = []
     for combination in found[:limit]:
         extra = amount - combination.total

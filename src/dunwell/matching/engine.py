@@ -41,10 +41,14 @@ ISSUE_GRACE = timedelta(days=3)
 CLOSE_MARGIN = 2.0
 #: Below this score, a reconciled candidate does not stop the search of the whole book.
 SURE_ENOUGH = 5.0
-#: A token that fits more of one customer's items than this names none of them.
-MAX_AMBIGUOUS_FITS = 4
+#: A token that fits more of one customer's items than this names none of them (a number cut
+#: by one digit fits ten).
+MAX_AMBIGUOUS_FITS = 10
+#: Readings tried for several such numbers together (one item for each); beyond, one at a time.
+MAX_READINGS = 30
 
 _DraftKey = tuple[str, frozenset[tuple[str, int]]]
+_Reference = tuple[OpenItem, Evidence]
 
 
 class Matcher:
@@ -179,16 +183,22 @@ class Matcher:
             draft = Draft(guess.customer_id, [], list(guess.evidence), unapplied=payment.amount_minor)
             draft.add("on_account_only", "no open items in the payment's currency")
             return [draft]
-        referenced, ambiguous = self._referenced(open_items, tokens, named)
+        referenced, ambiguous, slips = self._referenced(open_items, tokens, named)
         drafts = []
         if referenced:
             drafts += from_references(
                 self.book, payment, guess.customer_id, guess.evidence, referenced, open_items
             )
-        for hits in ambiguous:  # each reading of a number that fits several items; the amount decides
-            for hit in hits:
+        for reading in _readings(ambiguous):  # numbers that fit several items: the amount decides
+            drafts += from_references(
+                self.book, payment, guess.customer_id, guess.evidence, [*referenced, *reading], open_items
+            )
+        if not any(d.reconciled for d in drafts):
+            # A number named outright that does not add up may be a slip for a neighbour.
+            for named_item, neighbour in slips:
+                rest = [r for r in referenced if r[0] is not named_item]
                 drafts += from_references(
-                    self.book, payment, guess.customer_id, guess.evidence, [*referenced, hit], open_items
+                    self.book, payment, guess.customer_id, guess.evidence, [*rest, neighbour], open_items
                 )
         unresolved = None
         if tokens.tokens and not referenced and not ambiguous:
@@ -224,11 +234,13 @@ class Matcher:
 
     def _referenced(
         self, open_items: list[OpenItem], tokens: Tokens, named: dict[str, tuple[str, ReferenceFit | str]]
-    ) -> tuple[list[tuple[OpenItem, Evidence]], list[list[tuple[OpenItem, Evidence]]]]:
+    ) -> tuple[list[_Reference], list[list[_Reference]], list[tuple[OpenItem, _Reference]]]:
         """The customer's items the remittance names (outright, or as the only item a slipped
-        number fits), and, per number that fits a few of them, each of those readings."""
-        found: list[tuple[OpenItem, Evidence]] = []
-        ambiguous: list[list[tuple[OpenItem, Evidence]]] = []
+        number fits); per number that fits a few of them, each of those readings; and for each
+        number named outright, the items it would name with one digit wrong or two swapped."""
+        found: list[_Reference] = []
+        ambiguous: list[list[_Reference]] = []
+        slips: list[tuple[OpenItem, _Reference]] = []
         used: set[str] = set()
         for item in open_items:
             if item.item_id in named:
@@ -236,6 +248,22 @@ class Matcher:
                 signal = "po_number" if how == "po_number" else f"reference_{how}"
                 found.append((item, Evidence(signal, f"{token} names {item.item_id}", WEIGHTS[signal])))
                 used.add(token)
+                if how in (ReferenceFit.EXACT, ReferenceFit.PREFIXED):
+                    for other in open_items:
+                        if (
+                            other is not item
+                            and fit(token, reference_key(other.item_id)) is ReferenceFit.MISTYPED
+                        ):
+                            detail = f"{token} ~ {other.item_id}, a slip for it?"
+                            slips.append(
+                                (
+                                    item,
+                                    (
+                                        other,
+                                        Evidence("reference_slip", detail, WEIGHTS["reference_slip"]),
+                                    ),
+                                )
+                            )
         for token in tokens.tokens:
             if token in used:
                 continue
@@ -258,7 +286,7 @@ class Matcher:
                         for item, _ in hits
                     ]
                 )
-        return found, ambiguous
+        return found, ambiguous, slips
 
     def _candidate(self, draft: Draft) -> Candidate:
         score = draft.score
@@ -273,3 +301,18 @@ class Matcher:
             write_off_minor=draft.write_off,
             write_off_reason=draft.write_off_reason,
         )
+
+
+def _readings(ambiguous: list[list[_Reference]]) -> list[list[_Reference]]:
+    """One item for each ambiguous number, every combination while they are few."""
+    if not ambiguous:
+        return []
+    count = 1
+    for hits in ambiguous:
+        count *= len(hits)
+    if count > MAX_READINGS:
+        return [[hit] for hits in ambiguous for hit in hits]
+    readings: list[list[_Reference]] = [[]]
+    for hits in ambiguous:
+        readings = [[*r, hit] for r in readings for hit in hits if hit[0] not in {i for i, _ in r}]
+    return readings

@@ -35,6 +35,8 @@ WEIGHTS: dict[str, float] = {
     "reference_prefixed": 3.5,
     "reference_mistyped": 2.0,
     "reference_truncated": 1.5,
+    # A number that names another item outright, read as a slip for this one: a guess.
+    "reference_slip": 0.0,
     "po_number": 3.0,
     "reference_ambiguous": 0.5,  # a slipped number that fits a few of its items: the amount decides
     "reference_unresolved": -1.0,  # the remittance names something this customer does not owe

@@ -28,6 +28,9 @@ class Customer(Timestamped, Base):
     credit_limit_currency: Mapped[str | None] = mapped_column(CurrencyCode)
     segment: Mapped[str | None] = mapped_column(String(64), index=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    #: The group company that may pay for this customer, by its customer id in the same entity
+    #: (kept as the ERP gives it, so a parent imported later still resolves).
+    parent_external_id: Mapped[str | None] = mapped_column(String(64))
     #: Fingerprint of the last imported source row: an identical re-import is a no-op.
     source_hash: Mapped[str | None] = mapped_column(String(64))
 

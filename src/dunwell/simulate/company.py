@@ -14,7 +14,7 @@ import random
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -129,6 +129,9 @@ def _generate(*, preset: Preset, customers: int, months: int, seed: int, start: 
         sim_customers.append(customer)
         contacts.extend(_contacts(rng, customer))
     parents = [c for c in sim_customers if c.size == "large"]
+    # Group membership has its own random stream, so every other draw is the same with or without it.
+    groups = random.Random(seed * 1_000_003 + 7)
+    sim_customers = [_grouped(groups, c, parents, preset.group_share) for c in sim_customers]
     for customer in sim_customers:
         _trade(state, customer, parents)
     return Company(
@@ -146,6 +149,16 @@ def _generate(*, preset: Preset, customers: int, months: int, seed: int, start: 
         charge_attempts=state.attempts,
         credit_memos=state.credit_memos,
     )
+
+
+def _grouped(
+    rng: random.Random, customer: SimCustomer, parents: list[SimCustomer], share: float
+) -> SimCustomer:
+    """``customer``, perhaps a member of a group headed by one of the large customers of its entity."""
+    heads = [p for p in parents if p.entity == customer.entity and p is not customer]
+    if customer.size == "large" or not heads or rng.random() >= share:
+        return customer
+    return replace(customer, parent_id=rng.choice(heads).customer_id)
 
 
 def _customer(state: _State, index: int) -> SimCustomer:
@@ -377,7 +390,9 @@ def _pay(state: _State, customer: SimCustomer, dues: list[_Due], parents: list[S
             continue
         payer = customer
         if parents and rng.random() < preset.parent_payer_share:
-            payer = rng.choice(parents)  # a parent or group company pays for its subsidiary
+            rng.choice(parents)  # drawn for everyone, so that groups leave the random stream as it was
+            if customer.parent_id is not None:  # the group company pays for its subsidiary
+                payer = next(p for p in parents if p.customer_id == customer.parent_id)
         account = payer.account
         if rng.random() < preset.new_account_share:
             account = f"{customer.country}{rng.randint(10, 99)}NEWB{rng.randint(10**9, 10**10 - 1)}"

@@ -99,6 +99,7 @@ def _write_view(company: Company, out: Path, *, known_on: date | None) -> dict[s
                 "terms",
                 "credit_limit",
                 "segment",
+                "parent_id",
             ),
             (
                 (
@@ -111,6 +112,7 @@ def _write_view(company: Company, out: Path, *, known_on: date | None) -> dict[s
                     c.terms,
                     c.credit_limit,
                     c.size,
+                    c.parent_id or "",
                 )
                 for c in customers
             ),

@@ -76,7 +76,10 @@ class Preset:
     industries: tuple[str, ...] = ("retail", "manufacturing", "services", "wholesale", "healthcare")
     #: Share of customers that join during the simulated period (little history).
     new_customer_share: float = 0.1
-    #: Share of payments made by a parent company or from an account never seen before.
+    #: Share of the smaller customers that belong to a group: a large customer is their parent.
+    group_share: float = 0.3
+    #: Share of a group member's payments that its parent makes for it; and of all payments, the
+    #: share made from an account never seen before.
     parent_payer_share: float = 0.03
     new_account_share: float = 0.05
     bank_fee_share: float = 0.03

@@ -30,6 +30,7 @@ class SimCustomer:
     invoices_per_month: float
     account: str  # the bank account it usually pays from
     subscription: Subscription | None = None
+    parent_id: str | None = None  # the group company (a large customer) that may pay for it
 
 
 @dataclass(frozen=True, slots=True)
