@@ -219,20 +219,19 @@ def from_amount(
     taken (a set that leaves out items the remittance ``named`` says so); when it names none of
     them and nothing adds up exactly, also a little over, or with one item paid in part."""
     amount = payment.amount_minor
-    values = [book.open[i.item_id] for i in open_items]
-    sums = SubsetSums(values)
     base = [*evidence, unresolved] if unresolved else list(evidence)
     ceiling = amount + short_tolerance(amount)
-    sets = [
-        ([open_items[j] for j in c.indices], c.total) for c in sums.near(amount, tolerance=ceiling - amount)
-    ]
+    pools = [(pool, SubsetSums([book.open[i.item_id] for i in pool])) for pool in _pools(open_items, payment)]
+    found: dict[frozenset[str], tuple[list[OpenItem], int]] = {}
+    for pool, sums in pools:
+        for c in sums.near(amount, tolerance=ceiling - amount):
+            items = [pool[j] for j in c.indices]
+            found.setdefault(frozenset(i.item_id for i in items), (items, c.total))
     # One item settling the payment is looked for beyond the bound of the subset search too.
-    sets += [
-        ([i], v)
-        for i, v in zip(open_items[MAX_ITEMS:], values[MAX_ITEMS:], strict=True)
-        if amount <= v <= ceiling
-    ]
-    sets.sort(key=lambda s: (s[1] - amount, len(s[0])))
+    for item in open_items[MAX_ITEMS:]:
+        if amount <= book.open[item.item_id] <= ceiling:
+            found.setdefault(frozenset((item.item_id,)), ([item], book.open[item.item_id]))
+    sets = sorted(found.values(), key=lambda s: (s[1] - amount, len(s[0])))
     exact = [s for s in sets if s[1] == amount]
     drafts: list[Draft] = []
     for items, total in sets[:limit]:
@@ -257,12 +256,29 @@ def from_amount(
         drafts.append(draft)
     if exact:
         return drafts
-    drafts.extend(_with_discounts(book, payment, customer_id, base, open_items, values))
+    for pool, _ in pools:
+        values = [book.open[i.item_id] for i in pool]
+        drafts.extend(_with_discounts(book, payment, customer_id, base, pool, values))
     if named:
         return drafts
-    drafts.extend(_over(book, amount, customer_id, base, open_items, sums, limit))
-    drafts.extend(_partials(book, amount, customer_id, base, open_items, sums, limit, alone=not drafts))
+    for pool, sums in pools:
+        drafts.extend(_over(book, amount, customer_id, base, pool, sums, limit))
+    alone = not drafts
+    for pool, sums in pools:
+        drafts.extend(_partials(book, amount, customer_id, base, pool, sums, limit, alone=alone))
+        alone = alone and not drafts
     return drafts
+
+
+def _pools(open_items: list[OpenItem], payment: IncomingPayment) -> list[list[OpenItem]]:
+    """The items searched for sets: the oldest, and for a large account also those falling due
+    nearest the payment (the backlog of a slow payer hides what it pays today)."""
+    if len(open_items) <= MAX_ITEMS:
+        return [open_items]
+    day = payment.value_date
+    nearest = sorted(open_items, key=lambda i: abs((i.due_date - day).days))[:MAX_ITEMS]
+    chosen = {i.item_id for i in nearest}
+    return [open_items[:MAX_ITEMS], [i for i in open_items if i.item_id in chosen]]
 
 
 def _with_discounts(
