@@ -165,3 +165,26 @@ def test_bad_customer_rows_are_rejected_with_line_field_and_reason(
     # A rejected row creates nothing: not its entity, not its owner.
     assert [e.code for e in book.all(LegalEntity)] == ["MAIN"]
     assert book.all(User) == []
+
+
+def test_a_group_company_is_named_by_its_customer_id_in_any_order(
+    write_csv, do_import, book, read_rejects
+) -> None:
+    path = write_csv(
+        f"""
+        {HEADER},parent_id
+        C2,Acme Retail,,US,USD,,,,,,C1
+        C1,Acme Holdings,,US,USD,,,,,,
+        C3,Loop Ltd,,US,USD,,,,,,C3
+        """
+    )
+
+    report = do_import(CUSTOMERS, path, as_of=AS_OF)
+
+    assert (report.imported, report.rejected) == (2, 1)
+    customers = customers_by_key(book)
+    assert customers[("MAIN", "C2")].parent_external_id == "C1"  # the parent comes later in the file
+    assert customers[("MAIN", "C1")].parent_external_id is None
+    (reject,) = read_rejects(report.reject_file)
+    assert (reject["line"], reject["field"]) == ("4", "parent_id")
+    assert "cannot be its own parent" in reject["reason"]

@@ -64,3 +64,44 @@ def test_subset_sums_find_combinations_with_credit_memos_and_tolerance() -> None
     short = combinations_near([10_000, 25_000, 30_000], 64_000, tolerance=1_500)
     assert short[0].total == 65_000
     assert combinations_near([10_000, 25_000], 1) == []
+
+
+def test_partial_readings_find_a_round_share_beside_items_in_full() -> None:
+    from fractions import Fraction
+
+    from dunwell.matching.amounts import SubsetSums
+
+    sums = SubsetSums([10_000, 25_000, 30_001])
+    # 40 % of 30,001 (12,000.4 -> 12,000) plus 10,000 in full.
+    fits = sums.partials(22_000)
+    assert (fits[0].partial, fits[0].share, fits[0].full) == (2, Fraction(2, 5), (0,))
+    assert fits[0].paid == 12_000
+    # Every reading must hold the required positions.
+    assert all({f.partial, *f.full} >= {1} for f in sums.partials(22_500 + 10_000, including=[1]))
+
+
+def test_sets_a_little_under_the_amount_fewest_items_first() -> None:
+    from dunwell.matching.amounts import SubsetSums
+
+    sums = SubsetSums([50_000, 40, 60])
+    found = sums.near(50_100, below=500, fewest_first=True)
+    assert [c.indices for c in found][:2] == [(0,), (0, 2)]  # one item, then the closest
+
+
+def test_the_book_finds_slipped_and_cut_numbers_but_not_when_too_many_fit() -> None:
+    from datetime import date
+
+    from dunwell.matching.book import OpenBook
+    from dunwell.matching.records import OpenItem
+
+    day = date(2025, 1, 1)
+    sparse = OpenBook(
+        [OpenItem(n, "C1", "EUR", 100, 100, day, day) for n in ("90001234", "90005678", "90009999")]
+    )
+    assert sparse.fuzzy("90002134") == [("90001234", "mistyped")]  # two digits swapped
+    assert sparse.fuzzy("05678") == [("90005678", "truncated")]
+    dense = OpenBook([OpenItem(f"9000{n:04d}", "C1", "EUR", 100 + n, 100 + n, day, day) for n in range(50)])
+    assert dense.fuzzy("900000") == []  # the start of fifty numbers names none of them
+    assert dense.fuzzy("90000021") == []  # one edit away from ten of them
+    assert dense.with_amount(112, "EUR") == ["90000012"]
+    assert dense.with_amount(112, "USD") == []

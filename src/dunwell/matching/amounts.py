@@ -51,11 +51,11 @@ class SubsetSums:
 
     def __init__(self, values: Sequence[int]) -> None:
         self.values = [int(v) for v in values[:MAX_ITEMS]]
-        sums = np.zeros(1, dtype=np.int64)
-        for value in self.values:  # subset i holds item j when bit j of i is set
-            sums = np.concatenate((sums, sums + value))
+        sums = np.zeros(1 << len(self.values), dtype=np.int64)
+        for j, value in enumerate(self.values):  # subset i holds item j when bit j of i is set
+            sums[1 << j : 2 << j] = sums[: 1 << j] + value
         self.sums = sums
-        self._order: np.ndarray | None = None
+        self._sorted: np.ndarray | None = None
 
     def near(
         self, target: int, *, tolerance: int = 0, below: int = 0, fewest_first: bool = False
@@ -80,34 +80,32 @@ class SubsetSums:
         (to the minor unit either way, as shares are rounded), each holding every position in
         ``including`` (in full or in part); fewest items first."""
         required = sum(1 << j for j in including)
-        positive = [j for j, v in enumerate(self.values) if v > 0]
-        if not positive:
+        values = np.asarray(self.values, dtype=np.int64)
+        if not len(values) or values.max() <= 0:
             return []
-        wanted = []  # (partial, share, paid)
-        for j in positive:
-            for share in shares:
-                paid = round(self.values[j] * share)
-                if 0 < paid < self.values[j] and paid <= target + 1:
-                    wanted.append((j, share, paid))
-        if not wanted:
+        numerators = np.array([s.numerator for s in shares], dtype=np.int64)
+        denominators = np.array([s.denominator for s in shares], dtype=np.int64)
+        # Every (item, share) at once: the part paid, rounded half up in integer arithmetic.
+        paid = (2 * values[:, None] * numerators + denominators) // (2 * denominators)
+        usable = (values[:, None] > 0) & (paid > 0) & (paid < values[:, None]) & (paid <= target + 1)
+        items, which = np.nonzero(usable)
+        if not len(items):
             return []
-        if self._order is None:
-            self._order = np.argsort(self.sums, kind="stable")
-        ordered = self.sums[self._order]
-        rests = np.array([target - paid for _, _, paid in wanted], dtype=np.int64)
-        low = np.searchsorted(ordered, rests - 1, side="left")
-        high = np.searchsorted(ordered, rests + 1, side="right")
+        if self._sorted is None:
+            self._sorted = np.sort(self.sums)  # which rests occur at all (most do not)
+        rests = target - paid[items, which]
+        low = np.searchsorted(self._sorted, rests - 1, side="left")
+        high = np.searchsorted(self._sorted, rests + 1, side="right")
         found: list[PartialFit] = []
-        for (j, share, paid), start, stop in zip(wanted, low, high, strict=True):
-            for mask in self._order[start:stop]:
+        for k in np.flatnonzero(high > low):
+            j, share, part = int(items[k]), shares[int(which[k])], int(paid[items[k], which[k]])
+            rest = int(rests[k])
+            for mask in np.flatnonzero((self.sums >= rest - 1) & (self.sums <= rest + 1)):
                 mask = int(mask)
-                if mask >> j & 1:
-                    continue  # the item paid in part is not also paid in full
-                if required & ~(mask | 1 << j):
-                    continue
-                full = self._combination(mask).indices
-                rest = target - paid - int(self.sums[mask])  # -1..1: the rounding of the share
-                found.append(PartialFit(j, share, paid + rest, full))
+                if mask >> j & 1 or required & ~(mask | 1 << j):
+                    continue  # the item paid in part is not also paid in full; all required present
+                rest = target - part - int(self.sums[mask])  # -1..1: the rounding of the share
+                found.append(PartialFit(j, share, part + rest, self._combination(mask).indices))
         found.sort(key=lambda f: (len(f.full), abs(f.paid - round(self.values[f.partial] * f.share))))
         return found[:MAX_RESULTS]
 

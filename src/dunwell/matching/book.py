@@ -13,11 +13,13 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
+from operator import attrgetter
 
 from dunwell.matching.normalize import reference_key
 from dunwell.matching.records import OpenItem
 from dunwell.matching.references import MIN_TOKEN, ReferenceFit, Tokens
 
+_DUE_ORDER = attrgetter("due_date", "issue_date", "item_id")
 #: A book-wide lookup that finds more items than this says nothing about who paid.
 MAX_STRANGER_HITS = 3
 
@@ -29,22 +31,40 @@ class OpenBook:
         self.by_reference: dict[str, list[str]] = defaultdict(list)
         self.by_po: dict[str, list[str]] = defaultdict(list)
         self.by_customer: dict[str, list[str]] = defaultdict(list)
-        self.by_amount: dict[tuple[str, int], list[str]] = defaultdict(list)
-        for item in sorted(items, key=lambda i: (i.due_date, i.issue_date, i.item_id)):
-            self.items[item.item_id] = item
-            self.open[item.item_id] = item.open_minor
-            self.by_reference[reference_key(item.item_id)].append(item.item_id)
+        self.by_amount: dict[int, list[str]] = defaultdict(list)
+        self.keys: dict[str, str] = {}  # item id -> its reference key
+        # Locals: a million items are indexed when a large book is loaded.
+        by_id, open_, keys = self.items, self.open, self.keys
+        by_reference, by_po, by_customer, by_amount = (
+            self.by_reference,
+            self.by_po,
+            self.by_customer,
+            self.by_amount,
+        )
+        # Each customer's items are put in due order when first asked for: sorting a million
+        # items up front costs more than sorting the few customers a statement names.
+        self._in_order: set[str] = set()
+        for item in items:
+            item_id = item.item_id
+            by_id[item_id] = item
+            open_[item_id] = item.open_minor
+            key = keys[item_id] = reference_key(item_id)
+            by_reference[key].append(item_id)
             if item.po_number:
-                self.by_po[reference_key(item.po_number)].append(item.item_id)
-            self.by_customer[item.customer_id].append(item.item_id)
+                by_po[reference_key(item.po_number)].append(item_id)
+            by_customer[item.customer_id].append(item_id)
             if item.open_minor > 0:
-                self.by_amount[(item.currency, item.open_minor)].append(item.item_id)
+                by_amount[item.open_minor].append(item_id)
         self._starts: list[str] | None = None  # sorted keys, built on the first stranger
         self._ends: list[str] | None = None  # sorted reversed keys
 
     def open_items(self, customer_id: str, currency: str, latest_issue: date) -> list[OpenItem]:
         """The customer's items still open in ``currency``, issued by ``latest_issue``, oldest due first."""
         items = self.items
+        if customer_id not in self._in_order:
+            self._in_order.add(customer_id)
+            if customer_id in self.by_customer:
+                self.by_customer[customer_id].sort(key=lambda i: _DUE_ORDER(items[i]))
         return [
             items[i]
             for i in self.by_customer.get(customer_id, ())
@@ -66,7 +86,11 @@ class OpenBook:
 
     def with_amount(self, amount_minor: int, currency: str) -> list[str]:
         """Open items of exactly ``amount_minor`` anywhere in the book, or none when too many."""
-        hits = [i for i in self.by_amount.get((currency, amount_minor), ()) if self.open[i] == amount_minor]
+        hits = [
+            i
+            for i in self.by_amount.get(amount_minor, ())
+            if self.open[i] == amount_minor and self.items[i].currency == currency
+        ]
         return hits if len(hits) <= MAX_STRANGER_HITS else []
 
     def fuzzy(self, token: str) -> list[tuple[str, ReferenceFit]]:

@@ -29,6 +29,12 @@ SMALL_OVERPAYMENT_MINOR = 10_000
 UNNAMED_OVERPAYMENT_SHARE = 20
 #: Signals that say the amount was reconciled, not guessed.
 RECONCILED = frozenset({"amount_exact", "amount_combination", "discount_taken", "short_paid"})
+#: References that name a document outright.
+OUTRIGHT = frozenset({"reference_exact", "reference_structured", "reference_prefixed"})
+#: Signals that leave room for another reading.
+DOUBTS = frozenset(
+    {"reference_ambiguous", "reference_slip", "reference_unresolved", "reference_elsewhere", "partial_item"}
+)
 
 
 @dataclass(slots=True)
@@ -47,6 +53,17 @@ class Draft:
     @property
     def key(self) -> tuple[str, frozenset[tuple[str, int]]]:
         return self.customer_id, frozenset((i.item_id, a) for i, a in self.items)
+
+    @property
+    def conclusive(self) -> bool:
+        """Named outright and paid to the unit (or with the discount offered): nothing found by
+        amount alone could outrank it."""
+        signals = {e.signal for e in self.evidence}
+        return (
+            bool(signals & {"amount_exact", "discount_taken"})
+            and bool(signals & OUTRIGHT)
+            and not (signals & DOUBTS)
+        )
 
     @property
     def reconciled(self) -> bool:
@@ -74,7 +91,10 @@ def from_references(
     named = [i for i, _ in referenced]
     if "partial_payment" in signals and len(referenced) > 1:
         drafts.extend(_partial_variants(book, draft, named, payment.amount_minor))
-    if signals & {"partial_payment", "overpayment"}:
+    if signals & {"partial_payment", "overpayment"} and not signals & {
+        "reference_ambiguous",
+        "reference_slip",
+    }:
         base = [
             e
             for e in draft.evidence

@@ -20,7 +20,6 @@ from datetime import timedelta
 from dunwell.matching.book import OpenBook
 from dunwell.matching.drafts import Draft, from_amount, from_references
 from dunwell.matching.evidence import WEIGHTS, Calibration, default_calibration
-from dunwell.matching.normalize import reference_key
 from dunwell.matching.payers import MAX_PAYERS, PayerGuess, PayerIndex
 from dunwell.matching.records import (
     Candidate,
@@ -139,7 +138,10 @@ class Matcher:
         named: dict[str, tuple[str, ReferenceFit | str]],
     ) -> None:
         for guess in guesses:
-            for draft in self._drafts(payment, guess, tokens, named):
+            # Once the remittance's own numbers add up exactly, sets found by amount alone cannot
+            # compete (they score below it by more than the close margin): not searched for.
+            settled = any(d.conclusive for d in drafts.values())
+            for draft in self._drafts(payment, guess, tokens, named, by_amount=not settled):
                 if any((payment.payment_ref, i.item_id) in self.rejected for i, _ in draft.items):
                     continue
                 if draft.key not in drafts or drafts[draft.key].score < draft.score:
@@ -176,6 +178,8 @@ class Matcher:
         guess: PayerGuess,
         tokens: Tokens,
         named: dict[str, tuple[str, ReferenceFit | str]],
+        *,
+        by_amount: bool = True,
     ) -> list[Draft]:
         latest_issue = payment.value_date + ISSUE_GRACE
         open_items = self.book.open_items(guess.customer_id, payment.currency, latest_issue)
@@ -200,6 +204,8 @@ class Matcher:
                 drafts += from_references(
                     self.book, payment, guess.customer_id, guess.evidence, [*rest, neighbour], open_items
                 )
+        if not by_amount or any(d.conclusive for d in drafts):
+            return drafts
         unresolved = None
         if tokens.tokens and not referenced and not ambiguous:
             elsewhere = sorted(named)
@@ -252,7 +258,7 @@ class Matcher:
                     for other in open_items:
                         if (
                             other is not item
-                            and fit(token, reference_key(other.item_id)) is ReferenceFit.MISTYPED
+                            and fit(token, self.book.keys[other.item_id]) is ReferenceFit.MISTYPED
                         ):
                             detail = f"{token} ~ {other.item_id}, a slip for it?"
                             slips.append(
@@ -267,7 +273,7 @@ class Matcher:
         for token in tokens.tokens:
             if token in used:
                 continue
-            fits = [(item, fit(token, reference_key(item.item_id))) for item in open_items]
+            fits = [(item, fit(token, self.book.keys[item.item_id])) for item in open_items]
             hits = [(item, how) for item, how in fits if how is not None and item.item_id not in named]
             if len(hits) == 1:  # a fuzzy reading counts only when it names one item of this customer
                 item, how = hits[0]

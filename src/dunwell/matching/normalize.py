@@ -84,7 +84,10 @@ _WORD = re.compile(r"[a-z0-9&]+")
 def name_key(name: str) -> str:
     """A company name reduced to its distinctive words: case, accents, punctuation, legal forms
     and abbreviations made uniform ("ACME INTL CORP." and "Acme International, Inc." agree)."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    if name.isascii():  # most names: nothing to fold
+        text = name.lower()
+    else:
+        text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     text = text.replace(".", "").replace("'", "")
     words = [ABBREVIATIONS.get(w, w) for w in _WORD.findall(text)]
     kept = [w for w in words if w not in LEGAL_FORMS]
@@ -98,9 +101,15 @@ def cut_name_key(name: str) -> str | None:
     return name_key(name)
 
 
+#: What ``str.isalnum`` rejects: ``\w`` is the same class plus the underscore.
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def reference_key(text: str) -> str:
     """Letters and digits only, upper case: "INV-0042/a" -> "INV0042A"."""
-    return "".join(c for c in text.upper() if c.isalnum())
+    if text.isalnum():  # most document numbers: a million of them are keyed when a book is loaded
+        return text.upper()
+    return _NOT_ALNUM.sub("", text.upper())
 
 
 def account_key(account: str | None) -> str | None:
