@@ -2,7 +2,8 @@
 
 OPEN.csv holds the canonical invoice fields (``invoice_id, customer_id, customer_name, issue_date,
 due_date, currency, amount, open_amount, po_number, document_type``) plus, optionally,
-``customer_account`` and ``customer_aliases`` (several separated by ``;``). A bad row is reported
+``customer_account`` and ``customer_aliases`` (several separated by ``;``) and ``customer_parent``
+(the customer id of the group company that may pay for it). A bad row is reported
 with its line and reason and left out; the good rows still load. TRUTH.csv holds ``payment_ref,
 invoice_id, amount`` (and optionally ``customer_id``).
 """
@@ -42,6 +43,7 @@ def read_open_items(path: Path) -> OpenBook:
     names: dict[str, str] = {}
     accounts: dict[str, set[str]] = {}
     aliases: dict[str, set[str]] = {}
+    parents: dict[str, str] = {}
     for line, row in _rows(path, REQUIRED):
         try:
             currency = row["currency"].strip().upper()
@@ -69,10 +71,16 @@ def read_open_items(path: Path) -> OpenBook:
         names.setdefault(customer, (row.get("customer_name") or "").strip() or customer)
         accounts.setdefault(customer, set()).update(_split(row.get("customer_account")))
         aliases.setdefault(customer, set()).update(_split(row.get("customer_aliases")))
+        parent = (row.get("customer_parent") or "").strip()
+        if parent and parent != customer:
+            parents.setdefault(customer, parent)
         if item.open_minor != 0:
             book.items.append(item)
     book.customers = [
-        CustomerProfile(c, names[c], tuple(sorted(accounts[c])), tuple(sorted(aliases[c]))) for c in names
+        CustomerProfile(
+            c, names[c], tuple(sorted(accounts[c])), tuple(sorted(aliases[c])), parent_id=parents.get(c)
+        )
+        for c in names
     ]
     return book
 

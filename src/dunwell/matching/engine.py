@@ -38,6 +38,7 @@ MAX_SUGGESTIONS = 3
 #: invoices dated after the goods left).
 ISSUE_GRACE = timedelta(days=3)
 CLOSE_MARGIN = 2.0
+STRANGER_SIGNALS = frozenset({"customer_from_fuzzy_reference", "customer_from_amount"})
 #: Below this score, a reconciled candidate does not stop the search of the whole book.
 SURE_ENOUGH = 5.0
 #: A token that fits more of one customer's items than this names none of them (a number cut
@@ -120,7 +121,9 @@ class Matcher:
         best = candidates[0]
         # A close second means the choice between them is a coin toss: a person decides.
         contested = any(e.signal == "close_alternative" for e in best.evidence)
-        if best.confidence >= self.auto_threshold and best.allocations and not contested:
+        # A payer nobody knows, tied to a customer only by searching the whole book, is a person's call.
+        stranger = any(e.signal in STRANGER_SIGNALS for e in best.evidence)
+        if best.confidence >= self.auto_threshold and best.allocations and not (contested or stranger):
             return MatchResult(payment.payment_ref, MatchStatus.AUTO, (best,))
         reason = (
             "confidence below the auto-apply threshold" if best.allocations else "customer found, items not"
@@ -152,6 +155,8 @@ class Matcher:
         number quoted with a slip, else an open item of exactly the amount."""
         found: dict[str, Evidence] = {}
         for token in tokens.tokens:
+            if token in self.book.by_reference:
+                continue  # it names a document outright: not a slip for another one
             for item_id, how in self.book.fuzzy(token):
                 customer = self.items[item_id].customer_id
                 if customer not in known:
@@ -187,7 +192,10 @@ class Matcher:
             draft = Draft(guess.customer_id, [], list(guess.evidence), unapplied=payment.amount_minor)
             draft.add("on_account_only", "no open items in the payment's currency")
             return [draft]
-        referenced, ambiguous, slips = self._referenced(open_items, tokens, named)
+        # A customer found by searching the book for a stranger's payment does not get to read a
+        # number that names another customer's document outright as a slip for one of its own.
+        stranger = any(e.signal in STRANGER_SIGNALS for e in guess.evidence)
+        referenced, ambiguous, slips = self._referenced(open_items, tokens, named, strict=stranger)
         drafts = []
         if referenced:
             drafts += from_references(
@@ -239,7 +247,12 @@ class Matcher:
         return drafts
 
     def _referenced(
-        self, open_items: list[OpenItem], tokens: Tokens, named: dict[str, tuple[str, ReferenceFit | str]]
+        self,
+        open_items: list[OpenItem],
+        tokens: Tokens,
+        named: dict[str, tuple[str, ReferenceFit | str]],
+        *,
+        strict: bool = False,
     ) -> tuple[list[_Reference], list[list[_Reference]], list[tuple[OpenItem, _Reference]]]:
         """The customer's items the remittance names (outright, or as the only item a slipped
         number fits); per number that fits a few of them, each of those readings; and for each
@@ -271,7 +284,7 @@ class Matcher:
                                 )
                             )
         for token in tokens.tokens:
-            if token in used:
+            if token in used or (strict and token in self.book.by_reference):
                 continue
             fits = [(item, fit(token, self.book.keys[item.item_id])) for item in open_items]
             hits = [(item, how) for item, how in fits if how is not None and item.item_id not in named]
