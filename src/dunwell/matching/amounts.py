@@ -100,12 +100,12 @@ class SubsetSums:
         for k in np.flatnonzero(high > low):
             j, share, part = int(items[k]), shares[int(which[k])], int(paid[items[k], which[k]])
             rest = int(rests[k])
-            for mask in np.flatnonzero((self.sums >= rest - 1) & (self.sums <= rest + 1)):
-                mask = int(mask)
+            for hit in np.flatnonzero((self.sums >= rest - 1) & (self.sums <= rest + 1)):
+                mask = int(hit)
                 if mask >> j & 1 or required & ~(mask | 1 << j):
                     continue  # the item paid in part is not also paid in full; all required present
-                rest = target - part - int(self.sums[mask])  # -1..1: the rounding of the share
-                found.append(PartialFit(j, share, part + rest, self._combination(mask).indices))
+                rounding = target - part - int(self.sums[mask])  # -1..1: the rounding of the share
+                found.append(PartialFit(j, share, part + rounding, self._combination(mask).indices))
         found.sort(key=lambda f: (len(f.full), abs(f.paid - round(self.values[f.partial] * f.share))))
         return found[:MAX_RESULTS]
 

@@ -125,7 +125,7 @@ class OpenBook:
 
 def _prefixed(keys: list[str], start: str) -> list[str]:
     """Keys longer than ``start`` that begin with it (at most one more than is useful)."""
-    found = []
+    found: list[str] = []
     at = bisect_left(keys, start)
     while at < len(keys) and keys[at].startswith(start) and len(found) <= MAX_STRANGER_HITS:
         if len(keys[at]) > len(start):

@@ -18,8 +18,9 @@ Behaviour model (strategy comparisons depend on it; ADR 0007):
   off); a few payments overpay (unapplied cash); some are made from a new account, and some by
   the group company (a large customer, named as ``parent_id`` in the customer master) of the
   customers that belong to a group. Remittance text names the invoices exactly, truncated,
-  mistyped, with prefixes, by PO number only, or not at all, and a few quote an ISO 11649 creditor reference (RF...) that the
-  camt.053 statements carry as structured remittance; payer names differ from the customer master.
+  mistyped, with prefixes, by PO number only, or not at all, and a few quote an ISO 11649
+  creditor reference (RF...) that the camt.053 statements carry as structured remittance; payer
+  names differ from the customer master.
 - Credit memos: a share of invoices is credited (returns, short shipments, price corrections:
   5-30 % of the invoice), and the customer deducts the memo from the payment that settles the
   invoice, naming it in the remittance; the truth then lists the memo as a negative allocation
