@@ -389,8 +389,11 @@ def _pay(state: _State, customer: SimCustomer, dues: list[_Due], parents: list[S
             _card_payout(state, customer, paid, total, day)
             continue
         payer = customer
+        # Drawn as before groups existed (a random large customer), so that every later draw, and
+        # with it every company generated before, stays the same; only the payer shown changes.
+        drawn = customer
         if parents and rng.random() < preset.parent_payer_share:
-            rng.choice(parents)  # drawn for everyone, so that groups leave the random stream as it was
+            drawn = rng.choice(parents)
             if customer.parent_id is not None:  # the group company pays for its subsidiary
                 payer = next(p for p in parents if p.customer_id == customer.parent_id)
         account = payer.account
@@ -421,13 +424,21 @@ def _pay(state: _State, customer: SimCustomer, dues: list[_Due], parents: list[S
                 value_date=day,
                 amount=amount,
                 currency=customer.currency,
-                payer_name=payer_name(rng, payer.name),
+                payer_name=_shown_name(rng, payer, drawn, payment_id),
                 payer_account=account,
                 remittance_text=text,
                 structured_reference=structured,
             )
         )
         _record_truth(state, payment_id, paid, applied=min(amount, total), day=day)
+
+
+def _shown_name(rng: random.Random, payer: SimCustomer, drawn: SimCustomer, payment_id: str) -> str:
+    """The payer's name as the bank shows it, drawing from ``rng`` exactly as for ``drawn``."""
+    shown = payer_name(rng, drawn.name)
+    if payer is drawn:
+        return shown
+    return payer_name(random.Random(payment_id), payer.name)  # its own stream: ``rng`` is untouched
 
 
 def _card_payout(state: _State, customer: SimCustomer, paid: list[_Due], total: Decimal, day: date) -> None:
