@@ -232,19 +232,15 @@ class CustomerBuilder(_Builder):
     """Customers: a non-negative credit limit, one row per (entity, customer_id)."""
 
     def __call__(self, line: int, values: list[Any], problems: list[Problem]) -> CustomerRow | None:
-        (
-            customer_id,
-            name,
-            entity,
-            country,
-            currency,
-            time_zone,
-            terms,
-            credit_limit,
-            segment,
-            owner,
-            parent,
-        ) = values
+        # values: customer_id, name, entity, country, currency, time_zone, terms, credit_limit,
+        # segment, owner, parent_id (the schema's order)
+        customer_id, entity, currency, credit_limit, parent = (
+            values[0],
+            values[2],
+            values[4],
+            values[7],
+            values[10],
+        )
         if parent is not None and parent == customer_id:
             problems.append(Problem("parent_id", "a customer cannot be its own parent"))
         if isinstance(credit_limit, Decimal) and credit_limit < 0:
@@ -263,17 +259,4 @@ class CustomerBuilder(_Builder):
         if problems:
             return None
         self._seen[key] = line
-        return _new_customer(
-            line,
-            customer_id,
-            name,
-            entity,
-            country,
-            currency,
-            time_zone,
-            terms,
-            credit_limit,
-            segment,
-            owner,
-            parent,
-        )
+        return _new_customer(line, *values[:7], credit_limit, *values[8:])
