@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from dunwell.matching.amounts import combinations_near
+from dunwell.matching.amounts import SubsetSums
 from dunwell.matching.normalize import name_key, reference_key
 from dunwell.matching.references import ReferenceFit, extract, fit
 from dunwell.simulate.remittance import creditor_reference
@@ -57,19 +57,17 @@ def test_reference_fit(token: str, document: str, expected: ReferenceFit | None)
 
 
 def test_subset_sums_find_combinations_with_credit_memos_and_tolerance() -> None:
-    found = combinations_near([10_000, 25_000, 30_000, -5_000, 40_000], 65_000)
+    found = SubsetSums([10_000, 25_000, 30_000, -5_000, 40_000]).near(65_000)
     assert {c.indices for c in found} >= {(1, 4), (0, 1, 2)}
     assert all(c.total == 65_000 for c in found)
     assert found[0].indices == (1, 4)  # fewest items first
-    short = combinations_near([10_000, 25_000, 30_000], 64_000, tolerance=1_500)
+    short = SubsetSums([10_000, 25_000, 30_000]).near(64_000, tolerance=1_500)
     assert short[0].total == 65_000
-    assert combinations_near([10_000, 25_000], 1) == []
+    assert SubsetSums([10_000, 25_000]).near(1) == []
 
 
 def test_partial_readings_find_a_round_share_beside_items_in_full() -> None:
     from fractions import Fraction
-
-    from dunwell.matching.amounts import SubsetSums
 
     sums = SubsetSums([10_000, 25_000, 30_001])
     # 40 % of 30,001 (12,000.4 -> 12,000) plus 10,000 in full.
@@ -81,7 +79,6 @@ def test_partial_readings_find_a_round_share_beside_items_in_full() -> None:
 
 
 def test_sets_a_little_under_the_amount_fewest_items_first() -> None:
-    from dunwell.matching.amounts import SubsetSums
 
     sums = SubsetSums([50_000, 40, 60])
     found = sums.near(50_100, below=500, fewest_first=True)

@@ -111,9 +111,3 @@ class SubsetSums:
 
     def _combination(self, mask: int) -> Combination:
         return Combination(tuple(j for j in range(len(self.values)) if mask >> j & 1), int(self.sums[mask]))
-
-
-def combinations_near(values: Sequence[int], target: int, *, tolerance: int = 0) -> list[Combination]:
-    """Non-empty subsets of ``values`` whose total lies in ``[target, target + tolerance]``,
-    closest first, then fewest items; at most ``MAX_RESULTS``."""
-    return SubsetSums(values).near(target, tolerance=tolerance)
