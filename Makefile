@@ -9,6 +9,9 @@ DEMO_DB ?= dunwell-demo.db
 DEMO_DIR ?= .demo/company
 DEMO_START ?= 2024-01
 DEMO_AS_OF ?= 2025-12-31
+DEMO_CASH_MONTH ?= 2025-12
+DEMO_BOOK_DAY ?= 2025-11-30
+DEMO_CASH := $(DEMO_DIR)/cash-$(DEMO_CASH_MONTH)
 PYTEST_ARGS ?=
 
 .PHONY: install run test lint typecheck bench migrate clean
@@ -22,17 +25,26 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## The main job on the SQLite default: simulate the demo company (a food distributor: 300 customers,
-## two years, USD and CAD), import it, print its aging and metrics, train the payment predictor and
-## predict every open invoice.
+## two years, USD and CAD); import its books as they stood when December's bank statements arrived
+## (everything billed, the cash applied up to November); import those statements and apply the cash
+## (the rest waits for review), holding the engine to the simulator's truth; then print the aging and
+## metrics, train the payment predictor and predict every open invoice.
 run: install
 	rm -rf $(DEMO_DIR) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	export DUNWELL_DATABASE_URL=sqlite:///./$(DEMO_DB); \
 	$(DUNWELL) simulate company --preset distributor --customers 300 --months 24 --seed 1 \
-		--start $(DEMO_START) --out $(DEMO_DIR) && \
+		--start $(DEMO_START) --cash-month $(DEMO_CASH_MONTH) --out $(DEMO_DIR) && \
 	$(DUNWELL) db upgrade && \
-	$(DUNWELL) import customers $(DEMO_DIR)/customers.csv --preset sim --as-of $(DEMO_AS_OF) && \
-	$(DUNWELL) import invoices $(DEMO_DIR)/invoices.csv --preset sim --as-of $(DEMO_AS_OF) && \
-	$(DUNWELL) import payments $(DEMO_DIR)/payments.csv --preset sim --as-of $(DEMO_AS_OF) && \
+	$(DUNWELL) import customers $(DEMO_CASH)/customers.csv --preset sim --as-of $(DEMO_BOOK_DAY) && \
+	$(DUNWELL) import invoices $(DEMO_CASH)/invoices.csv --preset sim --as-of $(DEMO_BOOK_DAY) && \
+	$(DUNWELL) import payments $(DEMO_CASH)/payments.csv --preset sim --as-of $(DEMO_BOOK_DAY) && \
+	for statement in $(DEMO_CASH)/statements/*.camt053.xml; do \
+		name=$$(basename $$statement); \
+		$(DUNWELL) cashapp import $$statement --entity $${name%%-*} || exit 1; \
+	done && \
+	$(DUNWELL) cashapp run --as-of $(DEMO_AS_OF) && \
+	$(DUNWELL) cashapp review --limit 3 && \
+	$(DUNWELL) cashapp evaluate --truth $(DEMO_CASH)/truth.csv && \
 	$(DUNWELL) aging --as-of $(DEMO_AS_OF) --currency USD && \
 	$(DUNWELL) metrics --as-of $(DEMO_AS_OF) --currency USD && \
 	$(DUNWELL) metrics --as-of $(DEMO_AS_OF) --currency CAD && \

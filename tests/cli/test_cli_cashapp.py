@@ -150,3 +150,42 @@ def test_the_commands_on_each_database(
 
     assert run["payments"] == count(database_url, Payment) == 35
     assert count(database_url, Allocation) > 0
+
+
+def test_export_and_evaluate_a_database_run_against_the_simulators_truth(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "company"
+    made = _json(cli("simulate", "company", "--customers", "20", "--months", "3", "--seed", "1",
+                     "--start", "2024-01", "--cash-month", "2024-03", "--out", out, "--json"))  # fmt: skip
+    cash = out / "cash-2024-03"
+    assert made["files"]["cash-2024-03/statements"] == 2  # one per entity
+    for kind in ("customers", "invoices", "payments"):
+        done = cli("import", kind, cash / f"{kind}.csv", "--preset", "sim", "--as-of", "2024-02-29")
+        assert done.exit_code == 0, done.output
+    for statement in sorted((cash / "statements").glob("*.camt053.xml")):
+        entity = statement.name.split("-")[0]
+        assert cli("cashapp", "import", statement, "--entity", entity).exit_code == 0
+    run = _json(cli("cashapp", "run", "--as-of", "2024-03-31", "--json"))
+
+    exported = _json(cli("cashapp", "export", "--out", tmp_path / "matches.csv", "--from", "2024-03-01",
+                         "--json"))  # fmt: skip
+    from_file = _json(cli("cashapp", "evaluate", "--matches", tmp_path / "matches.csv", "--truth",
+                          cash / "truth.csv", "--json"))  # fmt: skip
+    from_database = _json(cli("cashapp", "evaluate", "--truth", cash / "truth.csv", "--json"))
+
+    assert exported["payments"] == run["payments"] == from_database["payments"]
+    assert from_file == from_database
+    assert from_database["auto_payments"] == run["auto"]
+    assert from_database["auto_wrong"] == 0
+    nothing = _json(cli("cashapp", "export", "--out", tmp_path / "none.csv", "--to", "2024-02-29", "--json"))
+    assert (nothing["payments"], nothing["rows"]) == (0, 0)
+
+
+def test_a_cash_month_outside_the_simulation_is_refused(cli: Cli, tmp_path: Path) -> None:
+    base = ("simulate", "company", "--customers", "5", "--months", "2", "--start", "2024-01",
+            "--out", tmp_path)  # fmt: skip
+    late = cli(*base, "--cash-month", "2024-03")
+    typo = cli(*base, "--cash-month", "March")
+
+    assert late.exit_code == typo.exit_code == 2
+    assert "--cash-month 2024-03 is outside the simulated period" in late.stderr
+    assert "--cash-month must be YYYY-MM, not 'March'" in typo.stderr

@@ -97,6 +97,7 @@ def test_a_strangers_slipped_number_is_looked_up_in_the_whole_book() -> None:
     assert (result.best.customer_id, _lines(result.best)) == ("C2", {("90000202", 71_000)})
     assert "customer_from_fuzzy_reference" in _signals(result.best)
     assert result.status is MatchStatus.SUGGESTED
+    assert result.reason == "payer not known; found only by searching the whole book"
 
 
 def test_a_strangers_payment_of_a_unique_amount_is_suggested_never_applied() -> None:
@@ -128,3 +129,13 @@ def test_an_invoice_issued_after_the_payment_is_not_what_it_pays() -> None:
     assert late.issue_date > DAY + timedelta(days=3)
     result = Matcher([*ITEMS, late], CUSTOMERS).match(pay(55_555, "", name="Globex Corp"))
     assert all(a.item_id != "90000901" for c in result.candidates for a in c.allocations)
+
+
+def test_a_suggestion_says_why_it_was_not_applied() -> None:
+    certain = pay(125_000, "INV 90000101", account=ACME_ACCOUNT)
+    strict = Matcher(ITEMS, CUSTOMERS, auto_threshold=1.0).match(certain)
+    assert strict.status is MatchStatus.SUGGESTED
+    assert strict.best is not None
+    assert strict.reason == (
+        f"confidence {strict.best.confidence:.2%} below the auto-apply threshold 100.00%"
+    )

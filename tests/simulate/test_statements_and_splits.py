@@ -14,7 +14,7 @@ from bai2 import bai2
 from pycamt.parser import Camt053Parser
 
 from dunwell.simulate.company import generate_company
-from dunwell.simulate.export import write_company
+from dunwell.simulate.export import write_cash_month, write_company
 from dunwell.simulate.presets import PRESETS
 from dunwell.simulate.statements import monthly_statements
 
@@ -112,3 +112,37 @@ def test_routine_touches_go_to_customers_with_overdue_items_one_per_customer_and
     assert {t["channel"] for t in touches} >= {"email", "call"}
     known = _rows(company_dir / "asof" / "touches.csv")
     assert known == [t for t in touches if date.fromisoformat(t["day"]) <= AS_OF]
+
+
+def test_the_cash_month_view_is_the_book_when_that_months_statements_arrive(tmp_path: Path) -> None:
+    company = generate_company(preset=PRESETS["distributor"], customers=60, months=12, seed=11, start=START)
+    first, last, before = date(2024, 7, 1), date(2024, 7, 31), date(2024, 6, 30)
+    counts = write_cash_month(company, tmp_path, first)
+
+    book = _rows(tmp_path / "invoices.csv")
+    assert {i["invoice_id"] for i in book} == {
+        d.invoice_id for d in (*company.invoices, *company.credit_memos) if d.issue_date <= last
+    }, "everything billed by the month's end"
+    assert all(not i["paid_date"] or date.fromisoformat(i["paid_date"]) <= before for i in book)
+    billed_in_july = [i for i in book if date.fromisoformat(i["issue_date"]) >= first]
+    assert billed_in_july
+    assert all(Decimal(i["open_amount"]) == Decimal(i["amount"]) for i in billed_in_july)
+    history = _rows(tmp_path / "payments.csv")
+    assert history
+    assert all(date.fromisoformat(p["value_date"]) <= before and p["customer_id"] for p in history)
+    assert len(history) == sum(p.value_date <= before for p in company.payments)
+    # The month's statements only, and the truth of exactly their payments.
+    assert counts["statements"] == 2
+    assert sorted(f.name for f in (tmp_path / "statements").glob("*.camt053.xml")) == [
+        "CA02-2024-07.camt053.xml", "U001-2024-07.camt053.xml",
+    ]  # fmt: skip
+    entries = {
+        t["TransactionID"]
+        for f in (tmp_path / "statements").glob("*.camt053.xml")
+        for t in Camt053Parser.from_file(str(f)).get_transactions()
+    }
+    july = {p.payment_id for p in company.payments if first <= p.value_date <= last}
+    assert {r["payment_ref"] for r in _rows(tmp_path / "truth.csv")} == july
+    assert entries == july
+    with pytest.raises(ValueError, match="outside the simulated period"):
+        write_cash_month(company, tmp_path / "late", date(2025, 1, 1))

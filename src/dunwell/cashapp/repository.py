@@ -64,6 +64,17 @@ class OpenDocument:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredMatch:
+    bank_reference: str | None
+    source_file: str | None
+    source_line: int | None
+    currency: str
+    status: MatchStatus
+    reason: str | None
+    candidates: list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
 class CustomerRow:
     id: int
     external_id: str
@@ -349,6 +360,27 @@ class CashAppRepository:
     def add_rejection(self, rejection: RejectedMatch) -> None:
         self.session.add(rejection)
         self.session.flush()
+
+    def stored_matches(self, *, since: date | None, until: date | None) -> list[StoredMatch]:
+        """Every stored match of bank cash received in ``[since, until]`` (open ends: all)."""
+        query = (
+            select(
+                Payment.bank_reference,
+                Payment.source_file,
+                Payment.source_line,
+                Payment.currency,
+                CashMatch.status,
+                CashMatch.reason,
+                CashMatch.candidates,
+            )
+            .join(Payment, Payment.id == CashMatch.payment_id)
+            .order_by(Payment.value_date, Payment.id)
+        )
+        if since is not None:
+            query = query.where(Payment.value_date >= since)
+        if until is not None:
+            query = query.where(Payment.value_date <= until)
+        return [StoredMatch(*row) for row in self.session.execute(query)]
 
     # --- unapplied cash for dunning -------------------------------------------------------------
 

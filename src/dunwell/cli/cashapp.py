@@ -1,8 +1,9 @@
 """`dunwell cashapp`: read bank statements, match payments to open items, measure the matching.
 
 ``parse`` and ``evaluate`` and ``match --open-items ... --statement ...`` work on files alone (the
-contract other tools use); ``import``, ``match`` (without files), ``review``, ``confirm`` and
-``reject`` work on the database (``cli/cashapp_db.py``).
+contract other tools use); ``import``, ``match`` (without files), ``review``, ``confirm``,
+``reject``, ``export`` (and ``evaluate`` without ``--matches``) work on the database
+(``cli/cashapp_db.py``).
 """
 
 from __future__ import annotations
@@ -122,14 +123,26 @@ def match_command(
 
 @app.command("evaluate")
 def evaluate_command(
-    matches: Annotated[Path, typer.Option("--matches", help="MATCHES.csv from `cashapp match`.")],
     truth: Annotated[Path, typer.Option("--truth", help="TRUTH.csv: payment_ref, invoice_id, amount.")],
+    matches: Annotated[
+        Path | None,
+        typer.Option("--matches", help="MATCHES.csv (`cashapp match`); without it, the database's matches."),
+    ] = None,
     as_json: JSON = False,
 ) -> None:
-    """Envelope, line-item and auto-apply rates, precision of what was applied, top-1/top-3."""
+    """Envelope, line-item and auto-apply rates, precision of what was applied, top-1/top-3.
+
+    Without --matches, the matches the database's runs made for the payments TRUTH.csv names."""
     with user_errors():
         truth_rows, customers = read_truth(truth)
-        figures = evaluate(read_matches(matches), truth_rows, truth_customers=customers)
+        if matches is None:
+            from dunwell.cli.cashapp_db import stored_rows
+
+            named = {payment_ref for payment_ref, _, _ in truth_rows}
+            rows = [r for r in stored_rows() if r.payment_ref in named]
+        else:
+            rows = read_matches(matches)
+        figures = evaluate(rows, truth_rows, truth_customers=customers)
     if as_json:
         print_json(figures)
         return

@@ -1,8 +1,8 @@
-"""`dunwell cashapp import|run|review|confirm|reject`: cash application on the database.
+"""`dunwell cashapp import|run|review|confirm|reject|export`: cash application on the database.
 
 ``register`` adds these to the ``cashapp`` group that ``cli/cashapp.py`` defines (which imports
 this module, not the other way round); ``match_in_database`` is what ``cashapp match`` runs when it
-is given no files.
+is given no files, and ``stored_rows`` what ``cashapp evaluate`` reads when it is given no matches.
 """
 
 from __future__ import annotations
@@ -14,9 +14,12 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from dunwell.cashapp.exporting import stored_match_rows
+from dunwell.cashapp.files import write_matches
 from dunwell.cashapp.service import confirm, import_statement, reject, review_queue, run_matching
-from dunwell.cli.runtime import console, open_runtime, parse_day, print_json, transaction, user_errors
+from dunwell.cli.runtime import console, fail, open_runtime, parse_day, print_json, transaction, user_errors
 from dunwell.core.money import Money
+from dunwell.matching.evaluate import MatchRow
 
 JSON = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 BY = Annotated[
@@ -31,6 +34,7 @@ def register(app: typer.Typer) -> None:
     app.command("review")(review_command)
     app.command("confirm")(confirm_command)
     app.command("reject")(reject_command)
+    app.command("export")(export_command)
 
 
 def import_command(
@@ -132,6 +136,35 @@ def review_command(
     console.print("Confirm with `dunwell cashapp confirm ID [--candidate N]`, or `reject ID --reason TEXT`.")
 
 
+def export_command(
+    out: Annotated[Path, typer.Option("--out", help="MATCHES.csv to write.")],
+    since: Annotated[str | None, typer.Option("--from", help="Cash received on or after this day.")] = None,
+    until: Annotated[str | None, typer.Option("--to", help="Cash received on or before this day.")] = None,
+    as_json: JSON = False,
+) -> None:
+    """Write the runs' matches as MATCHES.csv (the engine's answer, ranked; for `cashapp evaluate`)."""
+    first = parse_day(since, option="--from") if since else None
+    last = parse_day(until, option="--to") if until else None
+    rows = stored_rows(since=first, until=last)
+    with user_errors():
+        try:
+            write_matches(out, rows)
+        except OSError as exc:
+            fail(f"cannot write {out}: {exc.strerror or exc}")
+    payload = {"payments": len({r.payment_ref for r in rows}), "rows": len(rows), "out": str(out)}
+    if as_json:
+        print_json(payload)
+        return
+    console.print(f"{payload['payments']} payment(s), {payload['rows']} row(s) written to {out}")
+
+
+def stored_rows(*, since: date | None = None, until: date | None = None) -> list[MatchRow]:
+    """The MATCHES rows of the database's stored matches (``cashapp export`` and ``evaluate``)."""
+    runtime = open_runtime()
+    with user_errors(), transaction(runtime) as session:
+        return stored_match_rows(session, since=since, until=until)
+
+
 def confirm_command(
     match_id: Annotated[int, typer.Argument(help="The match (see `cashapp review`).")],
     candidate: CANDIDATE = 0,
@@ -182,7 +215,12 @@ def _candidate_line(index: int, candidate: dict[str, Any], currency: str) -> str
     extra = ""
     if candidate["write_off_minor"]:
         extra = f", write off {Money.from_minor(candidate['write_off_minor'], currency)}"
-    return f"{index}: {who}: {_documents(candidate)} ({candidate['confidence']:.0%}{extra})"
+    return f"{index}: {who}: {_documents(candidate)} ({_percent(candidate['confidence'])}{extra})"
+
+
+def _percent(confidence: float) -> str:
+    """Whole percent, but with the decimals that separate 99.3 % from the 99.9 % automation needs."""
+    return f"{confidence:.0%}" if confidence < 0.99 else f"{confidence:.2%}"
 
 
 def _documents(candidate: dict[str, Any]) -> str:

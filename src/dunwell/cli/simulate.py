@@ -11,7 +11,7 @@ import typer
 
 from dunwell.cli.runtime import console, fail, parse_day, print_json
 from dunwell.simulate.company import generate_company
-from dunwell.simulate.export import write_company
+from dunwell.simulate.export import write_cash_month, write_company
 from dunwell.simulate.lab import load_policy, run_lab, summarise
 from dunwell.simulate.presets import PRESETS
 
@@ -32,23 +32,35 @@ def company_command(
         str | None,
         typer.Option("--as-of", help="Also write asof/ (known then) and future/ (the truth after)."),
     ] = None,
+    cash_month: Annotated[
+        str | None,
+        typer.Option(
+            "--cash-month",
+            help="Also write cash-YYYY-MM/: the book when that month's statements arrive, the "
+            "statements, and what their payments really paid (for `dunwell cashapp`).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Write customers, contacts, invoices, payments and the truth for a generated company."""
     if preset not in PRESETS:
         fail(f"unknown preset {preset!r}; the presets are: {', '.join(PRESETS)}")
-    try:
-        first = date.fromisoformat(f"{start}-01")
-    except ValueError:
-        fail(f"--start must be YYYY-MM, not {start!r}")
+    first = _month(start, option="--start")
     cut = parse_day(as_of, option="--as-of") if as_of is not None else None
+    cash = _month(cash_month, option="--cash-month") if cash_month is not None else None
     company = generate_company(
         preset=PRESETS[preset], customers=customers, months=months, seed=seed, start=first
     )
     if cut is not None and not company.start <= cut <= company.end:
         fail(f"--as-of {cut} is outside the simulated period {company.start} to {company.end}")
+    if cash is not None and not company.start <= cash <= company.end:
+        fail(f"--cash-month {cash:%Y-%m} is outside the simulated period {company.start} to {company.end}")
     try:
         counts = write_company(company, out, as_of=cut)
+        if cash is not None:
+            folder = f"cash-{cash:%Y-%m}"
+            for name, rows in write_cash_month(company, out / folder, cash).items():
+                counts[f"{folder}/{name}"] = rows
     except OSError as exc:
         fail(f"cannot write to {out}: {exc.strerror or exc}")
     summary = {"preset": preset, "seed": seed, "start": str(company.start), "end": str(company.end),
@@ -59,6 +71,13 @@ def company_command(
     console.print(f"{preset} company, seed {seed}, {company.start} to {company.end}, written to {out}:")
     for name, rows in counts.items():
         console.print(f"  {name}: {rows:,} {'statements' if name.endswith('statements') else 'rows'}")
+
+
+def _month(text: str, *, option: str) -> date:
+    try:
+        return date.fromisoformat(f"{text}-01")
+    except ValueError:
+        fail(f"{option} must be YYYY-MM, not {text!r}")
 
 
 @app.command("policy")

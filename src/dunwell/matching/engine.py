@@ -125,10 +125,17 @@ class Matcher:
         stranger = any(e.signal in STRANGER_SIGNALS for e in best.evidence)
         if best.confidence >= self.auto_threshold and best.allocations and not (contested or stranger):
             return MatchResult(payment.payment_ref, MatchStatus.AUTO, (best,))
-        reason = (
-            "confidence below the auto-apply threshold" if best.allocations else "customer found, items not"
-        )
-        return MatchResult(payment.payment_ref, MatchStatus.SUGGESTED, candidates, reason)
+        why = self._why_suggested(best, contested, stranger)
+        return MatchResult(payment.payment_ref, MatchStatus.SUGGESTED, candidates, why)
+
+    def _why_suggested(self, best: Candidate, contested: bool, stranger: bool) -> str:
+        if not best.allocations:
+            return "customer found, items not"
+        if contested:
+            return "another candidate is almost as likely"
+        if stranger:
+            return "payer not known; found only by searching the whole book"
+        return f"confidence {best.confidence:.2%} below the auto-apply threshold {self.auto_threshold:.2%}"
 
     # -- candidates -------------------------------------------------------------------------
 

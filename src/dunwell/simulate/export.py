@@ -3,7 +3,8 @@ truth behind them, and the payments as bank statements.
 
 With an as-of date, ``asof/`` holds only what was known on that date (the open book, history and
 statements so far) and ``future/`` the truth after it: the outcome of every invoice still open on
-the as-of date or issued later, and the later payments with their allocations.
+the as-of date or issued later, and the later payments with their allocations. ``write_cash_month``
+writes what cash application starts from when a month's statements arrive (``--cash-month``).
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ import csv
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from dunwell.simulate.company import paused_gc
-from dunwell.simulate.records import Company, SimInvoice, SimPayment
-from dunwell.simulate.statements import monthly_statements, write_statements
+from dunwell.simulate.records import Company, SimCustomer, SimInvoice, SimPayment
+from dunwell.simulate.statements import monthly_statements, next_month, write_statements
 from dunwell.simulate.touches import routine_touches
 
 INVOICE_COLUMNS = (
@@ -87,36 +88,7 @@ def _write_view(company: Company, out: Path, *, known_on: date | None) -> dict[s
     payments = [p for p in company.payments if p.value_date <= day]
     statements = monthly_statements(company.entities, payments, start=company.start, end=day)
     return {
-        "customers.csv": _write(
-            out / "customers.csv",
-            (
-                "customer_id",
-                "name",
-                "entity",
-                "country",
-                "currency",
-                "time_zone",
-                "terms",
-                "credit_limit",
-                "segment",
-                "parent_id",
-            ),
-            (
-                (
-                    c.customer_id,
-                    c.name,
-                    c.entity,
-                    c.country,
-                    c.currency,
-                    c.time_zone,
-                    c.terms,
-                    c.credit_limit,
-                    c.size,
-                    c.parent_id or "",
-                )
-                for c in customers
-            ),
-        ),
+        "customers.csv": _write_customers(out, customers),
         "contacts.csv": _write(
             out / "contacts.csv",
             ("contact_id", "customer_id", "name", "email", "phone", "natural_person", "role"),
@@ -155,6 +127,64 @@ def _write_view(company: Company, out: Path, *, known_on: date | None) -> dict[s
     }
 
 
+def _write_customers(out: Path, customers: Iterable[SimCustomer]) -> int:
+    return _write(
+        out / "customers.csv",
+        ("customer_id", "name", "entity", "country", "currency", "time_zone", "terms", "credit_limit",
+         "segment", "parent_id"),
+        (
+            (c.customer_id, c.name, c.entity, c.country, c.currency, c.time_zone, c.terms, c.credit_limit,
+             c.size, c.parent_id or "")
+            for c in customers
+        ),
+    )  # fmt: skip
+
+
+def write_cash_month(company: Company, out: Path, month: date) -> dict[str, int]:
+    """The books a cash team holds when ``month``'s bank statements arrive, written into ``out``.
+
+    The ERP knows every document issued by the month's end, settled only as far as the cash applied
+    before the month says; ``payments.csv`` is that earlier cash, each payment with the customer it
+    was applied to (which is how the accounts customers pay from are learned). ``statements/`` holds
+    the month's statements only, and ``truth.csv`` what each of their payments really paid, in the
+    ``dunwell cashapp evaluate`` format (``payment_ref`` is the statements' entry reference).
+    """
+    first = month.replace(day=1)
+    last = min(next_month(first) - timedelta(days=1), company.end)
+    before = first - timedelta(days=1)
+    if not company.start <= first <= company.end:
+        raise ValueError(f"{first:%Y-%m} is outside the simulated period {company.start} to {company.end}")
+    out.mkdir(parents=True, exist_ok=True)
+    history = [p for p in company.payments if p.value_date <= before]
+    statements = monthly_statements(
+        company.entities, [p for p in company.payments if p.value_date <= last], start=company.start, end=last
+    )
+    month_ids = {p.payment_id for p in company.payments if first <= p.value_date <= last}
+    return {
+        "customers.csv": _write_customers(out, (c for c in company.customers if c.joined <= last)),
+        "invoices.csv": _write(
+            out / "invoices.csv",
+            INVOICE_COLUMNS,
+            (_invoice_row(i, before) for i in _documents(company) if i.issue_date <= last),
+        ),
+        "payments.csv": _write(
+            out / "payments.csv",
+            (*PAYMENT_COLUMNS, "customer_id"),
+            ((*_payment_row(p), p.customer_id) for p in history),
+        ),
+        "statements": write_statements((s for s in statements if s.month == first), out / "statements"),
+        "truth.csv": _write(
+            out / "truth.csv",
+            ("payment_ref", "invoice_id", "amount"),
+            (
+                (a.payment_id, a.invoice_id, a.amount)
+                for a in company.allocations
+                if a.payment_id in month_ids
+            ),
+        ),
+    }
+
+
 def _write_attempts(company: Company, out: Path, day: date) -> dict[str, int]:
     """Card charges and their retries (subscription companies only)."""
     if not company.charge_attempts:
@@ -188,19 +218,7 @@ def _write_payments(out: Path, payments: list[SimPayment], company: Company) -> 
         "payments.csv": _write(
             out / "payments.csv",
             PAYMENT_COLUMNS,
-            (
-                (
-                    p.payment_id,
-                    p.entity,
-                    p.value_date,
-                    p.amount,
-                    p.currency,
-                    p.payer_name,
-                    p.payer_account,
-                    p.remittance_text,
-                )
-                for p in payments
-            ),
+            (_payment_row(p) for p in payments),
         ),
         "allocations_truth.csv": _write(
             out / "allocations_truth.csv",
@@ -208,6 +226,11 @@ def _write_payments(out: Path, payments: list[SimPayment], company: Company) -> 
             ((a.payment_id, a.invoice_id, a.amount) for a in company.allocations if a.payment_id in ids),
         ),
     }
+
+
+def _payment_row(p: SimPayment) -> tuple[object, ...]:
+    return (p.payment_id, p.entity, p.value_date, p.amount, p.currency, p.payer_name, p.payer_account,
+            p.remittance_text)  # fmt: skip
 
 
 def _invoice_row(invoice: SimInvoice, known_on: date | None) -> tuple[object, ...]:

@@ -68,10 +68,10 @@ def monthly_statements(
             paid = tuple(
                 sorted(by_key.get((entity.code, month), ()), key=lambda p: (p.value_date, p.payment_id))
             )
-            until = min(_next_month(month) - timedelta(days=1), end)
+            until = min(next_month(month) - timedelta(days=1), end)
             statement = Statement(entity, month, until, sequence, balance, paid)
             statements.append(statement)
-            balance, month, sequence = statement.closing, _next_month(month), sequence + 1
+            balance, month, sequence = statement.closing, next_month(month), sequence + 1
     return statements
 
 
@@ -187,5 +187,5 @@ def _cents(amount: Decimal) -> int:
     return int(amount * 100)
 
 
-def _next_month(day: date) -> date:
+def next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
