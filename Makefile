@@ -26,7 +26,8 @@ install: $(STAMP)
 
 ## The main job on the SQLite default: simulate the demo company (a food distributor: 300 customers,
 ## two years, USD and CAD); import its books as they stood when December's bank statements arrived
-## (everything billed, the cash applied up to November); import those statements and apply the cash
+## (everything billed, the cash applied up to November); explain its one discount terms code
+## (NA32: 2 % off within 10 days); import those statements and apply the cash
 ## (the rest waits for review), holding the engine to the simulator's truth; then print the aging and
 ## metrics, train the payment predictor and predict every open invoice.
 run: install
@@ -38,6 +39,7 @@ run: install
 	$(DUNWELL) import customers $(DEMO_CASH)/customers.csv --preset sim --as-of $(DEMO_BOOK_DAY) && \
 	$(DUNWELL) import invoices $(DEMO_CASH)/invoices.csv --preset sim --as-of $(DEMO_BOOK_DAY) && \
 	$(DUNWELL) import payments $(DEMO_CASH)/payments.csv --preset sim --as-of $(DEMO_BOOK_DAY) && \
+	$(DUNWELL) terms set NA32 "2/10 net 32" && \
 	for statement in $(DEMO_CASH)/statements/*.camt053.xml; do \
 		name=$$(basename $$statement); \
 		$(DUNWELL) cashapp import $$statement --entity $${name%%-*} || exit 1; \

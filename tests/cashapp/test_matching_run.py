@@ -22,6 +22,7 @@ from dunwell.kit.db import unit_of_work
 from dunwell.matching.records import MatchStatus
 from dunwell.orm import Allocation, AuditEntry, CashMatch, CashMatchRun, Invoice, Payment
 from dunwell.payments.service import allocate
+from dunwell.terms.service import set_terms
 from factories import make_invoice
 
 ImportCamt = Callable[..., ImportResult]
@@ -256,3 +257,41 @@ def test_a_group_company_paying_for_its_subsidiary_is_matched_to_the_subsidiary(
     best = match.candidates[0]
     assert (best["customer"], [a["number"] for a in best["allocations"]]) == ("C3", ["90000006"])
     assert "parent_pays" in {e["signal"] for e in best["evidence"]}
+
+
+@pytest.mark.parametrize(
+    ("invoice_terms", "catalogue", "paid_on", "discounted"),
+    [
+        ("NA32", {"NA32": "2/10 net 32"}, date(2024, 2, 20), True),  # an ERP code the catalogue explains
+        ("2/10 net 30", {}, date(2024, 2, 20), True),  # terms written in the notation need no entry
+        ("NA32", {}, date(2024, 2, 20), False),  # a code nobody explained offers no discount
+        ("NA32", {"NA32": "2/10 net 32"}, date(2024, 2, 28), False),  # past the discount days and grace
+    ],
+)
+def test_the_discount_an_invoices_terms_offer_is_recognised(
+    session: Session,
+    book: Book,
+    import_camt: ImportCamt,
+    invoice_terms: str,
+    catalogue: dict[str, str],
+    paid_on: date,
+    discounted: bool,
+) -> None:
+    for code, definition in catalogue.items():
+        set_terms(session, code, definition, actor="test")
+    invoice = make_invoice(session, customer=book.acme, amount="5000.00", issue_date=date(2024, 2, 5))
+    invoice.number, invoice.terms = "90000007", invoice_terms
+    session.flush()
+    import_camt([Entry("E-1", "4900.00", day=paid_on, **ACME)])  # 2 % off, no remittance
+
+    run_matching(session, as_of=AS_OF, actor="test")
+
+    match = _match(session, "E-1")
+    readings = [
+        (c["write_off_reason"], [(a["number"], a["amount_minor"]) for a in c["allocations"]])
+        for c in match.candidates
+        if "discount_taken" in {e["signal"] for e in c["evidence"]}
+    ]
+    assert (readings[:1] == [("early-payment discount", [("90000007", 490000)])]) is discounted, readings
+    if discounted:
+        assert match.candidates[0]["write_off_minor"] == 10000

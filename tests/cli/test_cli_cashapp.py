@@ -189,3 +189,22 @@ def test_a_cash_month_outside_the_simulation_is_refused(cli: Cli, tmp_path: Path
     assert late.exit_code == typo.exit_code == 2
     assert "--cash-month 2024-03 is outside the simulated period" in late.stderr
     assert "--cash-month must be YYYY-MM, not 'March'" in typo.stderr
+
+
+def test_the_terms_catalogue_on_the_command_line(cli: Cli) -> None:
+    empty = cli("terms", "list")
+    assert empty.exit_code == 0, empty.output
+    assert "The terms catalogue is empty" in empty.stdout
+
+    assert _json(cli("terms", "set", "NA32", "2/10 net 32", "--by", "ann", "--json")) == {
+        "code": "NA32", "definition": "2/10 net 32", "net_days": 32, "discount_percent": "2",
+        "discount_days": 10, "end_of_month": False,
+    }  # fmt: skip
+    bad = cli("terms", "set", "NAA8", "fifteen days")
+    listed = _json(cli("terms", "list", "--json"))
+    table = cli("terms", "list")
+
+    assert bad.exit_code == 2
+    assert "'fifteen days' is not in the terms notation" in bad.stderr
+    assert [t["code"] for t in listed["terms"]] == ["NA32"]  # type: ignore[index]
+    assert "2/10 net 32" in table.stdout

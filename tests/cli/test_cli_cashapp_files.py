@@ -15,12 +15,13 @@ from cashapp.helpers import Entry, camt053
 Cli = Callable[..., Result]
 
 OPEN = """\
-invoice_id,customer_id,customer_name,issue_date,due_date,currency,amount,open_amount,po_number,customer_account,customer_aliases,customer_parent
-90000001,C1,Acme Holdings Inc,2024-01-02,2024-02-01,USD,100.00,,,US11BANK0001,ACME TREASURY,
-90000002,C1,Acme Holdings Inc,2024-01-05,2024-02-04,USD,250.00,,PO777001,US11BANK0001,ACME TREASURY,
-90000003,C2,Acme Retail LLC,2024-01-03,2024-02-02,USD,123.45,,,,,C1
-90000004,C3,Bolt Industries LLC,2024-01-04,2024-02-03,USD,500.00,,,,,
-90000005,C3,Bolt Industries LLC,2024-01-40,2024-02-03,USD,80.00,,,,,
+invoice_id,customer_id,customer_name,issue_date,due_date,currency,amount,open_amount,po_number,customer_account,customer_aliases,customer_parent,terms
+90000001,C1,Acme Holdings Inc,2024-01-02,2024-02-01,USD,100.00,,,US11BANK0001,ACME TREASURY,,NA32
+90000002,C1,Acme Holdings Inc,2024-01-05,2024-02-04,USD,250.00,,PO777001,US11BANK0001,ACME TREASURY,,
+90000003,C2,Acme Retail LLC,2024-01-03,2024-02-02,USD,123.45,,,,,C1,
+90000004,C3,Bolt Industries LLC,2024-01-04,2024-02-03,USD,500.00,,,,,,
+90000005,C3,Bolt Industries LLC,2024-01-40,2024-02-03,USD,80.00,,,,,,
+90000006,C3,Bolt Industries LLC,2024-01-28,2024-02-27,USD,1000.00,,,,,,2/10 net 30
 """
 TRUTH = """\
 payment_ref,invoice_id,amount
@@ -28,6 +29,7 @@ E-1,90000001,100.00
 E-2,90000003,123.45
 E-3,90000004,250.00
 E-4,90000002,250.00
+E-5,90000006,980.00
 """
 
 
@@ -43,6 +45,7 @@ def test_files_in_matches_and_figures_out(cli: Cli, tmp_path: Path) -> None:
         Entry("E-2", "123.45", payer="Acme Holdings", payer_account="US11BANK0001"),
         Entry("E-3", "250.00", payer="Bolt Industries", remittance="90000004"),  # half of it
         Entry("E-4", "250.00", payer="Acme Holdings Inc", remittance="PO777001"),
+        Entry("E-5", "980.00", payer="Bolt Industries"),  # 2 % off, as the invoice's terms offer
     ]
     statement.write_text(camt053(entries), encoding="utf-8")
     matches = tmp_path / "MATCHES.csv"
@@ -54,7 +57,7 @@ def test_files_in_matches_and_figures_out(cli: Cli, tmp_path: Path) -> None:
 
     assert done.exit_code == 0, done.output
     summary = json.loads(done.stdout)
-    assert (summary["payments"], summary["open_items"]) == (4, 4)
+    assert (summary["payments"], summary["open_items"]) == (5, 5)
     (problem,) = summary["open_item_problems"]  # the bad row, by its line and reason
     assert problem.startswith("line 6: ")
     assert "day is out of range" in problem
@@ -71,11 +74,14 @@ def test_files_in_matches_and_figures_out(cli: Cli, tmp_path: Path) -> None:
         "suggested",
     )
 
+    assert (first["E-5"]["invoice_id"], first["E-5"]["amount"]) == ("90000006", "980.00")
+    assert "discount_taken" in first["E-5"]["evidence"]
+
     figures = cli("cashapp", "evaluate", "--matches", matches, "--truth", tmp_path / "TRUTH.csv", "--json")
 
     assert figures.exit_code == 0, figures.output
     result = json.loads(figures.stdout)
-    assert result["payments"] == 4
+    assert result["payments"] == 5
     assert result["envelope_rate"] == 1.0
     assert result["top3_accuracy"] == 1.0
     assert result["auto_precision"] == 1.0

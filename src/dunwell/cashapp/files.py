@@ -2,9 +2,11 @@
 
 OPEN.csv holds the canonical invoice fields (``invoice_id, customer_id, customer_name, issue_date,
 due_date, currency, amount, open_amount, po_number, document_type``) plus, optionally,
-``customer_account`` and ``customer_aliases`` (several separated by ``;``) and ``customer_parent``
-(the customer id of the group company that may pay for it). A bad row is reported
-with its line and reason and left out; the good rows still load. TRUTH.csv holds ``payment_ref,
+``customer_account`` and ``customer_aliases`` (several separated by ``;``), ``customer_parent``
+(the customer id of the group company that may pay for it) and ``terms`` (in the notation, e.g.
+"2/10 net 30", for its early-payment discount; a code such as "NA32" offers none, as there is no
+catalogue here). A bad row is reported with its line and reason and left out; the good rows still
+load. TRUTH.csv holds ``payment_ref,
 invoice_id, amount`` (and optionally ``customer_id``).
 """
 
@@ -17,8 +19,10 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from dunwell.cashapp.matching_run import discount_offered
 from dunwell.core.currencies import minor_unit_exponent
 from dunwell.core.errors import DunwellError, ErrorKind
+from dunwell.core.terms import read_terms
 from dunwell.ingest.bank import BankTransaction, Direction, StatementFile
 from dunwell.matching.evaluate import MATCH_COLUMNS, MatchRow
 from dunwell.matching.records import CustomerProfile, IncomingPayment, OpenItem
@@ -52,17 +56,23 @@ def read_open_items(path: Path) -> OpenBook:
             open_text = (row.get("open_amount") or "").strip()
             open_minor = _minor(open_text, scale) if open_text else amount
             kind = (row.get("document_type") or "invoice").strip().lower()
+            issued = date.fromisoformat(row["issue_date"].strip())
+            discount, until = 0, None
             if kind in ("credit_memo", "credit", "cm"):
                 amount, open_minor = -abs(amount), -abs(open_minor)
+            else:
+                discount, until = discount_offered(read_terms(row.get("terms")), amount, issued)
             item = OpenItem(
                 item_id=_required(row, "invoice_id"),
                 customer_id=_required(row, "customer_id"),
                 currency=currency,
                 open_minor=open_minor,
                 amount_minor=amount,
-                issue_date=date.fromisoformat(row["issue_date"].strip()),
+                issue_date=issued,
                 due_date=date.fromisoformat(row["due_date"].strip()),
                 po_number=(row.get("po_number") or "").strip() or None,
+                discount_minor=discount,
+                discount_until=until,
             )
         except (ValueError, InvalidOperation, DunwellError) as exc:
             book.problems.append(f"line {line}: {exc}")

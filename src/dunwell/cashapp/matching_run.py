@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -28,6 +28,8 @@ from dunwell.cashapp.repository import (
     OpenDocument,
     PendingPayment,
 )
+from dunwell.core.documents import DocumentKind
+from dunwell.core.terms import PaymentTerms
 from dunwell.kit import audit
 from dunwell.matching.engine import Matcher
 from dunwell.matching.records import (
@@ -40,6 +42,11 @@ from dunwell.matching.records import (
 )
 from dunwell.orm.base import utcnow
 from dunwell.orm.cashapp import AliasKind, CashMatch, CashMatchRun
+from dunwell.terms.service import TermsReader, terms_reader
+
+#: Days after the discount date that a discounted payment is still read as one: the bank credits
+#: it days after the customer's payment run, and most sellers honour a discount that late.
+DISCOUNT_GRACE_DAYS = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +82,9 @@ def run_matching(
     run = repo.add_run(CashMatchRun(as_of=as_of, actor=actor, counts={}))
     counts: Counter[str] = Counter({"payments": 0, "auto": 0, "suggested": 0, "unmatched": 0})
     applied: Counter[str] = Counter()
+    terms = terms_reader(session)
     for entity_id in repo.pending_entities(as_of):
-        _run_entity(session, repo, run, entity_id, as_of=as_of, threshold=auto_threshold,
+        _run_entity(session, repo, run, entity_id, as_of=as_of, threshold=auto_threshold, terms=terms,
                     counts=counts, applied=applied)  # fmt: skip
     counts["held_by_people"] = repo.count_held_by_people(as_of)
     run.counts = dict(counts)
@@ -100,6 +108,7 @@ def _run_entity(
     *,
     as_of: date,
     threshold: float | None,
+    terms: TermsReader,
     counts: Counter[str],
     applied: Counter[str],
 ) -> None:
@@ -108,7 +117,7 @@ def _run_entity(
     customers = repo.customers_of(entity_id)
     book = _Book({c.external_id: c for c in customers}, {d.number: d for d in documents})
     matcher = Matcher(
-        [_item(d) for d in documents],
+        [_item(d, terms) for d in documents],
         _profiles(repo, entity_id, customers),
         rejected=[(str(p), number) for p, number in repo.rejected_pairs(entity_id)],
         auto_threshold=threshold,
@@ -227,7 +236,19 @@ def _incoming(payment: PendingPayment) -> IncomingPayment:
     )
 
 
-def _item(document: OpenDocument) -> OpenItem:
+def discount_offered(terms: PaymentTerms | None, amount_minor: int, issued: date) -> tuple[int, date | None]:
+    """The discount an invoice offers and the last value date a payment may take it (grace included)."""
+    if terms is None or not terms.has_discount:
+        return 0, None
+    last_day = terms.discount_until(issued)
+    return terms.discount_minor(amount_minor), last_day + timedelta(
+        days=DISCOUNT_GRACE_DAYS
+    ) if last_day else None
+
+
+def _item(document: OpenDocument, terms: TermsReader) -> OpenItem:
+    offered = terms(document.terms) if document.kind is DocumentKind.INVOICE else None
+    discount, until = discount_offered(offered, document.amount_minor, document.issue_date)
     return OpenItem(
         item_id=document.number,
         customer_id=document.customer_ref,
@@ -237,6 +258,8 @@ def _item(document: OpenDocument) -> OpenItem:
         issue_date=document.issue_date,
         due_date=document.due_date,
         po_number=document.po_number,
+        discount_minor=discount,
+        discount_until=until,
     )
 
 

@@ -61,6 +61,7 @@ class OpenDocument:
     issue_date: date
     due_date: date
     po_number: str | None
+    terms: str | None = None  # the invoice's terms, else its customer's
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +222,7 @@ class CashAppRepository:
                 Invoice.issue_date,
                 Invoice.due_date,
                 Invoice.po_number,
+                func.coalesce(Invoice.terms, Customer.terms),
             )
             .join(Customer, Customer.id == Invoice.customer_id)
             .where(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from dunwell import __version__
-from dunwell.cli import cashapp, db, imports, invoices, model, simulate
+from dunwell.cli import cashapp, db, imports, invoices, model, simulate, terms
 from dunwell.cli.backtest import backtest_command
 from dunwell.cli.metrics import aging_command, metrics_command
 from dunwell.cli.runtime import console
@@ -24,6 +24,7 @@ app.add_typer(simulate.app, name="simulate")
 app.add_typer(model.app, name="model")
 app.add_typer(invoices.app, name="invoices")
 app.add_typer(cashapp.app, name="cashapp")
+app.add_typer(terms.app, name="terms")
 app.command("metrics")(metrics_command)
 app.command("aging")(aging_command)
 app.command("backtest")(backtest_command)

@@ -18,6 +18,7 @@ from dunwell.orm.import_batch import ImportBatch
 from dunwell.orm.invoice import Invoice, InvoiceRevision
 from dunwell.orm.payment import Allocation, Payment, PaymentOrigin
 from dunwell.orm.prediction import InvoicePrediction, PredictionModel, ScoringRun
+from dunwell.orm.terms import TermsCode
 from dunwell.orm.user import User
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "RejectedMatch",
     "ScoringRun",
     "StatementEntry",
+    "TermsCode",
     "Touch",
     "User",
 ]

@@ -1,0 +1,56 @@
+"""`dunwell terms set|list`: the terms catalogue, what the ERP's terms codes mean."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from dunwell.cli.runtime import console, open_runtime, print_json, transaction, user_errors
+from dunwell.terms.service import catalogue, set_terms
+
+app = typer.Typer(
+    help="The terms catalogue: what each terms code means (its early-payment discount).",
+    no_args_is_help=True,
+)
+JSON = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
+
+
+@app.command("set")
+def set_command(
+    code: Annotated[str, typer.Argument(help="The terms code as invoices and customers carry it: NA32.")],
+    definition: Annotated[
+        str, typer.Argument(help="What it means: 'net 30', '2/10 net 30', '30 EOM', 'due on receipt'.")
+    ],
+    by: Annotated[str, typer.Option("--by", help="Who sets it (recorded in the audit log).")] = "cli",
+    as_json: JSON = False,
+) -> None:
+    """Say what a terms code means; cash application then knows the discounts its invoices offer."""
+    runtime = open_runtime()
+    with user_errors(), transaction(runtime) as session:
+        entry = set_terms(session, code, definition, actor=by)
+    if as_json:
+        print_json(entry.to_dict())
+        return
+    console.print(f"{entry.code}: {entry.terms.describe()}", highlight=False)
+
+
+@app.command("list")
+def list_command(as_json: JSON = False) -> None:
+    """Every code in the catalogue with what it means."""
+    runtime = open_runtime()
+    with user_errors(), transaction(runtime) as session:
+        entries = [e.to_dict() for e in catalogue(session)]
+    if as_json:
+        print_json({"count": len(entries), "terms": entries})
+        return
+    if not entries:
+        console.print("The terms catalogue is empty: `dunwell terms set CODE '2/10 net 30'`.")
+        return
+    table = Table("code", "definition", "net days", "discount", "discount days")
+    for e in entries:
+        discount = f"{e['discount_percent']} %" if e["discount_percent"] else "-"
+        table.add_row(e["code"], e["definition"], str(e["net_days"] if e["net_days"] is not None else "-"),
+                      discount, str(e["discount_days"] or "-"))  # fmt: skip
+    console.print(table)

@@ -1,0 +1,1 @@
+"""The terms catalogue: what the ERP's terms codes mean."""
