@@ -19,7 +19,7 @@ from dunwell.ingest.bank.model import BankTransaction, Direction, StatementProbl
 Element = Any  # lxml ships no type information
 
 _AMOUNT = re.compile(r"[0-9]+(\.[0-9]+)?")
-DIRECTIONS = {"CRDT": Direction.CREDIT, "DBIT": Direction.DEBIT}
+_DIRECTIONS = {"CRDT": Direction.CREDIT, "DBIT": Direction.DEBIT}
 _SIGN = {Direction.CREDIT: 1, Direction.DEBIT: -1}
 _STATUSES = {"PDNG": "pending", "INFO": "for information only", "FUTR": "future"}
 
@@ -74,7 +74,7 @@ def read_entry(
     """The entry's transactions (none if it is not booked or unreadable), its direction and amount
     for the file's control totals, and its problems."""
     amount, currency = money(doc, entry)
-    direction = DIRECTIONS.get(doc.text(entry, "CdtDbtInd") or "")
+    direction = _DIRECTIONS.get(doc.text(entry, "CdtDbtInd") or "")
     facts = (direction, amount)
     try:
         if amount is None:
@@ -173,7 +173,7 @@ def _details(doc: Doc, tx: Element, currency: str) -> _Details:
     end_to_end = doc.text(tx, "Refs/EndToEndId")
     return _Details(
         amount=amount,
-        direction=DIRECTIONS.get(doc.text(tx, "CdtDbtInd") or ""),
+        direction=_DIRECTIONS.get(doc.text(tx, "CdtDbtInd") or ""),
         parties={Direction.CREDIT: _party(doc, tx, "Dbtr"), Direction.DEBIT: _party(doc, tx, "Cdtr")},
         texts=tuple(texts),
         references=tuple(references),
