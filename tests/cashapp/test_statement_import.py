@@ -62,15 +62,23 @@ def test_the_same_file_twice_changes_nothing(
     assert (count(Payment), count(BankStatement), count(StatementEntry), count(AuditEntry)) == before
 
 
-def test_the_same_statement_in_another_file_is_skipped(
+def test_a_resent_statement_adds_only_the_entries_the_first_copy_lacked(
     session: Session, book: Book, import_camt: ImportCamt, count: Count
 ) -> None:
     import_camt(ENTRIES)
+    same = import_camt(ENTRIES, name="copy.xml")  # the same statement in another file: nothing new
     # Re-sent by the bank: same account and statement id, one more entry, different bytes.
     again = import_camt([*ENTRIES, Entry("E-9", "5.00", payer="Late Entry")], name="resent.xml")
 
-    assert again.statements[0].status == "already_imported"
-    assert count(Payment) == 2
+    assert (same.statements[0].status, same.payments_created) == ("already_imported", 0)
+    assert (again.statements[0].status, again.payments_created, again.payments_present) == ("amended", 1, 2)
+    assert [p.code for p in again.problems] == ["statement_amended"]
+    assert "adds 1 payment(s)" in again.problems[0].message
+    assert (count(Payment), count(BankStatement), count(StatementEntry)) == (3, 1, 3)  # listed once
+    amended = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "cashapp.statement_amended")
+    ).one()
+    assert (amended.details["payments_created"], amended.details["statement_id"]) == (1, "S-2024-02")
 
 
 def test_an_overlapping_statement_adds_only_the_new_credits(

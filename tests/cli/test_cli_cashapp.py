@@ -121,7 +121,7 @@ def test_human_output_and_errors(cli: Cli, company: Path, sqlite_url: str) -> No
 
     imported = cli("cashapp", "import", statement, "--entity", "U001")
     assert imported.exit_code == 0, imported.output
-    assert "1 statement(s) imported, 0 already imported; 31 new payment(s)" in imported.stdout
+    assert "1 statement(s) imported, 0 already imported, 0 amended; 31 new payment(s)" in imported.stdout
     run = cli("cashapp", "run", "--as-of", "2024-03-31")
     assert run.exit_code == 0, run.output
     assert "31 payment(s):" in run.stdout

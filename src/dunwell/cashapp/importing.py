@@ -1,10 +1,11 @@
 """Importing bank statements: each credit becomes an unapplied payment, exactly once.
 
-Idempotency has two levels. A statement already imported (the same file, or the same account and
-statement id) is skipped whole. Below that, every credit's payment has a natural key that does not
-depend on which file reported it: the account plus the bank's entry reference, or, for entries
-without one, a hash of the entry's content and its occurrence among identical entries of the
-statement. Overlapping statements, an intraday report followed by the day's statement, or camt and
+Idempotency has two levels. A file already imported is skipped whole. A statement already
+imported from another file (the same account and statement id) adds only the payments the first
+copy lacked (a bank re-sending a corrected statement), under the statement already stored. Below
+that, every credit's payment has a natural key that does not depend on which file reported it: the
+account plus the bank's entry reference, or, for entries without one, a hash of the entry's content
+and its occurrence among identical entries of the statement. Overlapping statements, an intraday report followed by the day's statement, or camt and
 BAI2 exports of the same month therefore add each payment once.
 """
 
@@ -45,7 +46,7 @@ class StatementOutcome:
     statement_id: str | None
     account: str
     entity: str
-    status: str  # "imported" | "already_imported"
+    status: str  # "imported" | "already_imported" | "amended" (a re-sent copy with new entries)
     credits: int = 0
     payments_created: int = 0
     payments_present: int = 0
@@ -70,6 +71,10 @@ class ImportResult:
         return sum(s.status == "already_imported" for s in self.statements)
 
     @property
+    def statements_amended(self) -> int:
+        return sum(s.status == "amended" for s in self.statements)
+
+    @property
     def payments_created(self) -> int:
         return sum(s.payments_created for s in self.statements)
 
@@ -92,6 +97,7 @@ class ImportResult:
             "sha256": self.sha256,
             "statements_new": self.statements_new,
             "statements_skipped": self.statements_skipped,
+            "statements_amended": self.statements_amended,
             "payments_created": self.payments_created,
             "payments_present": self.payments_present,
             "debits": self.debits,
@@ -135,10 +141,13 @@ def import_statement(
     codes = repo.entity_codes(a.entity_id for a in accounts)
     for statement, account in zip(parsed.statements, accounts, strict=True):
         entity = codes[account.entity_id]
-        if statement.statement_id and repo.statement_imported(account.id, statement.statement_id):
-            result.statements.append(
-                StatementOutcome(statement.statement_id, account.account, entity, "already_imported")
-            )
+        earlier = statement.statement_id and repo.imported_statement(account.id, statement.statement_id)
+        if earlier:
+            amended = _amend(
+                session, repo, statement, account, earlier, entity=entity, path=path, sha256=sha256,
+                actor=actor, problems=result.problems,
+            )  # fmt: skip
+            result.statements.append(amended)
             continue
         outcome = _import_one(
             session, repo, statement, account, entity=entity, path=path, parsed=parsed, sha256=sha256,
@@ -267,6 +276,49 @@ def _import_one(
             imported_by=actor,
         )
     )
+    stored_credits = _store_credits(
+        session, repo, statement, account, stored.id, path=path, problems=problems
+    )
+    credits, ids, already, debits, reversals = stored_credits
+    outcome = StatementOutcome(
+        statement.statement_id, account.account, entity, "imported", credits=credits,
+        payments_created=ids, payments_present=already, debits=debits, reversals=reversals,
+    )  # fmt: skip
+    audit.record(
+        session,
+        actor=actor,
+        action="cashapp.statement_imported",
+        subject_type="bank_statement",
+        subject_id=stored.id,
+        details={
+            "file": str(path),
+            "format": parsed.format.value,
+            "sha256": sha256,
+            "statement_id": statement.statement_id,
+            "account": account.account,
+            "entity": entity,
+            "credits": outcome.credits,
+            "payments_created": outcome.payments_created,
+            "payments_present": outcome.payments_present,
+            "debits": debits,
+            "reversals": reversals,
+        },
+    )
+    return outcome
+
+
+def _store_credits(
+    session: Session,
+    repo: CashAppRepository,
+    statement: BankStatement,
+    account: BankAccount,
+    stored_id: int,
+    *,
+    path: Path,
+    problems: list[StatementProblem],
+) -> tuple[int, int, int, int, int]:
+    """A payment for each credit not yet known, its entry under the stored statement ``stored_id``;
+    returns (credits, payments created, payments already known, debits, reversals)."""
     credits: list[tuple[str, BankTransaction]] = []
     debits = reversals = 0
     for transaction, key in zip(statement.transactions, payment_keys(account.id, statement), strict=True):
@@ -293,7 +345,7 @@ def _import_one(
     repo.add_entries(
         [
             {
-                "statement_id": stored.id,
+                "statement_id": stored_id,
                 "payment_id": payment_id,
                 "line": t.line,
                 "booking_date": t.booking_date,
@@ -304,30 +356,54 @@ def _import_one(
             for payment_id, (_, t) in zip(ids, new.values(), strict=True)
         ]
     )
+    return len(credits), len(ids), already, debits, reversals
+
+
+def _amend(
+    session: Session,
+    repo: CashAppRepository,
+    statement: BankStatement,
+    account: BankAccount,
+    earlier: StoredStatement,
+    *,
+    entity: str,
+    path: Path,
+    sha256: str,
+    actor: str,
+    problems: list[StatementProblem],
+) -> StatementOutcome:
+    """A statement imported before, from another file: a bank re-sends one with entries the first
+    copy lacked. Those are added under the statement already stored (listed once); the rest, and a
+    copy that adds nothing, change nothing."""
+    noted: list[StatementProblem] = []
+    credits, created, already, debits, reversals = _store_credits(
+        session, repo, statement, account, earlier.id, path=path, problems=noted
+    )
     outcome = StatementOutcome(
-        statement.statement_id, account.account, entity, "imported", credits=len(credits),
-        payments_created=len(ids), payments_present=already, debits=debits, reversals=reversals,
+        statement.statement_id, account.account, entity, "amended" if created else "already_imported",
+        credits=credits, payments_created=created, payments_present=already, debits=debits,
+        reversals=reversals,
     )  # fmt: skip
+    if not created:
+        return outcome
+    problems.extend(noted)
+    problems.append(
+        StatementProblem(
+            "statement_amended",
+            f"statement {statement.statement_id} was imported before from {earlier.source_file}; this file "
+            f"adds {created} payment(s) that copy lacked",
+        )
+    )
     audit.record(
         session,
         actor=actor,
-        action="cashapp.statement_imported",
+        action="cashapp.statement_amended",
         subject_type="bank_statement",
-        subject_id=stored.id,
-        details={
-            "file": str(path),
-            "format": parsed.format.value,
-            "sha256": sha256,
-            "statement_id": statement.statement_id,
-            "account": account.account,
-            "entity": entity,
-            "credits": outcome.credits,
-            "payments_created": outcome.payments_created,
-            "payments_present": outcome.payments_present,
-            "debits": debits,
-            "reversals": reversals,
-        },
-    )
+        subject_id=earlier.id,
+        details={"file": str(path), "sha256": sha256, "statement_id": statement.statement_id,
+                 "account": account.account, "entity": entity, "payments_created": created,
+                 "payments_present": already},
+    )  # fmt: skip
     return outcome
 
 

@@ -137,11 +137,13 @@ class CashAppRepository:
         )
         return [(s, a, e) for s, a, e in rows]
 
-    def statement_imported(self, bank_account_id: int, statement_id: str) -> bool:
-        condition = (BankStatement.bank_account_id == bank_account_id) & (
-            BankStatement.statement_id == statement_id
+    def imported_statement(self, bank_account_id: int, statement_id: str) -> BankStatement | None:
+        """The stored statement with this account and bank statement id, if one was imported."""
+        return self.session.scalar(
+            select(BankStatement).where(
+                BankStatement.bank_account_id == bank_account_id, BankStatement.statement_id == statement_id
+            )
         )
-        return bool(self.session.scalar(select(exists().where(condition))))
 
     def add_statement(self, statement: BankStatement) -> BankStatement:
         self.session.add(statement)

@@ -64,7 +64,8 @@ def import_command(
     console.print(table)
     console.print(
         f"{payload['format']}: {payload['statements_new']} statement(s) imported, "
-        f"{payload['statements_skipped']} already imported; {payload['payments_created']} new payment(s), "
+        f"{payload['statements_skipped']} already imported, {payload['statements_amended']} amended; "
+        f"{payload['payments_created']} new payment(s), "
         f"{payload['payments_present']} already known; {payload['debits']} debit(s) not imported.",
         highlight=False,
     )
