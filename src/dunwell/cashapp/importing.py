@@ -5,8 +5,9 @@ imported from another file (the same account and statement id) adds only the pay
 copy lacked (a bank re-sending a corrected statement), under the statement already stored. Below
 that, every credit's payment has a natural key that does not depend on which file reported it: the
 account plus the bank's entry reference, or, for entries without one, a hash of the entry's content
-and its occurrence among identical entries of the statement. Overlapping statements, an intraday report followed by the day's statement, or camt and
-BAI2 exports of the same month therefore add each payment once.
+and its occurrence among identical entries of the statement. Overlapping statements, an intraday
+report followed by the day's statement, or camt and BAI2 exports of the same month therefore add
+each payment once.
 """
 
 from __future__ import annotations
