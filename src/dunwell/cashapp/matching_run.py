@@ -241,9 +241,8 @@ def discount_offered(terms: PaymentTerms | None, amount_minor: int, issued: date
     if terms is None or not terms.has_discount:
         return 0, None
     last_day = terms.discount_until(issued)
-    return terms.discount_minor(amount_minor), last_day + timedelta(
-        days=DISCOUNT_GRACE_DAYS
-    ) if last_day else None
+    until = last_day + timedelta(days=DISCOUNT_GRACE_DAYS) if last_day else None
+    return terms.discount_minor(amount_minor), until
 
 
 def _item(document: OpenDocument, terms: TermsReader) -> OpenItem:
