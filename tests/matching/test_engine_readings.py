@@ -133,7 +133,7 @@ def test_an_invoice_issued_after_the_payment_is_not_what_it_pays() -> None:
 
 def test_a_suggestion_says_why_it_was_not_applied() -> None:
     certain = pay(125_000, "INV 90000101", account=ACME_ACCOUNT)
-    strict = Matcher(ITEMS, CUSTOMERS, auto_threshold=1.0).match(certain)
+    strict = Matcher(ITEMS, CUSTOMERS, auto_threshold=1.0, structural=False).match(certain)
     assert strict.status is MatchStatus.SUGGESTED
     assert strict.best is not None
     assert strict.reason == (

@@ -73,6 +73,12 @@ class SubsetSums:
         order = np.lexsort(keys)[:MAX_RESULTS]
         return [self._combination(int(hits[k])) for k in order]
 
+    def exact(self, target: int, *, sizes: range, most: int = MAX_RESULTS) -> list[Combination]:
+        """Subsets of ``sizes`` items totalling ``target`` exactly (at most ``most`` of them)."""
+        hits = np.flatnonzero(self.sums == target)
+        found = [self._combination(int(h)) for h in hits if int(h).bit_count() in sizes]
+        return found[:most]
+
     def partials(
         self, target: int, *, shares: Sequence[Fraction] = ROUND_SHARES, including: Sequence[int] = ()
     ) -> list[PartialFit]:

@@ -17,7 +17,7 @@ from operator import attrgetter
 
 from dunwell.matching.normalize import reference_key
 from dunwell.matching.records import OpenItem
-from dunwell.matching.references import MIN_TOKEN, ReferenceFit, Tokens
+from dunwell.matching.references import MIN_TOKEN, ReferenceFit, Tokens, number_key
 
 _DUE_ORDER = attrgetter("due_date", "issue_date", "item_id")
 #: A book-wide lookup that finds more items than this says nothing about who paid.
@@ -30,16 +30,19 @@ class OpenBook:
         self.items: dict[str, OpenItem] = {}
         self.by_reference: dict[str, list[str]] = defaultdict(list)
         self.by_po: dict[str, list[str]] = defaultdict(list)
+        #: item ids by the number inside their reference ("104233" for "INV-0104233")
+        self.by_number: dict[str, list[str]] = defaultdict(list)
         self.by_customer: dict[str, list[str]] = defaultdict(list)
         self.by_amount: dict[int, list[str]] = defaultdict(list)
         self.keys: dict[str, str] = {}  # item id -> its reference key
         # Locals: a million items are indexed when a large book is loaded.
         by_id, open_, keys = self.items, self.open, self.keys
-        by_reference, by_po, by_customer, by_amount = (
+        by_reference, by_po, by_customer, by_amount, by_number = (
             self.by_reference,
             self.by_po,
             self.by_customer,
             self.by_amount,
+            self.by_number,
         )
         # Each customer's items are put in due order when first asked for: sorting a million
         # items up front costs more than sorting the few customers a statement names.
@@ -50,6 +53,9 @@ class OpenBook:
             open_[item_id] = item.open_minor
             key = keys[item_id] = reference_key(item_id)
             by_reference[key].append(item_id)
+            number = number_key(key)
+            if number is not None and number != key:
+                by_number[number].append(item_id)
             if item.po_number:
                 by_po[reference_key(item.po_number)].append(item_id)
             by_customer[item.customer_id].append(item_id)
@@ -82,6 +88,10 @@ class OpenBook:
                 named.setdefault(item_id, (token, ReferenceFit.EXACT))
             for item_id in self.by_po.get(token, ()):
                 named.setdefault(item_id, (token, "po_number"))
+        for token in tokens.tokens:  # after every outright name: a bare number is weaker
+            if token.isdigit():
+                for item_id in self.by_number.get(token.lstrip("0"), ()):
+                    named.setdefault(item_id, (token, ReferenceFit.NUMBER))
         return named
 
     def with_amount(self, amount_minor: int, currency: str) -> list[str]:

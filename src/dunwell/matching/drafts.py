@@ -30,7 +30,7 @@ UNNAMED_OVERPAYMENT_SHARE = 20
 #: Signals that say the amount was reconciled, not guessed.
 RECONCILED = frozenset({"amount_exact", "amount_combination", "discount_taken", "short_paid"})
 #: References that name a document outright.
-OUTRIGHT = frozenset({"reference_exact", "reference_structured", "reference_prefixed"})
+OUTRIGHT = frozenset({"reference_exact", "reference_structured", "reference_prefixed", "reference_number"})
 #: Signals that leave room for another reading.
 DOUBTS = frozenset(
     {"reference_ambiguous", "reference_slip", "reference_unresolved", "reference_elsewhere", "partial_item"}
@@ -150,7 +150,7 @@ def _reconcile(
     draft = Draft(customer_id, [], [*evidence, *(replace(e, weight=shared) for _, e in referenced)])
     total = sum(open_[i.item_id] for i in items)
     amount = payment.amount_minor
-    discounts = {i.item_id: _discount(i, open_[i.item_id], payment.value_date) for i in items}
+    discounts = {i.item_id: discount_on(i, open_[i.item_id], payment.value_date) for i in items}
     discount = sum(discounts.values())
     if amount == total:
         draft.add("amount_exact", f"{amount} = open total")
@@ -309,7 +309,7 @@ def _with_discounts(
     open_items: list[OpenItem],
     values: list[int],
 ) -> list[Draft]:
-    discounts = [_discount(i, v, payment.value_date) for i, v in zip(open_items, values, strict=True)]
+    discounts = [discount_on(i, v, payment.value_date) for i, v in zip(open_items, values, strict=True)]
     if not any(discounts):
         return []
     net = [v - d for v, d in zip(values, discounts, strict=True)]
@@ -394,7 +394,7 @@ def _partials(
     return [draft]
 
 
-def _discount(item: OpenItem, open_amount: int, paid_on: date) -> int:
+def discount_on(item: OpenItem, open_amount: int, paid_on: date) -> int:
     """The early-payment discount ``item`` still offers on ``paid_on`` (only while untouched)."""
     if item.discount_minor and item.discount_until and paid_on <= item.discount_until:
         return item.discount_minor if open_amount == item.amount_minor else 0

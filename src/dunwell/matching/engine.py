@@ -15,6 +15,7 @@ is applied without a person.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import timedelta
 
 from dunwell.matching.book import OpenBook
@@ -32,6 +33,7 @@ from dunwell.matching.records import (
     ProposedAllocation,
 )
 from dunwell.matching.references import ReferenceFit, Tokens, extract, fit
+from dunwell.matching.rules import RuleHit, Rules
 
 MAX_SUGGESTIONS = 3
 #: Items issued after the payment's value date are not what it pays (a few days' grace for
@@ -62,6 +64,7 @@ class Matcher:
         rejected: Iterable[tuple[str, str]] = (),
         auto_threshold: float | None = None,
         calibration: Calibration | None = None,
+        structural: bool = True,
     ) -> None:
         self.calibration = calibration or default_calibration()
         self.auto_threshold = self.calibration.auto_threshold if auto_threshold is None else auto_threshold
@@ -70,6 +73,9 @@ class Matcher:
         self.book = OpenBook(items)
         self.open = self.book.open  # item id -> what is still open (minor units)
         self.items = self.book.items
+        self.rules = Rules(self.book, self.payers)
+        # A threshold above 1 means "never apply without a person", structural agreement included.
+        self.structural = structural and self.auto_threshold <= 1.0
 
     # -- the public API ---------------------------------------------------------------------
 
@@ -123,8 +129,15 @@ class Matcher:
         contested = any(e.signal == "close_alternative" for e in best.evidence)
         # A payer nobody knows, tied to a customer only by searching the whole book, is a person's call.
         stranger = any(e.signal in STRANGER_SIGNALS for e in best.evidence)
-        if best.confidence >= self.auto_threshold and best.allocations and not (contested or stranger):
-            return MatchResult(payment.payment_ref, MatchStatus.AUTO, (best,))
+        if best.allocations and not (contested or stranger):
+            if best.confidence >= self.auto_threshold:
+                return MatchResult(payment.payment_ref, MatchStatus.AUTO, (best,))
+            # Independent identifiers that agree (the payer's account or exact name and an amount
+            # only one set of its items explains; or documents named outright adding up) are
+            # strong in any remittance style, whatever the calibration has seen.
+            hit = self.rules.decide(payment, tokens) if self.structural else None
+            if hit is not None and _same(hit, best):
+                return MatchResult(payment.payment_ref, MatchStatus.AUTO, (_structural(best, hit),))
         why = self._why_suggested(best, contested, stranger)
         return MatchResult(payment.payment_ref, MatchStatus.SUGGESTED, candidates, why)
 
@@ -327,6 +340,16 @@ class Matcher:
             write_off_minor=draft.write_off,
             write_off_reason=draft.write_off_reason,
         )
+
+
+def _same(hit: RuleHit, candidate: Candidate) -> bool:
+    return hit.customer_id == candidate.customer_id and set(hit.allocations) == set(candidate.allocations)
+
+
+def _structural(candidate: Candidate, hit: RuleHit) -> Candidate:
+    detail = f"{hit.rule.replace('_', ' ')}: {hit.detail}"
+    evidence = Evidence("structural_agreement", detail, WEIGHTS["structural_agreement"])
+    return replace(candidate, evidence=(*candidate.evidence, evidence))
 
 
 def _readings(ambiguous: list[list[_Reference]]) -> list[list[_Reference]]:

@@ -33,6 +33,7 @@ WEIGHTS: dict[str, float] = {
     "reference_structured": 5.0,
     "reference_exact": 4.0,
     "reference_prefixed": 3.5,
+    "reference_number": 3.5,  # the number without the document's prefix or leading zeros
     "reference_mistyped": 2.0,
     "reference_truncated": 1.5,
     # A number that names another item outright, read as a slip for this one: a guess.
@@ -60,6 +61,8 @@ WEIGHTS: dict[str, float] = {
     # None named: one item paid at a round share, the others in full, adds up to the amount.
     "amount_partial_share": -3.0,
     "partial_oldest": -3.5,  # none named, nothing adds up: part of the oldest open item
+    # Shown, not scored: the rules reach the same answer from independent identifiers (``rules``).
+    "structural_agreement": 0.0,
 }
 
 CALIBRATION_FILE = "calibration.json"

@@ -19,9 +19,23 @@ from dunwell.matching.normalize import reference_key
 
 MIN_TOKEN = 4  # shorter runs of digits are amounts, days and counts, not references
 _RUN = re.compile(r"[A-Za-z0-9]+")
+#: A number written with separators ("2025-004211", "RE-2025/04211", "90.001.234"): read whole
+#: as well as in its parts, since ERPs number documents that way.
+_JOINED = re.compile(r"[A-Za-z0-9]+(?:[-/.][A-Za-z0-9]+)+")
+#: Dates and amounts written in the text ("03.11.2025", "2025-11-03", "1.500,00", "1,500.00"):
+#: never references, and read as such they would name documents by accident.
+_NOT_REFERENCES = re.compile(
+    r"(?<![\w.,/-])(?:"
+    r"\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d{2}"  # 03.11.2025, 3/11/25
+    r"|(?:19|20)\d{2}-\d{2}-\d{2}"  # 2025-11-03
+    r"|\d{1,2}[./]\d{1,2}\.?(?=\s|$)"  # 03/11, 3.11.
+    r"|(?:\d{1,3}(?:[.,\s']\d{3})+|\d+)[.,]\d{2}"  # 1.500,00  1,500.00  1500.00
+    r")(?![\w,/-]|\.\d)"
+)
 _PREFIX = re.compile(
     r"^(?:INVOICE|INVOICES|INV|RE|RG|RECH|RECHNUNG|FACT|FACTUUR|FACTURE|NO|NR|NUM|BILL)+", re.I
 )
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _RF = re.compile(r"RF\d{2}[A-Z0-9]{1,21}", re.I)
 _CREDIT = re.compile(r"\b(?:LESS|MINUS|CREDIT|CM|GUTSCHRIFT)\b|\./\.", re.I)
 
@@ -30,6 +44,9 @@ class ReferenceFit(StrEnum):
     STRUCTURED = "structured"  # a valid creditor reference naming the document
     EXACT = "exact"
     PREFIXED = "prefixed"  # the number behind a prefix such as "INV-"
+    #: The document's number without its prefix or leading zeros ("104233" for "INV-0104233"):
+    #: how US payers and most ERPs' payment runs quote it.
+    NUMBER = "number"
     MISTYPED = "mistyped"  # one digit wrong or two swapped
     TRUNCATED = "truncated"  # the start or the end of the number
 
@@ -48,7 +65,8 @@ def extract(remittance: str, structured_reference: str | None = None) -> Tokens:
     structured = _structured(structured_reference) if structured_reference else None
     for match in _RF.finditer(remittance):
         structured = structured or _structured(match.group())
-    for run in _RUN.findall(remittance):
+    text = _NOT_REFERENCES.sub(" ", remittance)
+    for run in (*_RUN.findall(text), *_JOINED.findall(text)):
         key = reference_key(run)
         stripped = _PREFIX.sub("", key)
         for candidate in (key, stripped):
@@ -63,6 +81,16 @@ def _structured(reference: str) -> str | None:
     if compact.startswith("RF") and iso11649.is_valid(compact):
         return compact[4:]
     return None
+
+
+def number_key(key: str) -> str | None:
+    """The number inside a reference key, as payers quote it without the prefix and the leading
+    zeros: "INV0104233" -> "104233", "RE202504211" -> "202504211"; None if it is not one number
+    after a prefix of letters (or is too short to name a document)."""
+    digits = key.lstrip(_LETTERS).lstrip("0")
+    if len(digits) < MIN_TOKEN or not digits.isdigit():
+        return None
+    return digits
 
 
 def fit(token: str, document: str) -> ReferenceFit | None:
