@@ -1,110 +1,95 @@
-"""Fit the matcher's confidence calibration and auto-apply threshold on simulated companies.
+"""Fit the matcher's confidence model and auto-apply threshold on simulated companies.
 
-Runs the engine with raw scores on the simulator's ``distributor`` and ``ibm`` companies, seeds
-11-13 (the benchmark, ``cashapp_bench.py``, uses seeds 1-3: the threshold is never judged on the
-data it was fitted on), over their last six months; fits an isotonic map from the top
-candidate's score to the share of such candidates that were right; and sets the auto-apply
-threshold at the lowest confidence that is itself at least 99.5 % and from which the auto-applied
-matches as a whole reach 99.5 % precision with 95 % confidence (Wilson lower bound). Writes
-``src/dunwell/matching/calibration.json``.
+Runs the engine without applying anything (every payment ranked) on the simulator's
+``distributor`` and ``ibm`` companies, seeds 11-13 (the benchmark, ``cashapp_bench.py``, uses
+seeds 1-3: nothing is judged on the data it was fitted on), over their last six months, in every
+remittance family (``dunwell.cashapp.families``); keeps each payment's top candidate and whether
+it was right; fits the monotone logistic model over the evidence with the families weighted
+equally, and its threshold (``dunwell.matching.confidence_fit``). Writes
+``src/dunwell/matching/confidence.json`` with ``--write``.
 
-    .venv/bin/python bench/cashapp_calibrate.py [--write]
+    .venv/bin/python bench/cashapp_calibrate.py [--write] [--families sim,us_ach] [--seeds 11,12,13]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-import numpy as np
-from sklearn.isotonic import IsotonicRegression
-
-from dunwell.cashapp.simulated import month_case
+from dunwell.cashapp.families import FAMILY_NAMES, family_case
+from dunwell.cashapp.simulated import MonthCase
+from dunwell.matching.confidence import MODEL_FILE, ConfidenceModel
+from dunwell.matching.confidence_fit import Outcome, fit
 from dunwell.matching.engine import Matcher
-from dunwell.matching.evidence import CALIBRATION_FILE, Calibration
 from dunwell.simulate.company import generate_company
 from dunwell.simulate.presets import PRESETS
 
-TARGET_PRECISION = 0.995
+PRESET_NAMES = ("distributor", "ibm")
 SEEDS = (11, 12, 13)
-RAW = Calibration((0.0,), (0.5,), auto_threshold=2.0)  # never auto: every payment is ranked
+START = date(2024, 1, 1)
+MONTH = date(2025, 7, 1)
+#: Any model: the outcomes are the top candidates' evidence, not its confidence.
+RANKING = ConfidenceModel(0.0, {}, auto_threshold=2.0)
 
 
-def scored_outcomes(preset: str, seed: int) -> tuple[list[float], list[bool]]:
-    company = generate_company(
-        preset=PRESETS[preset], customers=300, months=24, seed=seed, start=date(2024, 1, 1)
-    )
-    case = month_case(company, date(2025, 7, 1), months=6)
-    results = Matcher(case.items, case.customers, calibration=RAW).match_all(case.payments)
+def cases(families: Sequence[str], presets: Sequence[str], seeds: Sequence[int]) -> dict[str, MonthCase]:
+    """Every (family, preset, seed) month case: name -> case."""
+    found = {}
+    for preset in presets:
+        for seed in seeds:
+            company = generate_company(
+                preset=PRESETS[preset], customers=300, months=24, seed=seed, start=START
+            )
+            for family in families:
+                found[f"{family}/{preset}/{seed}"] = family_case(company, MONTH, family, months=6, seed=seed)
+    return found
+
+
+def outcomes(case: MonthCase, group: str) -> list[Outcome]:
+    """Each payment's top candidate with allocations, and whether it was right (a credit with no
+    truth is right only when nothing is proposed)."""
+    results = Matcher(case.items, case.customers, model=RANKING, structural=False).match_all(case.payments)
     truth: dict[str, set[tuple[str, int]]] = {}
     for payment_ref, invoice_id, amount in case.truth:
         truth.setdefault(payment_ref, set()).add((invoice_id, int(amount * 100)))
-    scores, right = [], []
+    found = []
     for result in results:
         best = result.best
         if best is None or not best.allocations:
             continue
-        scores.append(best.score)
-        right.append({(a.item_id, a.amount_minor) for a in best.allocations} == truth.get(result.payment_ref))
-    return scores, right
+        right = {(a.item_id, a.amount_minor) for a in best.allocations} == truth.get(result.payment_ref)
+        found.append(Outcome(best.evidence, right, group))
+    return found
 
 
-def wilson_lower(successes: int, n: int, z: float = 1.645) -> float:
-    if n == 0:
-        return 0.0
-    p = successes / n
-    centre = p + z * z / (2 * n)
-    spread = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return (centre - spread) / (1 + z * z / n)
+def fit_on(named: dict[str, MonthCase], families: Sequence[str], seeds: Sequence[int]) -> ConfidenceModel:
+    samples = [o for name, case in named.items() for o in outcomes(case, name.split("/")[0])]
+    fitted_on = {
+        "families": list(families),
+        "presets": list(PRESET_NAMES),
+        "seeds": list(seeds),
+        "months": "2025-07..2025-12",
+    }
+    return fit(samples, fitted_on=fitted_on)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--write", action="store_true", help="write the calibration file")
+    parser.add_argument("--write", action="store_true", help="write the shipped model file")
+    parser.add_argument("--families", default=",".join(FAMILY_NAMES))
+    parser.add_argument("--seeds", default=",".join(map(str, SEEDS)))
     args = parser.parse_args()
-    scores: list[float] = []
-    right: list[bool] = []
-    for preset in ("distributor", "ibm"):
-        for seed in SEEDS:
-            s, r = scored_outcomes(preset, seed)
-            scores += s
-            right += r
-    x, y = np.asarray(scores), np.asarray(right, dtype=float)
-    iso = IsotonicRegression(y_min=0.0, y_max=1.0, increasing=True, out_of_bounds="clip").fit(x, y)
-    grid = np.unique(x)
-    fitted = iso.predict(grid)
-    # Keep one breakpoint per change of the fitted value (a step function).
-    keep = np.r_[True, np.diff(fitted) > 1e-9]
-    breaks, confidences = grid[keep], fitted[keep]
-    # Two conditions: what is auto-applied as a whole keeps the target precision (Wilson lower
-    # bound), and so does each step of it on its own: a band of 95 %-right matches must not ride
-    # on the near-certain ones above it.
-    threshold = 1.01
-    for score, confidence in zip(breaks, confidences, strict=True):
-        chosen = x >= score
-        if (
-            confidence >= TARGET_PRECISION
-            and wilson_lower(int(y[chosen].sum()), int(chosen.sum())) >= TARGET_PRECISION
-        ):
-            threshold = float(confidence)
-            break
-    result = {
-        "fitted_on": {"presets": ["distributor", "ibm"], "seeds": list(SEEDS), "months": "2025-07..2025-12"},
-        "candidates": len(x),
-        "right": int(y.sum()),
-        "target_precision": TARGET_PRECISION,
-        "auto_threshold": round(threshold, 4),
-        "scores": [round(float(s), 3) for s in breaks],
-        "confidences": [round(float(c), 4) for c in confidences],
-    }
-    print(json.dumps({k: v for k, v in result.items() if k not in ("scores", "confidences")}, indent=2))
-    print(json.dumps(dict(zip(result["scores"], result["confidences"], strict=True))))
+    families = args.families.split(",")
+    seeds = [int(s) for s in args.seeds.split(",")]
+    model = fit_on(cases(families, PRESET_NAMES, seeds), families, seeds)
+    data = model.to_json()
+    print(json.dumps(data, indent=2))
     if args.write:
-        target = Path(__file__).resolve().parents[1] / "src" / "dunwell" / "matching" / CALIBRATION_FILE
-        target.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        target = Path(__file__).resolve().parents[1] / "src" / "dunwell" / "matching" / MODEL_FILE
+        target.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {target}")
 
 

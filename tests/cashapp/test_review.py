@@ -46,7 +46,7 @@ def test_the_queue_holds_suggested_and_unmatched_cash_newest_first(
     import_camt(
         [
             Entry("E-1", "100.00", remittance="90000001", payer="Acme Trading Inc", day=date(2024, 2, 1)),
-            Entry("E-2", "100.00", day=date(2024, 2, 2), **BOLT),
+            Entry("E-2", "99.00", day=date(2024, 2, 2), **BOLT),  # a fee short: a person decides
             Entry("E-3", "12.34", payer="Nobody", day=date(2024, 2, 3)),
         ]
     )
@@ -103,7 +103,7 @@ def test_confirming_applies_the_candidate_and_teaches_the_payer(
 def test_a_rejected_pair_is_never_proposed_again(
     session: Session, book: Book, import_camt: ImportCamt
 ) -> None:
-    import_camt([Entry("E-1", "100.00", **BOLT)])
+    import_camt([Entry("E-1", "99.00", **BOLT)])  # a fee short of the 100.00 invoice
     run_matching(session, as_of=AS_OF, actor="test")
     match = _match(session, "E-1")
     assert _numbers(match) == {"90000003"}

@@ -29,7 +29,7 @@ def test_unapplied_cash_identified_to_a_customer_or_suggested_for_it(
             # Acme: named and exact, applied automatically in full.
             Entry("E-1", "100.00", remittance="90000001", payer="Acme Trading Inc", day=date(2024, 2, 20)),
             # Bolt: a suggestion names it, nothing applied yet.
-            Entry("E-2", "100.00", payer="Bolt Industries", day=date(2024, 2, 25)),
+            Entry("E-2", "99.00", payer="Bolt Industries", day=date(2024, 2, 25)),
             # Crane: fully applied, nothing left over.
             Entry("E-3", "100.00", remittance="90000005", payer="Crane Works", day=date(2024, 2, 26)),
         ]

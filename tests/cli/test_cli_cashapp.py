@@ -66,7 +66,7 @@ def test_import_run_review_confirm_reject_as_json(
         camt053(
             [
                 Entry("E-1", "100.00", payer="Acme Trading Inc", remittance="90000001"),  # applied
-                Entry("E-2", "100.00", payer="Bolt Industries", payer_account="US22", day=date(2024, 2, 2)),
+                Entry("E-2", "99.00", payer="Bolt Industries", payer_account="US22", day=date(2024, 2, 2)),
                 Entry("E-3", "60.00", payer="Zenith", remittance="90000002", day=date(2024, 2, 3)),  # partial
                 Entry("E-4", "1.23", payer="Nobody", day=date(2024, 2, 4)),  # unmatched
             ]

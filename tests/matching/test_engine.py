@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from dunwell.matching.confidence import shipped_model
 from dunwell.matching.engine import Matcher
-from dunwell.matching.evidence import default_calibration
 from dunwell.matching.records import CustomerProfile, IncomingPayment, MatchStatus, OpenItem
 from dunwell.simulate.remittance import creditor_reference
 
@@ -74,7 +74,7 @@ def test_exact_reference_and_amount_is_applied_with_its_evidence() -> None:
     assert [(a.item_id, a.amount_minor) for a in best.allocations] == [("90000101", 125_000)]
     signals = {e.signal for e in best.evidence}
     assert {"payer_account", "payer_name_exact", "reference_exact", "amount_exact"} <= signals
-    assert best.confidence >= default_calibration().auto_threshold
+    assert best.confidence >= shipped_model().auto_threshold
 
 
 def test_a_structured_creditor_reference_names_the_invoice() -> None:

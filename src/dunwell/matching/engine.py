@@ -19,8 +19,9 @@ from dataclasses import replace
 from datetime import timedelta
 
 from dunwell.matching.book import OpenBook
+from dunwell.matching.confidence import ConfidenceModel, shipped_model
 from dunwell.matching.drafts import Draft, from_amount, from_references
-from dunwell.matching.evidence import WEIGHTS, Calibration, default_calibration
+from dunwell.matching.evidence import WEIGHTS
 from dunwell.matching.payers import MAX_PAYERS, PayerGuess, PayerIndex
 from dunwell.matching.records import (
     Candidate,
@@ -63,11 +64,11 @@ class Matcher:
         *,
         rejected: Iterable[tuple[str, str]] = (),
         auto_threshold: float | None = None,
-        calibration: Calibration | None = None,
+        model: ConfidenceModel | None = None,
         structural: bool = True,
     ) -> None:
-        self.calibration = calibration or default_calibration()
-        self.auto_threshold = self.calibration.auto_threshold if auto_threshold is None else auto_threshold
+        self.model = model or shipped_model()
+        self.auto_threshold = self.model.auto_threshold if auto_threshold is None else auto_threshold
         self.rejected = set(rejected)
         self.payers = PayerIndex(customers)
         self.book = OpenBook(items)
@@ -333,7 +334,7 @@ class Matcher:
         return Candidate(
             customer_id=draft.customer_id,
             allocations=allocations,
-            confidence=round(self.calibration.confidence(score), 4),
+            confidence=round(self.model.confidence(draft.evidence), 6),
             evidence=tuple(draft.evidence),
             score=round(score, 2),
             unapplied_minor=draft.unapplied,

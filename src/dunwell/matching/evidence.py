@@ -1,19 +1,12 @@
-"""The signals a match can show, their weights, and how a score becomes a confidence.
+"""The signals a match can show and their prior weights.
 
-The score of a candidate is the sum of the weights of the signals that fired (additive, so a
-person can check it); ``confidence`` maps a score to the share of candidates with that score that
-were right on simulated companies with known truth (an isotonic fit, ``calibration.json``,
-written by ``bench/cashapp_calibrate.py`` on seeds the benchmark does not use). The auto-apply
-threshold is the lowest confidence at which auto-applied matches kept 99.5 % precision there.
+The weights rank the engine's drafts while it searches (a candidate's ``score`` is their sum,
+additive, so a person can check it) and give each signal its sign and scale. How sure a
+candidate is comes from the learned model over the same signals (``confidence``), whose
+coefficients are bounded by these signs.
 """
 
 from __future__ import annotations
-
-import json
-from bisect import bisect_right
-from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
 WEIGHTS: dict[str, float] = {
     # Who paid.
@@ -64,29 +57,3 @@ WEIGHTS: dict[str, float] = {
     # Shown, not scored: the rules reach the same answer from independent identifiers (``rules``).
     "structural_agreement": 0.0,
 }
-
-CALIBRATION_FILE = "calibration.json"
-
-
-@dataclass(frozen=True, slots=True)
-class Calibration:
-    scores: tuple[float, ...]  # ascending breakpoints
-    confidences: tuple[float, ...]  # the confidence from each breakpoint on
-    auto_threshold: float
-
-    def confidence(self, score: float) -> float:
-        if not self.scores:
-            return 0.0
-        at = bisect_right(self.scores, score) - 1
-        return self.confidences[max(at, 0)] if at >= 0 else 0.0
-
-
-@cache
-def default_calibration() -> Calibration:
-    """The shipped calibration; before one is fitted, a conservative logistic guess that never
-    reaches an auto-apply threshold of 1.0."""
-    source = resources.files("dunwell.matching").joinpath(CALIBRATION_FILE)
-    if not source.is_file():
-        return Calibration((), (), auto_threshold=1.01)
-    data = json.loads(source.read_text(encoding="utf-8"))
-    return Calibration(tuple(data["scores"]), tuple(data["confidences"]), float(data["auto_threshold"]))
