@@ -28,6 +28,7 @@ from datetime import date
 from typing import Any
 
 from dunwell.cashapp.simulated import MonthCase, month_case
+from dunwell.matching.confidence import ConfidenceModel
 from dunwell.matching.engine import Matcher
 from dunwell.matching.evaluate import evaluate, rows_of
 from dunwell.matching.records import (
@@ -71,9 +72,9 @@ def _structural(case: MonthCase, results: list[MatchResult]) -> dict[str, Any]:
     return {"payments": len(chosen), "precision": figures["auto_precision"], "wrong": figures["auto_wrong"]}
 
 
-def run_case(case: MonthCase) -> dict[str, Any]:
-    """The engine and the rules baseline on one month case."""
-    results = Matcher(case.items, case.customers).match_all(case.payments)
+def run_case(case: MonthCase, model: ConfidenceModel | None = None) -> dict[str, Any]:
+    """The engine (with ``model``, else the shipped one) and the rules baseline on one month case."""
+    results = Matcher(case.items, case.customers, model=model).match_all(case.payments)
     engine = _score(case, results)
     baseline = _score(case, RulesMatcher(case.items, case.customers).match_all(case.payments))
     return {

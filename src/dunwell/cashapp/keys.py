@@ -51,8 +51,11 @@ def payment_keys(account_id: int, statement: BankStatement) -> list[str]:
                 t.value_date.isoformat(),
                 amount,
                 t.currency,
-                account_key(t.payer_account or ""),
-                " ".join(t.remittance.split()),
+                # A reader that parses the bank's text into payer and remittance (BAI2) keys on
+                # the text as the bank sent it, as it did before it parsed it: a statement read by
+                # an older or newer parser keeps its keys, so re-importing never doubles it.
+                "" if t.bank_text else account_key(t.payer_account or ""),
+                " ".join((t.bank_text or t.remittance).split()),
                 t.structured_reference or "",
             )
         )

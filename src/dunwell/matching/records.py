@@ -34,6 +34,19 @@ class CustomerProfile:
 
 
 @dataclass(frozen=True, slots=True)
+class RemittedItem:
+    """An open item the payer's structured remittance says the payment settles (X12 ``RMR``, a
+    lockbox invoice line), amounts in integer minor units (None: not stated)."""
+
+    reference: str  # the document number as the payer sent it
+    paid_minor: int | None
+    invoiced_minor: int | None
+    discount_minor: int | None
+    adjustment_minor: int | None  # signed as sent: negative reduces what is owed
+    adjustment_reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class IncomingPayment:
     payment_ref: str  # the statement's entry reference, else "file:line"
     amount_minor: int  # > 0
@@ -43,6 +56,7 @@ class IncomingPayment:
     payer_account: str | None = None
     remittance: str = ""
     structured_reference: str | None = None
+    remittance_items: tuple[RemittedItem, ...] = ()
 
 
 class MatchStatus(StrEnum):

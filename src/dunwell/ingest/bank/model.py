@@ -33,6 +33,20 @@ class StatementFormat(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class RemittanceItem:
+    """One open item a payment says it settles, as structured remittance gives it (X12 820 ``RMR``
+    with its ``ADX`` adjustments, a lockbox invoice line). Amounts in major units, None when not
+    stated; ``adjustment`` is signed as sent (negative reduces what is owed)."""
+
+    reference: str  # the invoice (or other document) number as sent
+    paid: Decimal | None = None
+    invoiced: Decimal | None = None  # the document's amount before discount
+    discount: Decimal | None = None
+    adjustment: Decimal | None = None
+    adjustment_reason: str | None = None  # the sender's reason code(s), e.g. "01" (X12 426)
+
+
+@dataclass(frozen=True, slots=True)
 class BankTransaction:
     """One entry of a statement."""
 
@@ -52,6 +66,10 @@ class BankTransaction:
     end_to_end_id: str | None = None
     bank_code: str | None = None  # the bank transaction code as the file has it
     reversal: bool = False  # a return or reversal of an earlier entry
+    #: The entry's text exactly as the bank gave it (BAI2: the 16 record's text with its 88s), where
+    #: a reader splits it into payer, remittance and items; "" where the format has no such text.
+    bank_text: str = ""
+    remittance_items: tuple[RemittanceItem, ...] = ()
 
     @property
     def signed(self) -> Decimal:

@@ -31,6 +31,7 @@ from dunwell.ingest.bank.formats.bai2_records import (
     signed_int,
     to_decimal,
 )
+from dunwell.ingest.bank.formats.bai2_text import read_detail_text
 from dunwell.ingest.bank.model import (
     BankStatement,
     BankTransaction,
@@ -277,6 +278,8 @@ class _Reader:
             self._problem("zero_amount", f"type {type_code}: an entry of zero was not kept", record.line)
             return
         as_of = account.group.as_of
+        said = read_detail_text(text, type_code)
+        credit = direction is Direction.CREDIT  # a debit's text names us as the debtor, if anyone
         account.transactions.append(
             BankTransaction(
                 line=record.line,
@@ -286,8 +289,12 @@ class _Reader:
                 currency=account.currency,
                 booking_date=as_of,
                 entry_ref=bank_ref or customer_ref or None,
-                remittance=text,
+                payer_name=said.payer_name if credit else None,
+                payer_account=said.payer_account if credit else None,
+                remittance=said.remittance,
                 bank_code=type_code,
+                bank_text=text,
+                remittance_items=said.items,
             )
         )
 
