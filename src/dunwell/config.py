@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -20,6 +21,10 @@ class Settings(BaseSettings):
     import_batch_size: int = 5000
     #: Echo SQL statements (debugging).
     echo_sql: bool = False
+    #: Cash application: how short of its items a payment may be and still settle them (the rest
+    #: written off as a bank fee), per currency in major units, as JSON: ``{"USD": "50", "JPY":
+    #: "5000"}``. Currencies not named keep the shipped defaults (``matching.tolerances``).
+    cashapp_write_off_limits: dict[str, Decimal] = {}
 
 
 @lru_cache(maxsize=1)

@@ -208,3 +208,16 @@ def test_the_terms_catalogue_on_the_command_line(cli: Cli) -> None:
     assert "'fifteen days' is not in the terms notation" in bad.stderr
     assert [t["code"] for t in listed["terms"]] == ["NA32"]  # type: ignore[index]
     assert "2/10 net 32" in table.stdout
+
+
+def test_the_confidence_model_in_use_and_a_recalibration(cli: Cli, sqlite_url: str) -> None:
+    shown = _json(cli("cashapp", "calibration", "--json"))
+    assert (shown["source"], shown["version"]) == ("shipped", None)
+    assert "families" in shown["fitted_on"]
+    assert 0.95 <= shown["auto_threshold"] <= 1.0
+
+    refit = _json(cli("cashapp", "recalibrate", "--json"))
+    assert refit["activated"] is False
+    assert "at least 300" in refit["reason"]
+    text = cli("cashapp", "calibration")
+    assert "Confidence model: shipped" in text.output

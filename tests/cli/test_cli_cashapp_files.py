@@ -85,3 +85,26 @@ def test_files_in_matches_and_figures_out(cli: Cli, tmp_path: Path) -> None:
     assert result["envelope_rate"] == 1.0
     assert result["top3_accuracy"] == 1.0
     assert result["auto_precision"] == 1.0
+
+
+def test_write_off_limits_per_currency_on_the_command_line(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "OPEN.csv").write_text(OPEN, encoding="utf-8")
+    statement = tmp_path / "statement.xml"
+    # 40.00 short of 90000004 (500.00), named: a bank fee under the default 50.00, a partial
+    # payment under a 20.00 limit.
+    statement.write_text(camt053([Entry("E-1", "460.00", payer="Bolt Industries", remittance="90000004")]))
+    out = tmp_path / "MATCHES.csv"
+
+    def evidence(*limits: str) -> str:
+        done = cli("cashapp", "match", "--open-items", tmp_path / "OPEN.csv", "--statement", statement,
+                   "--out", out, *limits)  # fmt: skip
+        assert done.exit_code == 0, done.output
+        with out.open(encoding="utf-8") as handle:
+            return next(csv.DictReader(handle))["evidence"]
+
+    assert "short_paid" in evidence()
+    assert "partial_payment" in evidence("--write-off-limit", "USD=20")
+    refused = cli("cashapp", "match", "--open-items", tmp_path / "OPEN.csv", "--statement", statement,
+                  "--out", out, "--write-off-limit", "USD")  # fmt: skip
+    assert refused.exit_code == 2
+    assert "CURRENCY=AMOUNT" in refused.output

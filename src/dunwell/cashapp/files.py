@@ -20,12 +20,13 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from dunwell.cashapp.matching_run import discount_offered
+from dunwell.cashapp.remitted import remitted_items
 from dunwell.core.currencies import minor_unit_exponent
 from dunwell.core.errors import DunwellError, ErrorKind
 from dunwell.core.terms import read_terms
 from dunwell.ingest.bank import BankTransaction, Direction, StatementFile
 from dunwell.matching.evaluate import MATCH_COLUMNS, MatchRow
-from dunwell.matching.records import CustomerProfile, IncomingPayment, OpenItem, RemittedItem
+from dunwell.matching.records import CustomerProfile, IncomingPayment, OpenItem
 
 REQUIRED = ("invoice_id", "customer_id", "issue_date", "due_date", "currency", "amount")
 
@@ -108,10 +109,6 @@ def payments_of(statement: StatementFile, source: Path) -> list[IncomingPayment]
 
 def _payment(t: BankTransaction, source: Path) -> IncomingPayment:
     scale = Decimal(10) ** -minor_unit_exponent(t.currency)
-
-    def minor(amount: Decimal | None) -> int | None:
-        return None if amount is None else int((amount / scale).to_integral_value())
-
     return IncomingPayment(
         payment_ref=t.entry_ref or f"{source.name}:{t.line}",
         amount_minor=int((t.amount / scale).to_integral_value()),
@@ -121,17 +118,7 @@ def _payment(t: BankTransaction, source: Path) -> IncomingPayment:
         payer_account=t.payer_account,
         remittance=t.remittance,
         structured_reference=t.structured_reference,
-        remittance_items=tuple(
-            RemittedItem(
-                i.reference,
-                minor(i.paid),
-                minor(i.invoiced),
-                minor(i.discount),
-                minor(i.adjustment),
-                i.adjustment_reason,
-            )
-            for i in t.remittance_items
-        ),
+        remittance_items=remitted_items(t),
     )
 
 

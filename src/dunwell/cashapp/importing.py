@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from dunwell.cashapp.keys import account_key, payment_keys
+from dunwell.cashapp.remitted import stated_items
 from dunwell.cashapp.repository import CashAppRepository
 from dunwell.core.errors import DunwellError, ErrorKind
 from dunwell.core.money import to_minor_units
@@ -353,6 +354,8 @@ def _store_credits(
                 "structured_reference": _cut(t.structured_reference, 64),
                 "end_to_end_id": _cut(t.end_to_end_id, 120),
                 "bank_code": _cut(t.bank_code, 60),
+                "remittance_items": stated_items(t) or None,
+                "bank_text": t.bank_text or None,
             }
             for payment_id, (_, t) in zip(ids, new.values(), strict=True)
         ]

@@ -21,6 +21,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from dunwell.cashapp.applying import check_candidate, post_candidate
+from dunwell.cashapp.calibration import model_in_use
+from dunwell.cashapp.remitted import from_stored
 from dunwell.cashapp.repository import (
     AUTO_ACTOR,
     CashAppRepository,
@@ -31,6 +33,7 @@ from dunwell.cashapp.repository import (
 from dunwell.core.documents import DocumentKind
 from dunwell.core.terms import PaymentTerms
 from dunwell.kit import audit
+from dunwell.matching.confidence import ConfidenceModel
 from dunwell.matching.engine import Matcher
 from dunwell.matching.records import (
     Candidate,
@@ -40,6 +43,7 @@ from dunwell.matching.records import (
     MatchStatus,
     OpenItem,
 )
+from dunwell.matching.tolerances import Tolerances
 from dunwell.orm.base import utcnow
 from dunwell.orm.cashapp import AliasKind, CashMatch, CashMatchRun
 from dunwell.terms.service import TermsReader, terms_reader
@@ -75,7 +79,12 @@ class _Book:
 
 
 def run_matching(
-    session: Session, *, as_of: date, actor: str, auto_threshold: float | None = None
+    session: Session,
+    *,
+    as_of: date,
+    actor: str,
+    auto_threshold: float | None = None,
+    tolerances: Tolerances | None = None,
 ) -> RunSummary:
     """Match the unapplied bank cash received by ``as_of`` against what is open at ``as_of``."""
     repo = CashAppRepository(session)
@@ -83,9 +92,10 @@ def run_matching(
     counts: Counter[str] = Counter({"payments": 0, "auto": 0, "suggested": 0, "unmatched": 0})
     applied: Counter[str] = Counter()
     terms = terms_reader(session)
+    model = model_in_use(session).model
     for entity_id in repo.pending_entities(as_of):
         _run_entity(session, repo, run, entity_id, as_of=as_of, threshold=auto_threshold, terms=terms,
-                    counts=counts, applied=applied)  # fmt: skip
+                    model=model, tolerances=tolerances, counts=counts, applied=applied)  # fmt: skip
     counts["held_by_people"] = repo.count_held_by_people(as_of)
     run.counts = dict(counts)
     audit.record(
@@ -109,6 +119,8 @@ def _run_entity(
     as_of: date,
     threshold: float | None,
     terms: TermsReader,
+    model: ConfidenceModel,
+    tolerances: Tolerances | None,
     counts: Counter[str],
     applied: Counter[str],
 ) -> None:
@@ -121,6 +133,8 @@ def _run_entity(
         _profiles(repo, entity_id, customers),
         rejected=[(str(p), number) for p, number in repo.rejected_pairs(entity_id)],
         auto_threshold=threshold,
+        model=model,
+        tolerances=tolerances,
     )
     results = matcher.match_all([_incoming(p) for p in payments])
     matches = repo.matches_for(p.id for p in payments)
@@ -233,6 +247,7 @@ def _incoming(payment: PendingPayment) -> IncomingPayment:
         payer_account=payment.payer_account,
         remittance=payment.remittance or "",
         structured_reference=payment.structured_reference,
+        remittance_items=from_stored(payment.remittance_items),
     )
 
 

@@ -46,6 +46,7 @@ class PendingPayment:
     payer_account: str | None
     remittance: str | None
     structured_reference: str | None
+    remittance_items: list[dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +193,7 @@ class CashAppRepository:
                 Payment.payer_account,
                 Payment.remittance,
                 StatementEntry.structured_reference,
+                StatementEntry.remittance_items,
             )
             .outerjoin(StatementEntry, StatementEntry.payment_id == Payment.id)
             .where(Payment.entity_id == entity_id, self._pending_condition(as_of))

@@ -148,6 +148,10 @@ def confirm(session: Session, match_id: int, *, candidate: int = 0, actor: str) 
             "allocation_ids": allocation_ids,
             "write_off_suggested_minor": chosen["write_off_minor"],
             "learned": learned,
+            # What the matcher saw, so the deployment can learn from the decision
+            # (``cashapp.calibration``): the chosen candidate, and the top one it passed over.
+            "evidence": chosen.get("evidence") or [],
+            "passed_over_evidence": (match.candidates[0].get("evidence") or []) if candidate else None,
         },
     )
     session.flush()
@@ -196,6 +200,7 @@ def reject(
             "invoice_ids": [a["invoice_id"] for a in chosen["allocations"]],
             "reversed_allocation_ids": match.allocation_ids if match.status is MatchStatus.AUTO else [],
             "reason": reason,
+            "evidence": chosen.get("evidence") or [],
         },
     )
     session.flush()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from dunwell.cashapp.matching_run import discount_offered
 from dunwell.matching.records import CustomerProfile, IncomingPayment, OpenItem
 from dunwell.simulate.records import Company
 
@@ -47,12 +48,10 @@ def month_case(company: Company, month: date, *, months: int = 1) -> MonthCase:
             open_amount = doc.open_amount(before) if doc.issue_date <= before else doc.amount
         if open_amount == 0:
             continue
-        terms = doc.customer.terms_detail
-        discount = Decimal(0)
-        until = None
-        if terms.discount_days and doc.document_type == "invoice":
-            discount = (doc.amount * terms.discount_percent / 100).quantize(CENT)
-            until = doc.issue_date + timedelta(days=terms.discount_days + 6)
+        # The discount and its window as the production run derives them from the terms (one
+        # code path: the same rounding and grace days).
+        offered = doc.customer.terms_detail.payment_terms() if doc.document_type == "invoice" else None
+        discount, until = discount_offered(offered, int(doc.amount * 100), doc.issue_date)
         items.append(
             OpenItem(
                 item_id=doc.invoice_id,
@@ -63,7 +62,7 @@ def month_case(company: Company, month: date, *, months: int = 1) -> MonthCase:
                 issue_date=doc.issue_date,
                 due_date=doc.due_date,
                 po_number=doc.po_number if doc.document_type == "invoice" else None,
-                discount_minor=int(discount * 100),
+                discount_minor=discount,
                 discount_until=until,
             )
         )

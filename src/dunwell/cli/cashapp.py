@@ -19,6 +19,7 @@ from dunwell.cli.runtime import console, fail, parse_day, print_json, user_error
 from dunwell.ingest.bank import StatementFile, StatementUnreadable, read_statement
 from dunwell.matching.engine import Matcher
 from dunwell.matching.evaluate import evaluate, rows_of
+from dunwell.matching.tolerances import Tolerances, parse_limits
 
 app = typer.Typer(
     help="Cash application: bank statements in, payments matched to invoices.", no_args_is_help=True
@@ -80,6 +81,14 @@ def match_command(
     statement: Annotated[Path | None, typer.Option("--statement", help="The statement to match.")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="MATCHES.csv to write.")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Database run: the day matched on.")] = None,
+    write_off_limits: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--write-off-limit",
+            help="File-only: CURRENCY=AMOUNT a payment may be short and settle its items (repeatable; "
+            "the database run reads DUNWELL_CASHAPP_WRITE_OFF_LIMITS).",
+        ),
+    ] = None,
     as_json: JSON = False,
 ) -> None:
     """Match payments: on files (--open-items, --statement, --out), or the database's unapplied cash."""
@@ -90,11 +99,15 @@ def match_command(
         return
     if open_items is None or statement is None or out is None:
         fail("file-only matching needs --open-items, --statement and --out together")
+    try:
+        tolerances = Tolerances(parse_limits(write_off_limits or []))
+    except ValueError as exc:
+        fail(str(exc))
     with user_errors():
         book = read_open_items(open_items)
         parsed = _read(statement)
         payments = payments_of(parsed, statement)
-        results = Matcher(book.items, book.customers).match_all(payments)
+        results = Matcher(book.items, book.customers, tolerances=tolerances).match_all(payments)
         currency = {p.payment_ref: p.currency for p in payments}
         rows = [row for r in results for row in rows_of(r, currency=currency[r.payment_ref])]
         write_matches(out, rows)
@@ -151,9 +164,10 @@ def evaluate_command(
 
 
 def _register_database_commands() -> None:
-    from dunwell.cli import cashapp_db
+    from dunwell.cli import cashapp_calibration, cashapp_db
 
     cashapp_db.register(app)
+    cashapp_calibration.register(app)
 
 
 _register_database_commands()

@@ -18,8 +18,10 @@ from dunwell.cashapp.exporting import stored_match_rows
 from dunwell.cashapp.files import write_matches
 from dunwell.cashapp.service import confirm, import_statement, reject, review_queue, run_matching
 from dunwell.cli.runtime import console, fail, open_runtime, parse_day, print_json, transaction, user_errors
+from dunwell.config import get_settings
 from dunwell.core.money import Money
 from dunwell.matching.evaluate import MatchRow
+from dunwell.matching.tolerances import Tolerances
 
 JSON = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 BY = Annotated[
@@ -89,7 +91,8 @@ def match_in_database(as_of: date | None, as_json: bool) -> None:
     day = as_of or datetime.now(UTC).date()
     runtime = open_runtime()
     with user_errors(), transaction(runtime) as session:
-        summary = run_matching(session, as_of=day, actor="cli")
+        tolerances = Tolerances(get_settings().cashapp_write_off_limits)
+        summary = run_matching(session, as_of=day, actor="cli", tolerances=tolerances)
     payload = summary.to_dict()
     if as_json:
         print_json(payload)

@@ -17,7 +17,7 @@ from operator import attrgetter
 
 from dunwell.matching.normalize import reference_key
 from dunwell.matching.records import OpenItem
-from dunwell.matching.references import MIN_TOKEN, ReferenceFit, Tokens, number_key
+from dunwell.matching.references import MIN_TOKEN, ReferenceFit, Tokens, number_key, sequence_key
 
 _DUE_ORDER = attrgetter("due_date", "issue_date", "item_id")
 #: A book-wide lookup that finds more items than this says nothing about who paid.
@@ -56,6 +56,10 @@ class OpenBook:
             number = number_key(key)
             if number is not None and number != key:
                 by_number[number].append(item_id)
+            if not item_id.isalnum():  # "RE-2025/05216": also quoted as "5216"
+                sequence = sequence_key(item_id)
+                if sequence is not None and sequence != number:
+                    by_number[sequence].append(item_id)
             if item.po_number:
                 by_po[reference_key(item.po_number)].append(item_id)
             by_customer[item.customer_id].append(item_id)
@@ -89,9 +93,13 @@ class OpenBook:
             for item_id in self.by_po.get(token, ()):
                 named.setdefault(item_id, (token, "po_number"))
         for token in tokens.tokens:  # after every outright name: a bare number is weaker
-            if token.isdigit():
-                for item_id in self.by_number.get(token.lstrip("0"), ()):
-                    named.setdefault(item_id, (token, ReferenceFit.NUMBER))
+            if token.isdigit() and len(token) >= MIN_TOKEN:
+                hits = [i for i in self.by_number.get(token.lstrip("0"), ()) if i not in named]
+                customers = [self.items[i].customer_id for i in hits]
+                if len(set(customers)) < len(customers):
+                    continue  # it names several of one customer's items: the amount decides
+                for item_id in hits:
+                    named[item_id] = (token, ReferenceFit.NUMBER)
         return named
 
     def with_amount(self, amount_minor: int, currency: str) -> list[str]:

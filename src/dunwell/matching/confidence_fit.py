@@ -48,14 +48,23 @@ def fit(
     *,
     target: float = TARGET_PRECISION,
     fitted_on: Mapping[str, Any] | None = None,
+    anchor: ConfidenceModel | None = None,
 ) -> ConfidenceModel:
-    signals = sorted({s for o in outcomes for s in strengths(o.evidence)})
+    """The model over ``outcomes``; each coefficient pulled towards ``anchor``'s (a deployment
+    refitting the shipped model on its own decisions) or, without one, towards the hand-set
+    weights at ``PRIOR_SCALE``."""
+    signals = sorted(
+        {s for o in outcomes for s in strengths(o.evidence)} | set(anchor.coefficients if anchor else ())
+    )
     x = np.array([[strengths(o.evidence).get(s, 0.0) for s in signals] for o in outcomes], dtype=float)
     y = np.array([o.right for o in outcomes], dtype=float)
     sizes = Counter(o.group for o in outcomes)
     w = np.array([len(outcomes) / (len(sizes) * sizes[o.group]) for o in outcomes], dtype=float)
     bounds = [(None, None)] + [_bound(s) for s in signals]
-    prior = np.array([WEIGHTS[s] * PRIOR_SCALE for s in signals], dtype=float)
+    if anchor is None:
+        prior = np.array([WEIGHTS[s] * PRIOR_SCALE for s in signals], dtype=float)
+    else:
+        prior = np.array([anchor.coefficients.get(s, WEIGHTS[s] * PRIOR_SCALE) for s in signals], dtype=float)
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
         z = theta[0] + x @ theta[1:]
@@ -66,7 +75,7 @@ def fit(
         grad = np.concatenate(([residual.sum()], x.T @ residual + 2 * PENALTY * (theta[1:] - prior)))
         return value, grad
 
-    start = np.concatenate(([0.0], prior))
+    start = np.concatenate(([anchor.intercept if anchor else 0.0], prior))
     result = minimize(loss, start, jac=True, method="L-BFGS-B", bounds=bounds)
     theta = result.x
     model = ConfidenceModel(
@@ -98,24 +107,27 @@ def _bound(signal: str) -> tuple[float | None, float | None]:
 
 def choose_threshold(confidences: Sequence[float], right: Sequence[bool], *, target: float) -> float:
     """The lowest confidence at which applying everything at or above it keeps ``target``
-    precision (Wilson lower bound), going down only while every band of 1 % of the outcomes (at
-    least 20) keeps ``target`` on its own (point estimate); ``NEVER`` if none does."""
-    order = sorted(range(len(confidences)), key=lambda i: -confidences[i])
-    band = max(20, len(order) // 100)
+    precision (Wilson lower bound), going down only while each band of 1 % of the outcomes (at
+    least 20; a confidence level shared by more counts whole) keeps ``target`` on its own (point
+    estimate); ``NEVER`` if none does."""
+    levels: dict[float, list[int]] = {}
+    for confidence, ok in zip(confidences, right, strict=True):
+        counts = levels.setdefault(confidence, [0, 0])
+        counts[0] += 1
+        counts[1] += ok
+    band = max(20, len(confidences) // 100)
     best = NEVER
     taken = hits = 0
-    window: list[bool] = []
-    at = 0
-    while at < len(order):
-        level = confidences[order[at]]
-        group = []
-        while at < len(order) and confidences[order[at]] == level:
-            group.append(right[order[at]])
-            at += 1
-        taken += len(group)
-        hits += sum(group)
-        window = [*window, *group][-band:]
-        if len(window) >= band and sum(window) / len(window) < target:
+    window: list[tuple[int, int]] = []  # (outcomes, right) per level, the lowest last
+    for level in sorted(levels, reverse=True):
+        count, ok = levels[level]
+        taken += count
+        hits += ok
+        window.append((count, ok))
+        while sum(c for c, _ in window[1:]) >= band:
+            window.pop(0)
+        in_window = sum(c for c, _ in window)
+        if in_window >= band and sum(o for _, o in window) / in_window < target:
             break  # this band is not right often enough on its own
         if wilson_lower(hits, taken) >= target:
             best = level

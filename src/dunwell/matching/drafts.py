@@ -18,17 +18,15 @@ from dunwell.matching.amounts import MAX_ITEMS, ROUND_SHARES, PartialFit, Subset
 from dunwell.matching.book import OpenBook
 from dunwell.matching.evidence import WEIGHTS
 from dunwell.matching.records import Evidence, IncomingPayment, OpenItem
+from dunwell.matching.tolerances import Limits, percent, share_of
 
-#: A short payment up to this much (minor units) and this share is a bank fee to write off.
-WRITE_OFF_LIMIT_MINOR = 5_000
-WRITE_OFF_SHARE = 0.10
-#: An overpayment up to this much (and 2 %) looks like a rounding or a fee paid twice, not like
-#: invoices the remittance left out.
-SMALL_OVERPAYMENT_MINOR = 10_000
-#: Without a remittance, a payment this much (and 5 %) over a set of items is read as that set.
+#: Without a remittance, a payment up to the small-overpayment amount (and 5 %) over a set of
+#: items is read as that set.
 UNNAMED_OVERPAYMENT_SHARE = 20
 #: Signals that say the amount was reconciled, not guessed.
-RECONCILED = frozenset({"amount_exact", "amount_combination", "discount_taken", "short_paid"})
+RECONCILED = frozenset(
+    {"amount_exact", "amount_combination", "discount_taken", "short_paid", "remittance_amounts"}
+)
 #: References that name a document outright.
 OUTRIGHT = frozenset({"reference_exact", "reference_structured", "reference_prefixed", "reference_number"})
 #: Signals that leave room for another reading.
@@ -60,7 +58,7 @@ class Draft:
         amount alone could outrank it."""
         signals = {e.signal for e in self.evidence}
         return (
-            bool(signals & {"amount_exact", "discount_taken"})
+            bool(signals & {"amount_exact", "discount_taken", "remittance_amounts"})
             and bool(signals & OUTRIGHT)
             and not (signals & DOUBTS)
         )
@@ -82,10 +80,11 @@ def from_references(
     evidence: tuple[Evidence, ...],
     referenced: list[tuple[OpenItem, Evidence]],
     open_items: list[OpenItem],
+    limits: Limits,
 ) -> list[Draft]:
     """The named items with the amount reconciled, and, for a partial payment of several, the
     other readings of which one is paid in part."""
-    draft = _reconcile(book, payment, customer_id, evidence, referenced, open_items)
+    draft = _reconcile(book, payment, customer_id, evidence, referenced, open_items, limits)
     drafts = [draft]
     signals = {e.signal for e in draft.evidence}
     named = [i for i, _ in referenced]
@@ -128,7 +127,7 @@ def _named_in_part(
             f", {left_out} item(s) not named" if left_out else ""
         )
         draft.add("partial_payment", detail)
-        draft.add("partial_round_share", f"{float(fit.share):.0%} of {partial.item_id}")
+        draft.add("partial_round_share", f"{percent(fit.share)} of {partial.item_id}")
         drafts.append(draft)
     return drafts
 
@@ -140,6 +139,7 @@ def _reconcile(
     evidence: tuple[Evidence, ...],
     referenced: list[tuple[OpenItem, Evidence]],
     open_items: list[OpenItem],
+    limits: Limits,
 ) -> Draft:
     items = [item for item, _ in referenced]
     open_ = book.open
@@ -160,7 +160,7 @@ def _reconcile(
         # Each invoice's own discount; the cash settles what is left of each.
         draft.items = [(i, open_[i.item_id] - discounts[i.item_id]) for i in items]
         draft.write_off, draft.write_off_reason = discount, "early-payment discount"
-    elif amount < total and total - amount <= tolerance(total):
+    elif amount < total and total - amount <= limits.write_off(total):
         draft.add("short_paid", f"{total - amount} short")
         draft.items = in_order(items, open_, amount)
         draft.write_off, draft.write_off_reason = total - amount, "bank fee (short payment within tolerance)"
@@ -177,7 +177,7 @@ def _reconcile(
             draft.items = [(i, open_[i.item_id]) for i in (*items, *unnamed)]
         else:
             extra = amount - total
-            small = extra <= min(SMALL_OVERPAYMENT_MINOR, amount // 50)
+            small = extra <= limits.small_over(amount)
             draft.add("overpayment_small" if small else "overpayment", f"{extra} more than the open total")
             draft.items = [(i, open_[i.item_id]) for i in items]
             draft.unapplied = extra
@@ -213,8 +213,8 @@ def _note_round_share(draft: Draft, open_: dict[str, int]) -> None:
 
 def _round_share(paid: int, whole: int) -> str | None:
     for share in ROUND_SHARES:
-        if abs(round(whole * share) - paid) <= 1 and paid < whole:
-            return f"{float(share):.0%}"
+        if abs(share_of(whole, share) - paid) <= 1 and paid < whole:
+            return percent(share)
     return None
 
 
@@ -234,13 +234,14 @@ def from_amount(
     unresolved: Evidence | None,
     named: frozenset[str],
     limit: int,
+    limits: Limits,
 ) -> list[Draft]:
     """Sets of the customer's open items that explain the amount: exact or short, with discounts
     taken (a set that leaves out items the remittance ``named`` says so); when it names none of
     them and nothing adds up exactly, also a little over, or with one item paid in part."""
     amount = payment.amount_minor
     base = [*evidence, unresolved] if unresolved else list(evidence)
-    ceiling = amount + short_tolerance(amount)
+    ceiling = amount + limits.short(amount)
     pools = [(pool, SubsetSums([book.open[i.item_id] for i in pool])) for pool in _pools(open_items, payment)]
     found: dict[frozenset[str], tuple[list[OpenItem], int]] = {}
     for pool, sums in pools:
@@ -282,7 +283,7 @@ def from_amount(
     if named:
         return drafts
     for pool, sums in pools:
-        drafts.extend(_over(book, amount, customer_id, base, pool, sums, limit))
+        drafts.extend(_over(book, amount, customer_id, base, pool, sums, limit, limits))
     alone = not drafts
     for pool, sums in pools:
         drafts.extend(_partials(book, amount, customer_id, base, pool, sums, limit, alone=alone))
@@ -334,14 +335,15 @@ def _over(
     open_items: list[OpenItem],
     sums: SubsetSums,
     limit: int,
+    limits: Limits,
 ) -> list[Draft]:
     """A set of items a little under the amount: the difference is kept as unapplied cash."""
-    below = min(SMALL_OVERPAYMENT_MINOR, amount // UNNAMED_OVERPAYMENT_SHARE)
+    below = min(limits.small_overpayment_minor, amount // UNNAMED_OVERPAYMENT_SHARE)
     found = sums.near(amount, below=below, fewest_first=True)  # an overpayment rarely adds pennies
     drafts = []
     for combination in found[:limit]:
         extra = amount - combination.total
-        small = extra <= min(SMALL_OVERPAYMENT_MINOR, amount // 50)
+        small = extra <= limits.small_over(amount)
         draft = Draft(
             customer_id,
             [(open_items[j], book.open[open_items[j].item_id]) for j in combination.indices],
@@ -377,7 +379,7 @@ def _partials(
         partial = open_items[fit.partial]
         items = [(open_items[j], book.open[open_items[j].item_id]) for j in fit.full]
         draft = Draft(customer_id, [*items, (partial, fit.paid)], list(base))
-        detail = f"{float(fit.share):.0%} of {partial.item_id}" + (
+        detail = f"{percent(fit.share)} of {partial.item_id}" + (
             f" and {len(items)} in full" if items else ""
         )
         draft.add("amount_partial_share", detail)
@@ -399,16 +401,6 @@ def discount_on(item: OpenItem, open_amount: int, paid_on: date) -> int:
     if item.discount_minor and item.discount_until and paid_on <= item.discount_until:
         return item.discount_minor if open_amount == item.amount_minor else 0
     return 0
-
-
-def tolerance(total: int) -> int:
-    """How short of ``total`` a payment may be and still settle it (the rest a bank fee)."""
-    return min(WRITE_OFF_LIMIT_MINOR, int(abs(total) * WRITE_OFF_SHARE))
-
-
-def short_tolerance(amount: int) -> int:
-    """How much more than ``amount`` a set of items may total and be settled by it."""
-    return min(WRITE_OFF_LIMIT_MINOR, int(abs(amount) * WRITE_OFF_SHARE / (1 - WRITE_OFF_SHARE)))
 
 
 def in_order(items: list[OpenItem], open_amounts: dict[str, int], amount: int) -> list[tuple[OpenItem, int]]:

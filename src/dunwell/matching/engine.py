@@ -35,6 +35,8 @@ from dunwell.matching.records import (
 )
 from dunwell.matching.references import ReferenceFit, Tokens, extract, fit
 from dunwell.matching.rules import RuleHit, Rules
+from dunwell.matching.stated import from_stated
+from dunwell.matching.tolerances import Tolerances
 
 MAX_SUGGESTIONS = 3
 #: Items issued after the payment's value date are not what it pays (a few days' grace for
@@ -42,6 +44,7 @@ MAX_SUGGESTIONS = 3
 ISSUE_GRACE = timedelta(days=3)
 CLOSE_MARGIN = 2.0
 STRANGER_SIGNALS = frozenset({"customer_from_fuzzy_reference", "customer_from_amount"})
+PARTIAL_SIGNALS = frozenset({"partial_payment", "partial_item", "amount_partial_share", "partial_oldest"})
 #: Below this score, a reconciled candidate does not stop the search of the whole book.
 SURE_ENOUGH = 5.0
 #: A token that fits more of one customer's items than this names none of them (a number cut
@@ -66,6 +69,7 @@ class Matcher:
         auto_threshold: float | None = None,
         model: ConfidenceModel | None = None,
         structural: bool = True,
+        tolerances: Tolerances | None = None,
     ) -> None:
         self.model = model or shipped_model()
         self.auto_threshold = self.model.auto_threshold if auto_threshold is None else auto_threshold
@@ -75,6 +79,7 @@ class Matcher:
         self.open = self.book.open  # item id -> what is still open (minor units)
         self.items = self.book.items
         self.rules = Rules(self.book, self.payers)
+        self.tolerances = tolerances or Tolerances()
         # A threshold above 1 means "never apply without a person", structural agreement included.
         self.structural = structural and self.auto_threshold <= 1.0
 
@@ -130,7 +135,14 @@ class Matcher:
         contested = any(e.signal == "close_alternative" for e in best.evidence)
         # A payer nobody knows, tied to a customer only by searching the whole book, is a person's call.
         stranger = any(e.signal in STRANGER_SIGNALS for e in best.evidence)
-        if best.allocations and not (contested or stranger):
+        # Which item a payment covers only in part is a reading, not a fact, unless the payer
+        # stated it: with another reading on the table (or the oldest item as a mere guess), a
+        # person decides; the simulator's instalments are round shares, real customers' need not be.
+        signals = {e.signal for e in best.evidence}
+        guessed_part = bool(signals & PARTIAL_SIGNALS) and (
+            "partial_oldest" in signals or sum(bool(c.allocations) for c in candidates) > 1
+        )
+        if best.allocations and not (contested or stranger or guessed_part):
             if best.confidence >= self.auto_threshold:
                 return MatchResult(payment.payment_ref, MatchStatus.AUTO, (best,))
             # Independent identifiers that agree (the payer's account or exact name and an amount
@@ -139,16 +151,18 @@ class Matcher:
             hit = self.rules.decide(payment, tokens) if self.structural else None
             if hit is not None and _same(hit, best):
                 return MatchResult(payment.payment_ref, MatchStatus.AUTO, (_structural(best, hit),))
-        why = self._why_suggested(best, contested, stranger)
+        why = self._why_suggested(best, contested, stranger, guessed_part)
         return MatchResult(payment.payment_ref, MatchStatus.SUGGESTED, candidates, why)
 
-    def _why_suggested(self, best: Candidate, contested: bool, stranger: bool) -> str:
+    def _why_suggested(self, best: Candidate, contested: bool, stranger: bool, guessed_part: bool) -> str:
         if not best.allocations:
             return "customer found, items not"
         if contested:
             return "another candidate is almost as likely"
         if stranger:
             return "payer not known; found only by searching the whole book"
+        if guessed_part:
+            return "a partial payment: which item it pays in part is a person's call"
         return f"confidence {best.confidence:.2%} below the auto-apply threshold {self.auto_threshold:.2%}"
 
     # -- candidates -------------------------------------------------------------------------
@@ -208,6 +222,7 @@ class Matcher:
         by_amount: bool = True,
     ) -> list[Draft]:
         latest_issue = payment.value_date + ISSUE_GRACE
+        limits = self.tolerances.limits(payment.currency)
         open_items = self.book.open_items(guess.customer_id, payment.currency, latest_issue)
         if not open_items:  # the payer is known, what it pays is not: cash on account
             draft = Draft(guess.customer_id, [], list(guess.evidence), unapplied=payment.amount_minor)
@@ -220,18 +235,33 @@ class Matcher:
         drafts = []
         if referenced:
             drafts += from_references(
-                self.book, payment, guess.customer_id, guess.evidence, referenced, open_items
+                self.book, payment, guess.customer_id, guess.evidence, referenced, open_items, limits
             )
+            if payment.remittance_items:  # the payer says what it pays on each item: its word
+                stated = from_stated(self.book, payment, guess.customer_id, guess.evidence, referenced)
+                drafts = [stated] if stated else drafts
         for reading in _readings(ambiguous):  # numbers that fit several items: the amount decides
             drafts += from_references(
-                self.book, payment, guess.customer_id, guess.evidence, [*referenced, *reading], open_items
+                self.book,
+                payment,
+                guess.customer_id,
+                guess.evidence,
+                [*referenced, *reading],
+                open_items,
+                limits,
             )
         if not any(d.reconciled for d in drafts):
             # A number named outright that does not add up may be a slip for a neighbour.
             for named_item, neighbour in slips:
                 rest = [r for r in referenced if r[0] is not named_item]
                 drafts += from_references(
-                    self.book, payment, guess.customer_id, guess.evidence, [*rest, neighbour], open_items
+                    self.book,
+                    payment,
+                    guess.customer_id,
+                    guess.evidence,
+                    [*rest, neighbour],
+                    open_items,
+                    limits,
                 )
         if not by_amount or any(d.conclusive for d in drafts):
             return drafts
@@ -260,6 +290,7 @@ class Matcher:
             unresolved=unresolved,
             named=frozenset(i.item_id for i, _ in referenced),
             limit=MAX_SUGGESTIONS,
+            limits=limits,
         )
         if not drafts:
             draft = Draft(guess.customer_id, [], list(guess.evidence), unapplied=payment.amount_minor)

@@ -15,6 +15,7 @@ WEIGHTS: dict[str, float] = {
     "payer_name_exact": 2.0,  # the customer's own name, in canonical form
     "payer_alias": 1.5,  # a name that paid for this customer before (learned)
     "payer_name_fuzzy": 1.0,  # scaled by similarity above the cut-off
+    "payer_name_prefix": 2.0,  # the bank cut the name: shared out among the customers it fits
     "parent_pays": -0.5,  # identified through the group company that paid
     "customer_from_reference": 1.0,  # no payer signal, but the documents named belong to it
     # A stranger's payment: a number quoted with a slip names this customer's item, book-wide.
@@ -38,6 +39,9 @@ WEIGHTS: dict[str, float] = {
     "reference_ignored": -2.0,  # a set found by amount that leaves out items the remittance names
     # How much.
     "amount_exact": 3.0,
+    # The remittance states the amount paid on each item it names, and they add up (X12 RMR).
+    "remittance_amounts": 3.0,
+    "deduction_stated": 0.0,  # what it deducts, with the payer's reason: proposed for write-off
     "discount_taken": 1.5,
     "short_paid": 0.0,  # within the write-off tolerance: which item bears it is a convention
     "short_per_item": -0.5,  # per item beyond the first in a short set found by amount alone

@@ -16,6 +16,7 @@ from dunwell.matching.records import CustomerProfile, Evidence
 
 NAME_CUTOFF = 88.0  # token-sort similarity (0-100) below which a name says nothing
 MAX_PAYERS = 8  # customers considered per payment (a group's shared account names several)
+MIN_PREFIX = 8  # a cut name this long (canonical form) still says something
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +96,9 @@ class PayerIndex:
                     (c, Evidence("payer_name_exact", f"{payer_name} (cut)", WEIGHTS["payer_name_exact"]))
                     for c in hits
                 ]
+        found = self._with_more_text(key, payer_name) or self._cut_short(key, payer_name)
+        if found:
+            return found
         best = self._fuzzy(key)
         if best is None:
             return []
@@ -102,6 +106,36 @@ class PayerIndex:
         weight = WEIGHTS["payer_name_fuzzy"] * (score - NAME_CUTOFF) / (100 - NAME_CUTOFF)
         detail = f"{payer_name} ~ {self.names.get(next(iter(self.by_name[name])), name)} ({score:.0f}%)"
         return [(c, Evidence("payer_name_fuzzy", detail, round(weight, 2))) for c in self.by_name[name]]
+
+    def _with_more_text(self, key: str, payer_name: str) -> list[tuple[str, Evidence]]:
+        """A customer's whole name followed by more (an address, a branch, "for the account of"):
+        the longest such name, if it is distinctive (two words or more)."""
+        words = key.split()
+        for end in range(len(words) - 1, 1, -1):
+            customers = self.by_name.get(" ".join(words[:end]))
+            if customers:
+                detail = f"{payer_name} (the name, then more text)"
+                return [
+                    (c, Evidence("payer_name_exact", detail, WEIGHTS["payer_name_exact"])) for c in customers
+                ]
+        return []
+
+    def _cut_short(self, key: str, payer_name: str) -> list[tuple[str, Evidence]]:
+        """Customers whose name begins with the payer's, as banks cut names (16 characters in a US
+        ACH batch, 35 in SWIFT, 70 in SEPA): all of them when few, each the weaker the more."""
+        if len(key) < MIN_PREFIX:
+            return []
+        start = bisect_left(self.sorted_names, key)
+        hits: list[str] = []
+        for name in self.sorted_names[start : start + MAX_PAYERS + 1]:
+            if not name.startswith(key):
+                break
+            hits.extend(self.by_name[name])
+        if not hits or len(hits) > MAX_PAYERS:
+            return []
+        weight = round(WEIGHTS["payer_name_prefix"] / len(hits), 2)
+        detail = f"{payer_name} (cut short; {len(hits)} customer(s) begin so)"
+        return [(c, Evidence("payer_name_prefix", detail, weight)) for c in hits]
 
     def _fuzzy(self, key: str) -> tuple[str, float] | None:
         if key not in self._fuzzy_cache:

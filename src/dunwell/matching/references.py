@@ -93,6 +93,16 @@ def number_key(key: str) -> str | None:
     return digits
 
 
+_LAST_GROUP = re.compile(r"[-/.\s_]0*(\d{3,})$")
+
+
+def sequence_key(document_id: str) -> str | None:
+    """The running number after a document number's last separator, as payers quote year-based
+    numbers without the year: "5216" for "RE-2025/05216"; None when there is no such group."""
+    match = _LAST_GROUP.search(document_id)
+    return match.group(1) if match else None
+
+
 def fit(token: str, document: str) -> ReferenceFit | None:
     """How ``token`` (a reference key) names ``document`` (a reference key), if it does."""
     if token == document:

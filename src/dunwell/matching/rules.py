@@ -4,7 +4,8 @@ It auto-applies a payment only when one of these holds, and leaves everything el
 
 1. the remittance names open documents outright (their number, with or without its prefix and
    leading zeros, or a creditor reference) and the amount equals their open total, or their total
-   less the early-payment discounts they still offer;
+   less the early-payment discounts they still offer; or the remittance states the amount paid
+   on each of them (X12 820 ``RMR`` lines), none more than is open, adding up to the payment;
 2. the payer is identified by a bank account it has paid from before, or by its exact name
    (canonical form, or a name confirmed for it before), the payer is one customer only, and among
    that customer's open items in the payment's currency exactly one of these explains the amount:
@@ -38,6 +39,7 @@ from dunwell.matching.records import (
     ProposedAllocation,
 )
 from dunwell.matching.references import ReferenceFit, Tokens, extract
+from dunwell.matching.stated import stated_lines
 
 #: Items issued this long after the payment are not what it pays.
 ISSUE_GRACE = timedelta(days=3)
@@ -83,6 +85,9 @@ class Rules:
         items = [self.book.items[i] for i in sorted(named)]
         if len({i.customer_id for i in items}) != 1:
             return None
+        stated = self._as_stated(payment, items) if payment.remittance_items else None
+        if stated is not None:
+            return stated
         open_ = [self.book.open[i.item_id] for i in items]
         if sum(open_) == payment.amount_minor:
             allocations = tuple(ProposedAllocation(i.item_id, o) for i, o in zip(items, open_, strict=True))
@@ -92,6 +97,21 @@ class Rules:
             allocations = tuple(ProposedAllocation(i.item_id, n) for i, n in zip(items, net, strict=True))
             return RuleHit("references_reconcile", items[0].customer_id, allocations, "named, less discount")
         return None
+
+    def _as_stated(self, payment: IncomingPayment, items: list[OpenItem]) -> RuleHit | None:
+        """The payer's stated amount on each named item, when the lines name the items outright
+        and add up to the payment, none more than is open."""
+        paired = stated_lines(payment.remittance_items, items, self.book.keys)
+        if paired is None or any(
+            not (0 < (line.paid_minor or 0) <= self.book.open[item.item_id])
+            and not (self.book.open[item.item_id] < 0 and line.paid_minor == self.book.open[item.item_id])
+            for item, line in paired
+        ):
+            return None
+        if sum(line.paid_minor or 0 for _, line in paired) != payment.amount_minor:
+            return None
+        chosen = [(item, line.paid_minor or 0) for item, line in paired]
+        return self._hit("remittance_amounts", items[0].customer_id, chosen, "stated per item, adds up")
 
     def _by_payer(self, payment: IncomingPayment) -> RuleHit | None:
         customer = self.payer(payment.payer_name, payment.payer_account)

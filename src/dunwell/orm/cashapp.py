@@ -7,7 +7,19 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dunwell.matching.records import MatchStatus
@@ -88,6 +100,27 @@ class StatementEntry(Base):
     structured_reference: Mapped[str | None] = mapped_column(String(64))
     end_to_end_id: Mapped[str | None] = mapped_column(String(120))
     bank_code: Mapped[str | None] = mapped_column(String(60))
+    #: What the remittance states per item (X12 820 RMR, lockbox stubs), amounts in minor units:
+    #: ``[{"reference", "paid_minor", "invoiced_minor", "discount_minor", "adjustment_minor",
+    #: "adjustment_reason"}]``; None when it states nothing.
+    remittance_items: Mapped[list[dict[str, Any]] | None] = mapped_column(JsonDoc)
+    #: The bank's detail text as sent, where the reader parsed payer and remittance out of it (BAI2).
+    bank_text: Mapped[str | None] = mapped_column(Text)
+
+
+class CashConfidenceModel(Base):
+    """A confidence model the deployment fitted on its own decisions (``matching.confidence``
+    JSON); the newest active one is used instead of the shipped model."""
+
+    __tablename__ = "cash_confidence_models"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    fitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    fitted_by: Mapped[str] = mapped_column(String(120))
+    model: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    outcomes: Mapped[int] = mapped_column(Integer)
+    wrong: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class CashMatchRun(Base):

@@ -357,7 +357,9 @@ def _instalments(
         # Most takers pay inside the window; some take the discount a few days late anyway.
         late = rng.random() < 0.2
         days = terms.discount_days + (rng.randint(1, 6) if late else -rng.randint(0, 3))
-        invoice.discount = (amount * terms.discount_percent / 100).quantize(_CENT)  # on the net
+        # The discount the invoice offers, rounded as the product's terms catalogue rounds it
+        # (half a cent up): payers take what is printed.
+        invoice.discount = Decimal(terms.payment_terms().discount_minor(int(amount * 100))) / 100
         return [_Due(invoice, amount - invoice.discount, invoice.issue_date + timedelta(days=days))]
     delay = delay_days(rng, behaviour, due=invoice.due_date, month=month)
     if invoice.disputed:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from dunwell.core.terms import PaymentTerms
 from dunwell.simulate.behaviour import Behaviour, CustomerType, PaymentHabit
 
 
@@ -22,6 +24,11 @@ class Terms:
     discount_days: int | None = None  # "2/10 net 30": 2 % off when paid within 10 days
     discount_percent: int = 0
     end_of_month: bool = False  # due at the end of the month after net_days
+
+    def payment_terms(self) -> PaymentTerms:
+        """The same terms in the notation the product reads (and rounds discounts by)."""
+        percent = Decimal(self.discount_percent) if self.discount_days else None
+        return PaymentTerms(self.net_days, percent, self.discount_days, self.end_of_month)
 
 
 @dataclass(frozen=True, slots=True)

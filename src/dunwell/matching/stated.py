@@ -1,0 +1,104 @@
+"""Payments whose remittance states what is paid on each item (X12 820 ``RMR`` lines, lockbox
+stubs): the payer's own allocation, taken as it is when it names the customer's open items and
+adds up to the payment.
+
+What the payer deducts (a stated discount, or an ``ADX`` adjustment with its reason code) is
+proposed for write-off with that reason; an item paid short with no reason stated stays open for
+the rest, as a partial payment does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from dunwell.matching.book import OpenBook
+from dunwell.matching.drafts import Draft
+from dunwell.matching.normalize import reference_key
+from dunwell.matching.records import Evidence, IncomingPayment, OpenItem, RemittedItem
+from dunwell.matching.references import ReferenceFit, fit, number_key
+
+#: How a stated reference may name an item: as its number or a recognisable form of it.
+_NAMES = frozenset({ReferenceFit.EXACT, ReferenceFit.PREFIXED, ReferenceFit.TRUNCATED, ReferenceFit.MISTYPED})
+
+
+def names(reference: str, document_key: str, *, loosely: bool = False) -> bool:
+    """Whether a stated reference names the document: its number with or without the prefix
+    and leading zeros; ``loosely``, also cut or with one slip."""
+    key = reference_key(reference)
+    if not key:
+        return False
+    if key == document_key:
+        return True
+    number = number_key(key)
+    if number is not None and number == number_key(document_key):
+        return True
+    return loosely and fit(key, document_key) in _NAMES
+
+
+def stated_lines(
+    lines: Sequence[RemittedItem], items: Sequence[OpenItem], keys: dict[str, str]
+) -> list[tuple[OpenItem, RemittedItem]] | None:
+    """Each stated line with a paid amount paired with the one item it names, or None when any
+    line names none of ``items`` or several, or two lines name the same item."""
+    paired: list[tuple[OpenItem, RemittedItem]] = []
+    used: set[str] = set()
+    for line in lines:
+        if line.paid_minor is None:
+            return None
+        hits = [i for i in items if names(line.reference, keys[i.item_id])] or [
+            i for i in items if names(line.reference, keys[i.item_id], loosely=True)
+        ]
+        if len(hits) != 1 or hits[0].item_id in used:
+            return None
+        used.add(hits[0].item_id)
+        paired.append((hits[0], line))
+    return paired or None
+
+
+def from_stated(
+    book: OpenBook,
+    payment: IncomingPayment,
+    customer_id: str,
+    evidence: tuple[Evidence, ...],
+    referenced: list[tuple[OpenItem, Evidence]],
+) -> Draft | None:
+    """The payer's stated allocation over the customer's named items, when it adds up."""
+    items = [item for item, _ in referenced]
+    paired = stated_lines(payment.remittance_items, items, book.keys)
+    if paired is None:
+        return None
+    if sum(line.paid_minor or 0 for _, line in paired) != payment.amount_minor:
+        return None
+    if any((line.paid_minor or 0) > book.open[item.item_id] > 0 for item, line in paired):
+        return None  # more than is open on an item: not the allocation it states
+    by_item = {item.item_id: e for item, e in referenced}
+    weakest = min(by_item[item.item_id].weight for item, _ in paired)
+    shared = round(weakest / len(paired), 2)
+    draft = Draft(
+        customer_id,
+        [(item, line.paid_minor or 0) for item, line in paired],
+        [
+            *evidence,
+            *(Evidence(by_item[i.item_id].signal, by_item[i.item_id].detail, shared) for i, _ in paired),
+        ],
+    )
+    draft.add("remittance_amounts", f"the remittance states the amount paid on each of {len(paired)} item(s)")
+    deducted, reasons = 0, []
+    for item, line in paired:
+        short = book.open[item.item_id] - (line.paid_minor or 0)
+        if short <= 0:
+            continue
+        if line.discount_minor:
+            reasons.append(f"{item.item_id}: discount taken")
+        elif line.adjustment_minor:
+            reasons.append(f"{item.item_id}: adjustment {line.adjustment_reason or 'without a reason code'}")
+        else:
+            continue  # paid in part: the rest stays open
+        deducted += short
+    if deducted:
+        draft.add("deduction_stated", "; ".join(reasons))
+        draft.write_off, draft.write_off_reason = (
+            deducted,
+            "deduction stated by the payer: " + "; ".join(reasons),
+        )
+    return draft

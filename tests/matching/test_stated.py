@@ -1,0 +1,75 @@
+"""Remittance that states what is paid on each item (X12 820 RMR lines, lockbox stubs)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tests.matching.test_engine import CUSTOMERS, ITEMS, item, pay
+
+from dunwell.matching.engine import Matcher
+from dunwell.matching.records import MatchStatus, RemittedItem
+from dunwell.matching.rules import RulesMatcher
+from dunwell.matching.stated import names
+
+
+def _line(
+    reference: str, paid: int, *, adjustment: int | None = None, reason: str | None = None
+) -> RemittedItem:
+    return RemittedItem(reference, paid, None, None, adjustment, reason)
+
+
+def test_a_stated_reference_names_its_document_with_or_without_the_prefix() -> None:
+    assert names("104233", "INV0104233")
+    assert names("INV-0104233", "INV0104233")
+    assert not names("104234", "INV0104233")
+    assert names("INV0104234", "INV0104233", loosely=True)  # a slip, when nothing names it outright
+    assert not names("", "INV0104233")
+
+
+def test_the_payers_own_allocation_is_taken_with_its_deduction_and_reason() -> None:
+    # 1,250.00 and 800.50 open; the payer pays 1,200.00 on the first (ADX 50.00, reason 01:
+    # pricing) and 800.50 on the second: 2,000.50 in all.
+    payment = replace(
+        pay(200_050, "90000101 90000102", name="ACME INDUSTRIES"),
+        remittance_items=(
+            _line("90000101", 120_000, adjustment=-5_000, reason="01"),
+            _line("90000102", 80_050),
+        ),
+    )
+    result = Matcher(ITEMS, CUSTOMERS).match(payment)
+    assert result.status is MatchStatus.AUTO
+    best = result.candidates[0]
+    assert {(a.item_id, a.amount_minor) for a in best.allocations} == {
+        ("90000101", 120_000),
+        ("90000102", 80_050),
+    }
+    assert best.write_off_minor == 5_000
+    assert "01" in (best.write_off_reason or "")
+    assert {"remittance_amounts", "deduction_stated"} <= {e.signal for e in best.evidence}
+
+
+def test_a_stated_part_payment_leaves_the_rest_open_and_the_rules_agree() -> None:
+    items = [item("INV-0104233", "C1", 150_000), item("INV-0104240", "C1", 25_000)]
+    payment = replace(
+        pay(100_000, "104233 104240", name=None, account=None),
+        remittance_items=(_line("104233", 75_000), _line("104240", 25_000)),
+    )
+    result = Matcher(items, CUSTOMERS).match(payment)
+    best = result.candidates[0]
+    assert {(a.item_id, a.amount_minor) for a in best.allocations} == {
+        ("INV-0104233", 75_000),
+        ("INV-0104240", 25_000),
+    }
+    assert best.write_off_minor == 0
+    rules = RulesMatcher(items, CUSTOMERS).match(payment)
+    assert (rules.status, rules.reason) == (MatchStatus.AUTO, "remittance_amounts")
+    assert result.status is MatchStatus.AUTO
+
+
+def test_stated_lines_that_do_not_add_up_are_not_taken_as_stated() -> None:
+    payment = replace(
+        pay(200_050, "90000101 90000102", name="ACME INDUSTRIES"),
+        remittance_items=(_line("90000101", 100_000), _line("90000102", 80_050)),  # 1,800.50 stated
+    )
+    result = Matcher(ITEMS, CUSTOMERS).match(payment)
+    assert all("remittance_amounts" not in {e.signal for e in c.evidence} for c in result.candidates)
