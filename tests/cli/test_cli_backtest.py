@@ -28,7 +28,18 @@ def test_the_ibm_sample_backtest_beats_its_baselines(cli, shared_data: Path) -> 
     best = min(figures["mae_days"] for figures in report["baselines"].values())
     assert report["mae_days"] < 0.9 * best  # the issue asks for 15 %; the bench reports the exact figure
     assert report["auc_late"] >= 0.80
-    assert 0.7 <= report["coverage_p10_p90"] <= 0.9
+    assert 0.75 <= report["coverage_p10_p90"] <= 0.85
+    # Which predictor the P50 of each customer-history group comes from, with the validation MAEs.
+    chosen = report["chosen"]
+    assert set(chosen["groups"]) == {"new", "thin", "established"}
+    for group in chosen["groups"].values():
+        assert {"predictor", "model_weight", "validation_mae"} <= group.keys()
+    assert chosen["validation"]["known_until"] < "2013-07-01"
+    # The invoices overdue at the cutoff, predicted given their age, beside rules given the age.
+    overdue = report["overdue"]
+    assert overdue["n_test"] > 0
+    assert overdue["baselines"].keys() == {"next_day", "customer_delays_above_age", "book_residual_life"}
+    assert overdue["zero_width_intervals"] == 0
 
 
 def test_any_canonical_file_works_and_a_bad_row_is_reported_not_fatal(cli, tmp_path: Path) -> None:
@@ -54,6 +65,30 @@ def test_any_canonical_file_works_and_a_bad_row_is_reported_not_fatal(cli, tmp_p
     assert report["rows_rejected"] == 1
     assert report["rejections"][0]["line"] == 402
     assert report["n_test"] > 0
+    assert report["rows_with_warnings"] == 0
+
+
+def test_a_row_paid_before_its_issue_date_loads_with_a_warning(cli, tmp_path: Path) -> None:
+    data = tmp_path / "book.csv"
+    columns = ("invoice_id", "customer_id", "issue_date", "due_date", "currency", "amount", "paid_date")
+    with data.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        for n in range(300):
+            month = 1 + n % 11
+            paid = f"2024-{month + 1:02d}-{1 + n % 20:02d}"
+            writer.writerow((f"I{n}", f"C{n % 15}", f"2024-{month:02d}-01", f"2024-{month:02d}-28", "EUR",
+                             "100.00", paid))  # fmt: skip
+        writer.writerow(("PRE", "C1", "2024-05-10", "2024-06-10", "EUR", "50.00", "2024-05-01"))
+
+    result = cli("backtest", "--data", data, "--cutoff", "2024-09-01", "--json")
+
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["rows_rejected"] == 0
+    assert report["rows_with_warnings"] == 1
+    assert report["warnings"][0]["line"] == 302
+    assert "taken as paid on issue" in report["warnings"][0]["warning"]
 
 
 def test_a_file_without_the_columns_is_one_clear_line(cli, tmp_path: Path) -> None:

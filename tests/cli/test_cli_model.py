@@ -27,6 +27,7 @@ def test_train_score_list_show_and_monitor(cli, sqlite_url: str, tmp_path: Path)
     assert model["known_until"] == "2024-10-31"
     assert model["metrics"]["n_test"] > 0
     assert "baselines" in model["metrics"]
+    assert "share_still_open" in model["metrics"]["holdout"]
 
     scored = cli("model", "score", "--as-of", "2024-11-15", "--json")
     assert scored.exit_code == 0, scored.output
@@ -38,9 +39,13 @@ def test_train_score_list_show_and_monitor(cli, sqlite_url: str, tmp_path: Path)
     assert [m["version"] for m in listed] == [1]
     assert listed[0]["scoring_runs"] == 1
     assert listed[0]["last_scored"] == "2024-11-15"
+    assert set(listed[0]["chosen"]["groups"]) == {"new", "thin", "established"}
+    established = listed[0]["chosen"]["groups"]["established"]
+    assert {"model", "customer_median_delay", "due_date"} <= set(established["validation_mae"])
     table = cli("model", "list")
     assert "v1" in table.stdout
     assert "2024-10-31" in table.stdout
+    assert "established:" in table.stdout.replace("\n", " ") or "establishe" in table.stdout
 
     monitored = cli("model", "monitor", "--json")
     assert monitored.exit_code == 0, monitored.output
@@ -68,9 +73,12 @@ def test_invoices_show_prints_the_prediction_and_its_reasons(cli, sqlite_url: st
     assert detail["prediction"]["model_version"] == 1
     assert detail["prediction"]["reasons"]
 
+    assert detail["prediction"]["risk_reasons"]
+
     text = cli("invoices", "show", number).stdout
     assert "Expected payment" in text
     assert "Risk: late" in text
+    assert "Why this risk" in text
 
 
 def test_the_model_commands_fail_with_one_clear_line(cli, sqlite_url: str, tmp_path: Path) -> None:

@@ -101,7 +101,8 @@ def test_every_kind_of_bad_invoice_row_is_reported_with_line_field_and_reason(
     import textwrap
 
     good, rejected = invoices(write_csv, parse, textwrap.dedent(body))
-    assert [r.invoice_id for r in good] == ["A1"]
+    # B5 was paid before its issue date: a prepayment, loaded (the predictor takes it as paid on issue).
+    assert [r.invoice_id for r in good] == ["A1", "B5"]
     assert reasons(rejected) == [
         (3, "issue_date", "unparseable date '2024-13-45' (expected %Y-%m-%d)"),
         (4, "amount", "not a number: '12abc' (decimal separator '.')"),
@@ -115,7 +116,6 @@ def test_every_kind_of_bad_invoice_row_is_reported_with_line_field_and_reason(
         (12, "paid_date", "paid date 2024-01-20 is set but open amount is 50, not 0"),
         (13, "open_amount", "open amount 150 exceeds amount 100"),
         (14, "open_amount", "open amount -10 has the opposite sign of amount 100"),
-        (15, "paid_date", "paid date 2023-12-31 is before issue date 2024-01-02"),
         (16, "document_type", "unknown document type 'debit_note' (expected invoice or credit_memo)"),
         (17, "amount", "not a number: 'NaN' (decimal separator '.')"),
     ]

@@ -154,6 +154,8 @@ def test_the_book_as_known_on_a_day_forgets_what_came_after() -> None:
     assert (known.activity.touch_day <= k).all()
     assert (known.activity.promise_made <= k).all()
     assert not (known.activity.promise_broken & (known.activity.promise_due >= k)).any()
+    # A bare dispute flag is a fact of the past only once its invoice is paid.
+    assert not (known.disputed & (known.paid > k)).any()
     # Features on day k are the same from the full book and from the book as known then.
     rows_full = np.flatnonzero(history.issue <= k)
     q = np.full(len(rows_full), k)
@@ -213,3 +215,46 @@ def test_a_new_customer_falls_back_on_the_priors() -> None:
 def test_a_query_cannot_know_the_future() -> None:
     with pytest.raises(ValueError, match="cannot know a day after"):
         Queries(rows=np.array([0]), as_of=np.array([10]), known=np.array([11]))
+
+
+def test_the_dispute_flag_is_point_in_time() -> None:
+    """Flipping disputes after the query day (opening, closing, or the bare flag of an invoice
+    not yet paid) changes no feature; a dispute closed by then no longer counts as open."""
+    frame = book(seed=12)
+    t = date(2024, 7, 1)
+    rng = np.random.default_rng(12)
+    frame["dispute_opened"] = None
+    frame["dispute_closed"] = None
+    dated = rng.random(len(frame)) < 0.3
+    frame.loc[dated, "dispute_opened"] = frame.loc[dated, "issue_date"] + timedelta(days=5)
+    frame.loc[dated, "disputed"] = True
+    closes = dated & (rng.random(len(frame)) < 0.5)
+    frame.loc[closes, "dispute_closed"] = frame.loc[closes, "issue_date"] + timedelta(days=15)
+    open_at_t = frame[(frame.issue_date <= t) & (frame.paid_date.isna() | (frame.paid_date > t))]
+    ids = list(open_at_t.invoice_id)
+    before = features_on(frame, ids, t)
+
+    future = frame.copy()
+    unpaid = future.paid_date.isna() | (future.paid_date > t)
+    undated = future.dispute_opened.isna()
+    future.loc[unpaid & undated, "disputed"] = ~future.loc[unpaid & undated, "disputed"].astype(bool)
+    later = unpaid & undated & (rng.random(len(future)) < 0.5)
+    future.loc[later, "dispute_opened"] = t + timedelta(days=3)
+    future.loc[later, "disputed"] = True
+    open_then = future.dispute_opened.notna() & future.dispute_closed.isna()
+    future.loc[open_then, "dispute_closed"] = t + timedelta(days=10)
+    after = features_on(future, ids, t)
+
+    pd.testing.assert_frame_equal(before.astype(str), after.astype(str))
+
+    # Closing every dispute before t changes what was open at t.
+    closed = frame.copy()
+    closed.loc[closed.dispute_opened.notna(), "dispute_closed"] = date(2024, 1, 20)
+    assert features_on(closed, ids, t)["open_disputes"].sum() < before["open_disputes"].sum()
+
+
+def test_a_prepayment_is_taken_as_paid_on_its_issue_day() -> None:
+    frame = book(seed=13, invoices=50)
+    frame.loc[0, "paid_date"] = frame.loc[0, "issue_date"] - timedelta(days=7)
+    history = InvoiceHistory.from_frame(frame)
+    assert history.paid[0] == history.issue[0]

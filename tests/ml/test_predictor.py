@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import numpy as np
@@ -34,7 +35,9 @@ def history() -> InvoiceHistory:
 
 @pytest.fixture(scope="module")
 def predictor(history: InvoiceHistory) -> PaymentPredictor:
-    return PaymentPredictor(n_estimators=60, random_state=1).fit(history, known_until=day_number(CUTOFF))
+    return PaymentPredictor(n_estimators=60, random_state=1, n_jobs=1).fit(
+        history, known_until=day_number(CUTOFF)
+    )
 
 
 def open_book(history: InvoiceHistory, day: date) -> Queries:
@@ -43,7 +46,7 @@ def open_book(history: InvoiceHistory, day: date) -> Queries:
     return Queries(rows=rows, as_of=np.full(len(rows), k), known=np.full(len(rows), k))
 
 
-def test_quantiles_are_ordered_risks_monotone_and_overdue_items_paid_after_today(
+def test_quantiles_are_strictly_ordered_never_past_and_risks_monotone(
     history: InvoiceHistory, predictor: PaymentPredictor
 ) -> None:
     queries = open_book(history, CUTOFF)
@@ -51,32 +54,73 @@ def test_quantiles_are_ordered_risks_monotone_and_overdue_items_paid_after_today
     today = day_number(CUTOFF)
 
     assert len(predictions.rows) > 50
-    assert np.all(np.diff(predictions.delay, axis=1) >= 0)
+    dates = predictions.dates
+    assert np.all(np.diff(dates, axis=1) >= 1)  # P10 < P50 < P90 in whole days, for every invoice
+    assert np.all(dates[:, 0] >= today)  # never in the past
     assert np.all(np.diff(predictions.risk, axis=1) <= 1e-12)
     assert np.all((predictions.risk >= 0) & (predictions.risk <= 1))
     overdue = history.due[queries.rows] <= today
     assert overdue.any()
-    assert np.all(predictions.dates[overdue, 0] > today)  # open today: paid after today
+    assert np.all(dates[overdue, 0] > today)  # open today: paid after today
     long_overdue = (today - history.due[queries.rows]) > 30
     assert np.all(predictions.risk[long_overdue, 1] == 1.0)
 
 
-def test_every_prediction_carries_readable_reasons(
+def test_a_long_overdue_invoice_is_predicted_given_its_age(
+    history: InvoiceHistory, predictor: PaymentPredictor
+) -> None:
+    """An invoice 87 days past due is not simply paid tomorrow: its interval is that of invoices
+    still unpaid at 87 days, and it has width."""
+    rows = np.flatnonzero(history.is_invoice)[:40]
+    day = history.due[rows] + 87
+    queries = Queries(rows=rows, as_of=day, known=np.minimum(day, day_number(CUTOFF)))
+    delay = predictor.predict(history, queries, explain=False).delay
+
+    assert np.all(delay[:, 0] >= 88)
+    assert np.all((delay[:, 1] > delay[:, 0]) & (delay[:, 2] > delay[:, 1]))
+    assert np.median(delay[:, 2] - delay[:, 0]) >= 5
+
+
+def test_every_prediction_carries_readable_reasons_that_add_up_to_its_p50(
     history: InvoiceHistory, predictor: PaymentPredictor
 ) -> None:
     predictions = predictor.predict(history, open_book(history, CUTOFF))
 
     assert predictions.reasons is not None
-    assert all(1 <= len(r) <= 3 for r in predictions.reasons)
-    every = [phrase for r in predictions.reasons for phrase in r]
-    assert all(phrase.endswith("days)") for phrase in every)
-    assert any("days past due" in phrase or "pays" in phrase for phrase in every)
+    for reasons, delay in zip(predictions.reasons, predictions.delay, strict=True):
+        *drivers, total = reasons
+        assert len(drivers) <= 3
+        assert all(phrase.endswith("days)") for phrase in drivers)
+        # "P50 12 days late = these reasons +9 + the book's usual +2 + other factors +1 + not from
+        # the model's drivers +0 (...)": the terms add up to the P50 shown.
+        assert total.startswith("P50 ")
+        terms = [int(t) for t in re.findall(r" ([+-]\d+)(?: |$)", total.split("=", 1)[1])]
+        assert len(terms) == 4
+        assert sum(terms) == int(delay[1])
+        covered = sum(int(re.search(r"\(([+-]\d+) days\)$", p).group(1)) for p in drivers)  # type: ignore[union-attr]
+        assert terms[0] == covered
+    # Without drivers (a naive rule chosen, or the invoice's age deciding), the line says so.
+    for reasons in predictions.reasons:
+        if len(reasons) == 1:
+            assert "naive rule at 100%" in reasons[0] or "still unpaid at its age" in reasons[0]
+
+
+def test_risk_scores_carry_their_three_reasons(history: InvoiceHistory, predictor: PaymentPredictor) -> None:
+    predictions = predictor.predict(history, open_book(history, CUTOFF))
+
+    assert predictions.risk_reasons is not None
+    assert all(1 <= len(r) <= 3 for r in predictions.risk_reasons)
+    assert all(
+        ("raises the risk" in p or "lowers the risk" in p) for r in predictions.risk_reasons for p in r
+    )
 
 
 def test_training_is_deterministic_for_a_random_state(history: InvoiceHistory) -> None:
     queries = open_book(history, CUTOFF)
     first, second = (
-        PaymentPredictor(n_estimators=30, random_state=5).fit(history, known_until=day_number(CUTOFF))
+        PaymentPredictor(n_estimators=30, random_state=5, n_jobs=1).fit(
+            history, known_until=day_number(CUTOFF)
+        )
         for _ in range(2)
     )
     np.testing.assert_array_equal(

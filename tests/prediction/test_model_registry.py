@@ -14,13 +14,21 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from dunwell.core.collections import Channel, PromiseStatus, TouchDirection, TouchOutcome
+from dunwell.core.collections import (
+    Channel,
+    DisputeCategory,
+    DisputeStatus,
+    PromiseStatus,
+    TouchDirection,
+    TouchOutcome,
+)
 from dunwell.core.errors import DunwellError
 from dunwell.imports.flows import run_import
 from dunwell.ingest import ImportKind, load_preset
 from dunwell.ml.features import FEATURES
 from dunwell.ml.history import NEVER, day_number
 from dunwell.orm import AuditEntry, Customer, Invoice, InvoicePrediction, PredictionModel, PromiseToPay, Touch
+from dunwell.orm.collections import Dispute
 from dunwell.prediction.book import load_book
 from dunwell.prediction.invoice_view import invoice_detail
 from dunwell.prediction.monitoring import Thresholds, monitor_model
@@ -35,7 +43,7 @@ SCORED_ON = date(2025, 1, 15)
 
 
 #: Fewer trees than the product's default: these tests check the plumbing, not the accuracy.
-FAST = {"n_estimators": 60}
+FAST = {"n_estimators": 60, "n_jobs": 1}
 
 
 @pytest.fixture(scope="module")
@@ -78,8 +86,22 @@ def test_a_model_is_registered_with_its_window_schema_and_metrics(stocked: sessi
         assert model.known_until == TRAINED_TO
         assert model.window_start >= date(2024, 1, 1)
         assert [f["name"] for f in model.feature_schema] == list(FEATURES)
-        # The holdout was inside what was known: trained before it, tested on what cleared by then.
-        assert model.metrics["cutoff"] == (TRAINED_TO - timedelta(days=59)).isoformat()
+        # The holdout was inside what was known, and ends a horizon before the training day, so
+        # that most of its invoices have an outcome: how many do not is reported.
+        holdout = model.metrics["holdout"]
+        assert model.metrics["cutoff"] == holdout["issued_from"]
+        assert holdout["issued_from"] == (TRAINED_TO - timedelta(days=60 + 90 - 1)).isoformat()
+        assert holdout["issued_to"] == (TRAINED_TO - timedelta(days=90)).isoformat()
+        assert holdout["outcomes_known_until"] == TRAINED_TO.isoformat()
+        assert 0 <= holdout["share_still_open"] < 0.2
+        # The model-or-baseline choice of the registered model, as plain JSON.
+        chosen = model.metrics["chosen"]
+        assert set(chosen["groups"]) == {"new", "thin", "established"}
+        for group in chosen["groups"].values():
+            assert group["predictor"] in {"model", "blend", "due_date", "customer_median_delay",
+                                          "customer_last_delay", "shrunk_median"}  # fmt: skip
+            assert 0 <= group["model_weight"] <= 1
+        assert chosen["validation"]["known_until"] < TRAINED_TO.isoformat()
         assert model.metrics["mae_days"] < model.metrics["baselines"]["due_date"]["mae_days"]
         assert set(model.reference_profile) >= {"score_p50_delay", "score_risk_late", "cust_mean_delay"}
         assert model.software["lightgbm"]
@@ -108,9 +130,10 @@ def test_scoring_stores_one_prediction_per_open_invoice_naming_its_model(
         model_id = session.scalar(select(PredictionModel.id).where(PredictionModel.version == 1))
         assert {p.model_id for p in stored} == {model_id}
         for p in stored:
-            assert p.p10_date <= p.p50_date <= p.p90_date
+            assert SCORED_ON <= p.p10_date < p.p50_date < p.p90_date  # never in the past, never flat
             assert 0 <= p.risk_late60 <= p.risk_late30 <= p.risk_late <= 1
             assert p.reasons
+            assert any(r.startswith("risk: ") for r in p.reasons)
     # Scoring the same day again replaces the run: no duplicates.
     with stocked.begin() as session:
         score_book(session, as_of=SCORED_ON)
@@ -146,8 +169,12 @@ def test_invoice_detail_shows_the_latest_prediction_with_reasons(stocked: sessio
         assert prediction["model_version"] == 1
         assert prediction["as_of"] == SCORED_ON.isoformat()
         assert prediction["p10_date"] <= prediction["p50_date"] <= prediction["p90_date"]
-        assert 1 <= len(prediction["reasons"]) <= 3
-        assert all("days)" in reason for reason in prediction["reasons"])
+        *drivers, total = prediction["reasons"]
+        assert len(drivers) <= 3
+        assert all("days)" in reason for reason in drivers)
+        assert total.startswith("P50 ")
+        assert 1 <= len(prediction["risk_reasons"]) <= 3
+        assert all("the risk" in reason for reason in prediction["risk_reasons"])
         with pytest.raises(DunwellError, match="no invoice"):
             invoice_detail(session, "NO-SUCH-NUMBER")
 
@@ -206,8 +233,29 @@ def test_the_book_reads_touches_promises_and_disputes_from_the_database(
                 recorded_by="test",
             )
         )
+        invoice = session.scalars(
+            select(Invoice).where(Invoice.customer_id == customer.id).order_by(Invoice.id).limit(1)
+        ).one()
+        session.add(
+            Dispute(
+                customer_id=customer.id,
+                invoice_id=invoice.id,
+                category=DisputeCategory.PRICING,
+                status=DisputeStatus.RESOLVED_CREDITED,
+                currency="USD",
+                amount_minor=10_00,
+                opened_on=date(2024, 6, 1),
+                resolved_on=date(2024, 6, 20),
+            )
+        )
+        invoice_pk = invoice.id
     with stocked() as session:
-        history = load_book(session).history
+        stored = load_book(session)
+        history = stored.history
+    # The dispute is point in time: its opening and closing days, not today's flag.
+    at = int(np.flatnonzero(stored.invoice_pk == invoice_pk)[0])
+    assert history.dispute_opened[at] == day_number(date(2024, 6, 1))
+    assert history.dispute_closed[at] == day_number(date(2024, 6, 20))
     activity = history.activity
     assert list(activity.touch_day) == [day_number(date(2024, 6, 3))]
     assert list(activity.promise_due) == [day_number(date(2024, 6, 10))]

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from dunwell.cli.imports import choose_mapping
+from dunwell.cli.model import chosen_summary
 from dunwell.cli.runtime import console, fail, parse_day, print_json, user_errors
 from dunwell.ingest import ImportKind
 from dunwell.ml.backtest import BASELINES, run_backtest
@@ -54,6 +55,8 @@ def backtest_command(
         "rows_read": book.rows,
         "rows_rejected": len(book.rejections),
         "rejections": [{"line": r.line, "reason": r.reason} for r in book.rejections[:20]],
+        "rows_with_warnings": len(book.warnings),
+        "warnings": [{"line": line, "warning": text} for line, text in book.warnings[:20]],
         **result,
     }
     if as_json:
@@ -72,3 +75,13 @@ def _print(result: dict[str, Any]) -> None:
         cells = [result[name], *(result["baselines"][b][name] for b in BASELINES)]
         table.add_row(name, *("-" if value is None else f"{value:g}" for value in cells))
     console.print(table)
+    console.print(f"P50 chosen per customer history: {chosen_summary(result.get('chosen'))}")
+    overdue = result.get("overdue") or {}
+    if overdue.get("mae_days") is not None:
+        console.print(
+            f"Overdue at the cutoff: {overdue['n_test']} tested of {overdue['n_open_overdue']} open, "
+            f"MAE {overdue['mae_days']:g} days given their age (best rule {overdue['best_baseline']} "
+            f"{overdue['best_baseline_mae']:g}), P10-P90 coverage {overdue['coverage_p10_p90']:g}."
+        )
+    if result["rows_with_warnings"]:
+        console.print(f"{result['rows_with_warnings']} rows loaded with a warning (see --json).")

@@ -49,3 +49,7 @@ def show_command(
     )
     for reason in prediction["reasons"]:
         console.print(f"  - {reason}", highlight=False)
+    if prediction.get("risk_reasons"):
+        console.print("Why this risk:", highlight=False)
+        for reason in prediction["risk_reasons"]:
+            console.print(f"  - {reason}", highlight=False)

@@ -58,8 +58,15 @@ def train_command(
             f"within ±5 days {metrics['within_5_days']:.0%}, "
             f"P10–P90 coverage {metrics['coverage_p10_p90']:.0%}, AUC late {metrics['auc_late']}."
         )
-    elif metrics:
+        holdout = metrics["holdout"]
+        console.print(
+            f"Holdout invoices issued {holdout['issued_from']} to {holdout['issued_to']}; "
+            f"{holdout['share_still_open']:.0%} of them still open on {holdout['outcomes_known_until']} "
+            "(not tested)."
+        )
+    elif metrics.get("holdout_skipped"):
         console.print(f"Holdout skipped: {metrics.get('holdout_skipped')}")
+    console.print(f"P50 chosen per customer history: {chosen_summary(metrics.get('chosen'))}")
 
 
 @app.command("score")
@@ -106,6 +113,7 @@ def list_command(as_json: JSON = False) -> None:
         "holdout MAE",
         "vs baseline",
         "AUC late",
+        "chosen (P50 by history)",
         "scoring runs",
         "last scored",
     )
@@ -119,6 +127,7 @@ def list_command(as_json: JSON = False) -> None:
             _cell(metrics.get("mae_days")),
             _cell(metrics.get("mae_vs_best_baseline")),
             _cell(metrics.get("auc_late")),
+            chosen_summary(metrics.get("chosen")),
             str(m["scoring_runs"]),
             m["last_scored"] or "-",
         )
@@ -175,6 +184,22 @@ def monitor_command(
         console.print("No retraining needed.")
 
 
+def chosen_summary(chosen: dict[str, Any] | None) -> str:
+    """One line per model: which predictor each customer-history group (and overdue items) use."""
+    if not chosen:
+        return "model (no validation)"
+    parts = [f"{name}: {_predictor(g)}" for name, g in chosen["groups"].items()]
+    if chosen.get("overdue"):
+        parts.append(f"overdue: {_predictor(chosen['overdue'])}")
+    return "; ".join(parts)
+
+
+def _predictor(group: dict[str, Any]) -> str:
+    if group["predictor"] == "blend":
+        return f"{group['model_weight']:g} model + {1 - group['model_weight']:g} {group['naive']}"
+    return str(group["predictor"])
+
+
 def _summary(m: dict[str, Any]) -> dict[str, Any]:
     return {
         "version": m["version"],
@@ -185,6 +210,7 @@ def _summary(m: dict[str, Any]) -> dict[str, Any]:
         "features": len(m["feature_schema"]),
         "params": m["params"],
         "metrics": m["metrics"],
+        "chosen": m["metrics"].get("chosen"),
         "scoring_runs": m["runs"] or 0,
         "last_scored": m["last"].isoformat() if m["last"] else None,
     }

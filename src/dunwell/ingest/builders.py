@@ -124,8 +124,8 @@ class InvoiceBuilder(_Builder):
                 )
         if issue is not BAD and due is not BAD and due < issue:
             problems.append(Problem("due_date", f"due date {due} is before issue date {issue}"))
-        if issue is not BAD and paid is not BAD and paid is not None and paid < issue:
-            problems.append(Problem("paid_date", f"paid date {paid} is before issue date {issue}"))
+        # A paid date before the issue date is a prepayment, not an error: the row loads (the
+        # predictor takes it as paid on issue and the backtest lists it as a warning).
         key = (entity, invoice_id)
         first = self._seen.get(key) if invoice_id is not BAD and entity is not BAD else None
         if first is not None:

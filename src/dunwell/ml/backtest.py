@@ -4,7 +4,13 @@ Train on what was known at the cutoff (the book at the end of the day before it:
 cleared by then are outcomes, the rest censored); predict every invoice issued on or after the
 cutoff (within ``horizon_days`` of it if given) whose outcome is known. Test invoices are scored
 on their issue day, with the customer history as known at the cutoff: nothing after the cutoff
-is used, by the model or by the baselines.
+is used, by the model or by the baselines. ``share_open`` says how many of the invoices issued in
+the test window have no outcome yet (they are not tested: the figures favour quick payers).
+
+The baselines are ``naive``'s rules, the same ones the model-or-baseline choice picks from; the
+choice made in training is reported under ``chosen``. ``overdue`` backtests the invoices that were
+already overdue and open at the cutoff: their payment date given that they were unpaid at their
+age, beside the same kind of rules conditioned on that age.
 """
 
 from __future__ import annotations
@@ -13,12 +19,12 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from dunwell.ml.errors import PredictionError
-from dunwell.ml.features import Queries, point_in_time_features
+from dunwell.ml.features import Queries
 from dunwell.ml.history import NEVER, InvoiceHistory, day_number
+from dunwell.ml.naive import conditional_guesses, naive_guesses
 from dunwell.ml.predictor import PaymentPredictor
 from dunwell.ml.timing import LEVELS
 
@@ -38,9 +44,10 @@ def run_backtest(
     """The backtest's figures: the model's, then ``baselines`` with the same ones where they apply."""
     day = day_number(cutoff)
     known = day - 1
-    test = history.is_invoice & (history.issue >= day) & (history.paid < NEVER)
+    window = history.is_invoice & (history.issue >= day)
     if horizon_days is not None:
-        test &= history.issue < day + horizon_days
+        window &= history.issue < day + horizon_days
+    test = window & (history.paid < NEVER)
     rows = np.flatnonzero(test)
     if len(rows) == 0:
         raise PredictionError(
@@ -59,26 +66,57 @@ def run_backtest(
         "n_train": predictor.n_training_invoices_,
         "n_train_rows": predictor.n_training_rows_,
         "n_test": len(rows),
+        "share_open": round(float(np.mean(history.paid[window] == NEVER)), 4),
         "share_late_test": round(float(np.mean(actual > 0)), 4),
         **timing_figures(actual, predictions.delay),
         **risk_figures(actual, predictions.risk[:, 0], predictions.risk[:, 1]),
     }
-    features = point_in_time_features(history, queries)
-    book_median = _book_median(history, known)
-    guesses = {
-        "due_date": np.zeros(len(rows)),
-        "customer_median_delay": _customer_medians(history, known)[history.customer[rows]],
-        "customer_last_delay": features["cust_last_delay"].to_numpy(np.float64),
-    }
-    result["baselines"] = {
-        name: _baseline_figures(actual, np.where(np.isnan(guess), book_median, guess))
-        for name, guess in guesses.items()
-    }
+    naive = naive_guesses(history, rows, np.full(len(rows), known))
+    result["baselines"] = {name: _baseline_figures(actual, naive.guesses[name]) for name in BASELINES}
     best = min(result["baselines"].values(), key=lambda figures: figures["mae_days"])
     result["mae_vs_best_baseline"] = (
         round(result["mae_days"] / best["mae_days"] - 1, 4) if best["mae_days"] else None
     )
+    result["chosen"] = None if predictor.choice_ is None else predictor.choice_.to_json()
+    result["overdue"] = overdue_backtest(history, predictor, known)
     return result
+
+
+def overdue_backtest(history: InvoiceHistory, predictor: PaymentPredictor, known: int) -> dict[str, Any]:
+    """Invoices open and past due at the end of ``known``, predicted given their age, beside the
+    naive rules conditioned on the same age. Only those paid later have an outcome to test."""
+    issued = history.is_invoice & (history.issue <= known)
+    open_overdue = issued & (history.due < known) & (history.paid > known)
+    rows = np.flatnonzero(open_overdue & (history.paid < NEVER))
+    result: dict[str, Any] = {
+        "n_open_overdue": int(open_overdue.sum()),
+        "n_test": len(rows),
+    }
+    if len(rows) == 0:
+        return result
+    day = np.full(len(rows), known)
+    predictions = predictor.predict(history, Queries(rows=rows, as_of=day, known=day), explain=False)
+    actual = (history.paid[rows] - history.due[rows]).astype(np.float64)
+    age = (known - history.due[rows]).astype(np.float64)
+    guesses = conditional_guesses(history, rows, age, known, predictor.residual_life_)
+    baselines = {name: _baseline_figures(actual, guess) for name, guess in guesses.items()}
+    best_name = min(baselines, key=lambda name: baselines[name]["mae_days"] or 0.0)
+    best = baselines[best_name]["mae_days"]
+    width = predictions.delay[:, 2] - predictions.delay[:, 0]
+    figures = timing_figures(actual, predictions.delay)
+    return {
+        **result,
+        "median_age_days": _round(np.median(age)),
+        **{k: figures[k] for k in ("mae_days", "median_ae_days", "within_5_days", "coverage_p10_p90")},
+        "zero_width_intervals": int(np.sum(width <= 0)),
+        "baselines": {
+            name: {k: b[k] for k in ("mae_days", "median_ae_days", "within_5_days")}
+            for name, b in baselines.items()
+        },
+        "best_baseline": best_name,
+        "best_baseline_mae": best,
+        "mae_vs_best_baseline": round(figures["mae_days"] / best - 1, 4) if best else None,
+    }
 
 
 def timing_figures(actual: np.ndarray, quantiles: np.ndarray) -> dict[str, float]:
@@ -126,24 +164,6 @@ def _baseline_figures(actual: np.ndarray, guess: np.ndarray) -> dict[str, float 
         "brier_late": None,
         "auc_late30": _auc(actual > 30, guess),
     }
-
-
-def _customer_medians(history: InvoiceHistory, known: int) -> np.ndarray:
-    """Each customer's median delay over all its invoices cleared by day ``known`` (NaN: none)."""
-    cleared = history.is_invoice & (history.paid <= known)
-    delays = (
-        pd.Series(history.paid[cleared] - history.due[cleared]).groupby(history.customer[cleared]).median()
-    )
-    medians = np.full(len(history.customer_names), np.nan)
-    medians[delays.index.to_numpy()] = delays.to_numpy()
-    return medians
-
-
-def _book_median(history: InvoiceHistory, known: int) -> float:
-    cleared = history.is_invoice & (history.paid <= known)
-    if not cleared.any():
-        return 0.0
-    return float(np.median(history.paid[cleared] - history.due[cleared]))
 
 
 def _auc(labels: np.ndarray, scores: np.ndarray) -> float | None:

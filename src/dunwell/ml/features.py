@@ -115,7 +115,8 @@ class _Book:
             "late": (delay[c] > 0).astype(np.float64),
             "late15": (delay[c] > 15).astype(np.float64),
             "late30": (delay[c] > 30).astype(np.float64),
-            "disputed": history.disputed[c].astype(np.float64),
+            # Known at payment only where the dispute was known by then (its dates, else the flag).
+            "disputed": history.disputed_known(history.paid)[c].astype(np.float64),
             "paid": history.paid[c].astype(np.float64),
             "month_end": _month_end(history.paid[c]),
             "quarter_end": _quarter_end(history.due[c]),
@@ -154,9 +155,11 @@ class _Book:
         self.disputes_from = EventIndex(
             history.customer[disputed], history.dispute_opened[disputed], {"one": np.ones(disputed.sum())}
         )
-        closed = disputed & (history.paid < NEVER)
+        # A dispute stops counting as open when it is closed, else when its invoice is paid.
+        ended = np.minimum(history.dispute_closed, history.paid)
+        closed = disputed & (ended < NEVER)
         self.disputes_until = EventIndex(
-            history.customer[closed], history.paid[closed], {"one": np.ones(closed.sum())}
+            history.customer[closed], ended[closed], {"one": np.ones(closed.sum())}
         )
         activity = history.activity
         self.touches = EventIndex(activity.touch_customer, activity.touch_day)
@@ -281,7 +284,8 @@ class _Book:
         disputes = (d_from.through(customer, known) - d_from.first(customer)) - (
             d_until.through(customer, known) - d_until.first(customer)
         )
-        disputes = disputes - (itself & (history.dispute_opened[rows] <= known))
+        open_itself = (history.dispute_opened[rows] <= known) & (history.dispute_closed[rows] > known)
+        disputes = disputes - (itself & open_itself)
         return {
             "open_count": np.maximum(open_count, 0).astype(np.float64),
             "open_amount": np.log1p(np.maximum(open_amount, 0)),

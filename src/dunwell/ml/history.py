@@ -24,7 +24,7 @@ from dunwell.ml.errors import PredictionError
 EPOCH = date(1970, 1, 1)
 NEVER = 10_000_000  # an outcome not (yet) known: later than every real day
 #: The columns a history is built from; ``paid_date``, ``disputed``, ``terms``, ``entity``,
-#: ``delivery``, ``dispute_opened`` and ``document_type`` are optional.
+#: ``delivery``, ``dispute_opened``, ``dispute_closed`` and ``document_type`` are optional.
 REQUIRED_COLUMNS = ("invoice_id", "customer_id", "currency", "amount", "issue_date", "due_date")
 
 
@@ -126,6 +126,8 @@ class InvoiceHistory:
     paid: np.ndarray  # int64 day numbers, NEVER when open or unknown
     disputed: np.ndarray  # bool: flagged disputed (as the source has it now)
     dispute_opened: np.ndarray  # int64 day a dispute was opened, NEVER when none or unknown
+    #: int64 day the dispute was closed (resolved), NEVER while open, when none or unknown.
+    dispute_closed: np.ndarray
     is_invoice: np.ndarray  # bool: False for credit memos
     activity: CustomerActivity = field(default_factory=CustomerActivity.empty)
 
@@ -136,6 +138,16 @@ class InvoiceHistory:
     def delay(self) -> np.ndarray:
         """Days paid after the due date (negative: early); meaningless where ``paid == NEVER``."""
         return np.asarray(self.paid - self.due)
+
+    def disputed_known(self, day: np.ndarray | int) -> np.ndarray:
+        """Whether each document was known to be disputed at the end of ``day``.
+
+        With a dispute's dates, from the day it was opened; with only a flag (a file), from the
+        day the invoice was paid, the first day its final state is a fact of the past (and never
+        while it is open: the flag of an open invoice may have been set after any day asked).
+        """
+        dated = self.dispute_opened < NEVER
+        return np.where(dated, self.dispute_opened <= day, self.disputed & (self.paid <= day))
 
     def take(self, index: np.ndarray) -> InvoiceHistory:
         """The documents at ``index`` (a position array or a boolean mask), codes unchanged."""
@@ -151,6 +163,8 @@ class InvoiceHistory:
             issued,
             paid=np.where(issued.paid <= day, issued.paid, NEVER),
             dispute_opened=np.where(issued.dispute_opened <= day, issued.dispute_opened, NEVER),
+            dispute_closed=np.where(issued.dispute_closed <= day, issued.dispute_closed, NEVER),
+            disputed=issued.disputed_known(day),
             activity=self.activity.known_on(day),
         )
 
@@ -188,11 +202,11 @@ class InvoiceHistory:
             amount=pd.to_numeric(frame["amount"]).to_numpy(dtype=np.float64),
             issue=_days(frame["issue_date"]),
             due=_days(frame["due_date"]),
-            paid=_days(frame["paid_date"]) if "paid_date" in frame else np.full(len(frame), NEVER),
+            # Paid before it was issued (a prepayment): paid on its issue day, for the predictor.
+            paid=np.maximum(_optional_days(frame, "paid_date"), _days(frame["issue_date"])),
             disputed=_column(frame, "disputed", False).astype(bool).to_numpy(),
-            dispute_opened=(
-                _days(frame["dispute_opened"]) if "dispute_opened" in frame else np.full(len(frame), NEVER)
-            ),
+            dispute_opened=_optional_days(frame, "dispute_opened"),
+            dispute_closed=_optional_days(frame, "dispute_closed"),
             is_invoice=~kind.str.lower().isin(("credit_memo", "creditmemo", "credit")).to_numpy(),
         )
 
@@ -203,7 +217,7 @@ class InvoiceHistory:
 
 _ARRAYS = (
     "invoice_id", "customer", "entity", "currency", "terms", "delivery", "amount", "issue", "due", "paid",
-    "disputed", "dispute_opened", "is_invoice",
+    "disputed", "dispute_opened", "dispute_closed", "is_invoice",
 )  # fmt: skip
 _NAMES = ("customer_names", "entity_names", "currency_names", "terms_names", "delivery_names")
 
@@ -217,6 +231,10 @@ def _column(frame: pd.DataFrame, name: str, default: object) -> pd.Series:
 def _codes(values: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
     codes, uniques = pd.factorize(values.astype(str), sort=True)
     return codes.astype(np.int64), tuple(str(u) for u in uniques)
+
+
+def _optional_days(frame: pd.DataFrame, name: str) -> np.ndarray:
+    return _days(frame[name]) if name in frame else np.full(len(frame), NEVER, dtype=np.int64)
 
 
 def _days(values: pd.Series) -> np.ndarray:

@@ -19,7 +19,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.isotonic import IsotonicRegression
 
 from dunwell.ml.boosting import booster_options
-from dunwell.ml.timing import MIN_TRAINING_ROWS
+from dunwell.ml.timing import MIN_TRAINING_ROWS, invoice_fold
 
 THRESHOLDS = (0, 30, 60)
 
@@ -48,8 +48,11 @@ class LatenessRiskModel(BaseEstimator, ClassifierMixin):  # type: ignore[misc]
         self.n_jobs = n_jobs
         self.random_state = random_state
 
-    def fit(self, X: pd.DataFrame, labels: np.ndarray, decided: np.ndarray) -> Self:
-        """``labels`` and ``decided``: (n, thresholds) booleans; ``X`` in time order."""
+    def fit(
+        self, X: pd.DataFrame, labels: np.ndarray, decided: np.ndarray, *, invoices: np.ndarray | None = None
+    ) -> Self:
+        """``labels`` and ``decided``: (n, thresholds) booleans; ``X`` in time order. The calibration
+        fold takes every row of its invoices (``invoices``: one id per row), none is shared."""
         self.models_: list[lgb.LGBMClassifier | None] = []
         self.calibrators_: list[IsotonicRegression | None] = []
         self.base_rates_: list[float] = []
@@ -62,9 +65,12 @@ class LatenessRiskModel(BaseEstimator, ClassifierMixin):  # type: ignore[misc]
                 self.calibrators_.append(None)
                 continue
             cut = int(len(rows) * (1 - self.calibration_share))
-            model = self._classifier().fit(X.iloc[rows[:cut]], y[:cut])
-            held = np.asarray(model.predict_proba(X.iloc[rows[cut:]]))[:, 1]
-            calibrator = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(held, y[cut:])
+            fold = invoice_fold(
+                np.arange(cut, len(rows)), len(rows), None if invoices is None else invoices[rows]
+            )
+            model = self._classifier().fit(X.iloc[rows[~fold]], y[~fold])
+            held = np.asarray(model.predict_proba(X.iloc[rows[fold]]))[:, 1]
+            calibrator = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(held, y[fold])
             if self.refit:
                 model = self._classifier().fit(X.iloc[rows], y)
             self.models_.append(model)
@@ -80,6 +86,14 @@ class LatenessRiskModel(BaseEstimator, ClassifierMixin):  # type: ignore[misc]
             else:
                 columns.append(calibrator.predict(np.asarray(model.predict_proba(X))[:, 1]))
         return np.minimum.accumulate(np.column_stack(columns), axis=1)
+
+    def contributions(self, X: pd.DataFrame) -> np.ndarray | None:
+        """Each feature's contribution to P(late) in log-odds (last column: the base value), from
+        the first threshold's classifier; None when that threshold has no classifier."""
+        model = self.models_[0]
+        if model is None:
+            return None
+        return np.asarray(model.predict_proba(X, pred_contrib=True))
 
     def _classifier(self) -> lgb.LGBMClassifier:
         return lgb.LGBMClassifier(**booster_options(self))

@@ -78,19 +78,30 @@ class _LightGBMParams(BaseEstimator):  # type: ignore[misc]
         fallback = np.nan_to_num(X["cust_shrunk_delay"].to_numpy(dtype=np.float64))
         return np.asarray(np.where(np.isnan(value), fallback, value), dtype=np.float64)
 
-    def _calibration_fold(self, n: int, settled: np.ndarray | None) -> np.ndarray:
-        """The latest ``calibration_share`` of the rows among those whose outcome is settled.
+    def _calibration_fold(
+        self,
+        n: int,
+        settled: np.ndarray | None,
+        invoices: np.ndarray | None = None,
+        scored: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """The rows held out of the fit: the latest ``calibration_share`` of the settled rows of the
+        kind scored (``scored``, e.g. at issue), with every other row of their invoices
+        (``invoices``: one id per row).
 
-        The very latest rows are mostly still open at the cutoff: the few observed are the quick
-        payers, and a fold of them would teach the conformal step that invoices are paid early.
+        Settled: the outcome is decided (paid, or open 60 days past due). The very latest rows are
+        mostly still open at the cutoff: the few observed are the quick payers, and a fold of them
+        would teach the conformal step that invoices are paid early. Split by invoice, not by row:
+        an invoice's landmark rows share its outcome, so a fold that held one of them while the
+        trees learned from another would score the trees on what they had seen.
         """
         cut = self._split(n)
-        fold = np.zeros(n, dtype=bool)
-        candidates = np.arange(n) if settled is None else np.flatnonzero(settled)
+        pool = np.ones(n, dtype=bool) if scored is None else np.asarray(scored, dtype=bool)
+        candidates = np.flatnonzero(pool if settled is None else pool & settled)
         if len(candidates) < MIN_TRAINING_ROWS:
             candidates = np.arange(n)
-        fold[candidates[-min(n - cut, len(candidates) // 2) :]] = True
-        return fold
+        take = min(max(int(len(candidates) * self.calibration_share), 1), n - cut, len(candidates) // 2)
+        return invoice_fold(candidates[len(candidates) - take :], n, invoices)
 
     def _split(self, n: int) -> int:
         if n < MIN_TRAINING_ROWS:
@@ -99,6 +110,47 @@ class _LightGBMParams(BaseEstimator):  # type: ignore[misc]
                 f"{n} training rows with a known outcome; at least {MIN_TRAINING_ROWS} needed",
             )
         return int(n * (1 - self.calibration_share))
+
+
+def invoice_fold(chosen: np.ndarray, n: int, invoices: np.ndarray | None) -> np.ndarray:
+    """A mask of the ``chosen`` rows and of every other row of the same invoices."""
+    fold = np.zeros(n, dtype=bool)
+    fold[chosen] = True
+    if invoices is not None and len(chosen):
+        fold |= np.isin(invoices, invoices[chosen])
+        if fold.all():  # one invoice per fold is impossible: keep the rows chosen
+            fold[:] = False
+            fold[chosen] = True
+    return fold
+
+
+def _whole_day_correction(
+    held: np.ndarray, base: np.ndarray, y: np.ndarray, weight: np.ndarray, shift: float, level: float
+) -> float:
+    """The smallest widening (in days, to a twentieth) of the interval *as it is shown* (rounded
+    to whole days, at least a day either side of the P50) that covers ``level`` of the rows.
+
+    Rounding a bound to a date moves it by up to half a day, which on books paid to the day
+    decides whether many rows are covered: the correction is searched on the shown interval, not
+    the raw one (coverage only grows with it, so bisection finds it)."""
+    actual = y + base
+    p50 = np.rint(held[:, 1] + shift + base)
+    total = float(weight.sum())
+
+    def covers(correction: float) -> bool:
+        low = np.minimum(np.rint(held[:, 0] + base - correction), p50 - 1)
+        high = np.maximum(np.rint(held[:, 2] + base + correction), p50 + 1)
+        return float(weight[(actual >= low) & (actual <= high)].sum()) >= level * total
+
+    below, above = -60.0, 400.0
+    if total <= 0 or covers(below):
+        return below
+    if not covers(above):
+        return above
+    while above - below > 0.05:
+        middle = (below + above) / 2
+        below, above = (below, middle) if covers(middle) else (middle, above)
+    return above
 
 
 def _clip(quantiles: np.ndarray, lower_bound: np.ndarray | None) -> np.ndarray:
@@ -119,8 +171,13 @@ class QuantileTimingModel(_LightGBMParams, RegressorMixin):  # type: ignore[misc
         sample_weight: np.ndarray | None = None,
         lower_bound: np.ndarray | None = None,
         settled: np.ndarray | None = None,
+        invoices: np.ndarray | None = None,
+        scored: np.ndarray | None = None,
     ) -> Self:
-        """``X`` in time order; weight-0 rows are ignored. The latest ``settled`` rows calibrate."""
+        """``X`` in time order; weight-0 rows are ignored. The latest ``settled`` rows, with every
+        other row of their invoices (``invoices``: the invoice of each row), are held out of the
+        fit; those of them marked ``scored`` (the kind of row the intervals are judged on, e.g. at
+        issue) calibrate the interval."""
         weight = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
         keep = weight > 0
         X, y, weight = X[keep], np.asarray(y, dtype=np.float64)[keep], weight[keep]
@@ -128,21 +185,32 @@ class QuantileTimingModel(_LightGBMParams, RegressorMixin):  # type: ignore[misc
         self.anchor_mean_ = float(np.average(base, weights=weight))
         y = y - base
         bound = None if lower_bound is None else np.asarray(lower_bound, dtype=np.float64)[keep] - base
-        fold = self._calibration_fold(len(y), None if settled is None else np.asarray(settled)[keep])
+        scored_kept = None if scored is None else np.asarray(scored, dtype=bool)[keep]
+        fold = self._calibration_fold(
+            len(y),
+            None if settled is None else np.asarray(settled)[keep],
+            None if invoices is None else np.asarray(invoices)[keep],
+            scored_kept,
+        )
         fit, cal = ~fold, fold
         models = [
             self._lgb(objective="quantile", alpha=level).fit(X[fit], y[fit], sample_weight=weight[fit])
             for level in LEVELS
         ]
+        if scored_kept is not None and np.any(cal & scored_kept):
+            cal = cal & scored_kept  # the fold's rows of the kind predicted
         held = _clip(
             np.column_stack([m.predict(X[cal]) for m in models]), None if bound is None else bound[cal]
         )
-        y_cal, w_cal = y[cal], weight[cal]
-        scores = np.maximum(held[:, 0] - y_cal, y_cal - held[:, 2])
+        # Unweighted: the fold's invoices were due long enough ago that their outcome is decided,
+        # so the IPCW weights (computed over the whole window) would only overstate the long delays.
+        y_cal, w_cal = y[cal], np.ones(int(cal.sum()))
+        self.median_shift_ = weighted_quantile(y_cal - held[:, 1], w_cal, 0.5)
         n = len(y_cal)
         level = min(1.0, (LEVELS[2] - LEVELS[0]) * (1 + 1 / n))
-        self.interval_correction_ = weighted_quantile(scores, w_cal, level)
-        self.median_shift_ = weighted_quantile(y_cal - held[:, 1], w_cal, 0.5)
+        self.interval_correction_ = _whole_day_correction(
+            held, base[cal], y_cal, w_cal, self.median_shift_, level
+        )
         if self.refit:
             models = [self._lgb(objective="quantile", alpha=level).fit(X, y, sample_weight=weight)
                       for level in LEVELS]  # fmt: skip
@@ -190,11 +258,16 @@ class ResidualTimingModel(_LightGBMParams, RegressorMixin):  # type: ignore[misc
         sample_weight: np.ndarray | None = None,
         lower_bound: np.ndarray | None = None,
         settled: np.ndarray | None = None,
+        invoices: np.ndarray | None = None,
     ) -> Self:
         weight = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
         keep = weight > 0
         X, y, weight = X[keep], np.asarray(y, dtype=np.float64)[keep], weight[keep]
-        cal = self._calibration_fold(len(y), None if settled is None else np.asarray(settled)[keep])
+        cal = self._calibration_fold(
+            len(y),
+            None if settled is None else np.asarray(settled)[keep],
+            None if invoices is None else np.asarray(invoices)[keep],
+        )
         fit = ~cal
         model = self._lgb(objective="quantile", alpha=0.5).fit(X[fit], y[fit], sample_weight=weight[fit])
         residual = y[cal] - model.predict(X[cal])

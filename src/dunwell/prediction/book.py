@@ -104,7 +104,9 @@ def load_book(session: Session) -> StoredBook:
         for m, c in zip(frame["amount_minor"], frame["currency"], strict=True)
     ]  # a feature, never posted
     frame["customer_id"] = frame["customer_id"].astype(str)
-    frame["dispute_opened"] = frame["pk"].map(_first_disputes(session))
+    opened, closed = _dispute_dates(session)
+    frame["dispute_opened"] = frame["pk"].map(opened)
+    frame["dispute_closed"] = frame["pk"].map(closed)
     history = InvoiceHistory.from_frame(frame).with_activity(*_activity(session))
     return StoredBook(history=history, invoice_pk=frame["pk"].to_numpy(dtype=np.int64))
 
@@ -141,12 +143,28 @@ def _memos_consuming(session: Session, invoice_pks: set[int]) -> set[int]:
     return {memo for memo, invoice in rows if memo is not None and invoice in invoice_pks}
 
 
-def _first_disputes(session: Session) -> dict[int, object]:
+def _dispute_dates(session: Session) -> tuple[dict[int, object], dict[int, object]]:
+    """Per invoice: the day its first dispute was opened, and the day its last one was resolved
+    when every dispute on it is resolved (the flag is then point in time: ADR 0016)."""
     d = table_of(Dispute).c
     rows = session.execute(
-        select(d.invoice_id, func.min(d.opened_on)).where(d.invoice_id.is_not(None)).group_by(d.invoice_id)
+        select(
+            d.invoice_id,
+            func.min(d.opened_on),
+            func.max(d.resolved_on),
+            func.count(),
+            func.count(d.resolved_on),
+        )
+        .where(d.invoice_id.is_not(None))
+        .group_by(d.invoice_id)
     )
-    return {row[0]: row[1] for row in rows}
+    opened: dict[int, object] = {}
+    closed: dict[int, object] = {}
+    for invoice_id, first, last, disputes, resolved in rows:
+        opened[invoice_id] = first
+        if disputes == resolved and last is not None:
+            closed[invoice_id] = last
+    return opened, closed
 
 
 def _activity(session: Session) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -1,12 +1,13 @@
 """A book read from a file through a mapping, for the file-only backtest (no database).
 
 Rows are parsed exactly as ``dunwell import invoices`` parses them; a bad row is counted and
-reported with its line, never silently dropped, and the good rows are used.
+reported with its line, never silently dropped, and the good rows are used. A row paid before its
+issue date (a prepayment) is loaded with a warning and predicted as paid on issue.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -21,12 +22,15 @@ class FileBook:
     history: InvoiceHistory
     rows: int
     rejections: list[Rejection]
+    #: Rows loaded with a warning: (line, what), e.g. paid before issued (taken as paid on issue).
+    warnings: list[tuple[int, str]] = field(default_factory=list)
 
 
 def read_book(path: Path, mapping: ImportMapping) -> FileBook:
     """Every invoice and credit memo in ``path``; rejected rows are returned, not raised."""
     records: list[dict[str, object]] = []
     rejections: list[Rejection] = []
+    warnings: list[tuple[int, str]] = []
     with open_table(path, mapping=mapping) as table:
         check_columns(mapping, table.columns)
         for parsed in parse_rows(table, mapping):
@@ -34,6 +38,14 @@ def read_book(path: Path, mapping: ImportMapping) -> FileBook:
                 rejections.append(parsed)
                 continue
             assert isinstance(parsed, InvoiceRow)
+            if parsed.paid_date is not None and parsed.paid_date < parsed.issue_date:
+                warnings.append(
+                    (
+                        parsed.line,
+                        f"paid {parsed.paid_date} before its issue date {parsed.issue_date} "
+                        "(a prepayment): taken as paid on issue",
+                    )
+                )
             records.append(
                 {
                     "invoice_id": parsed.invoice_id,
@@ -55,5 +67,8 @@ def read_book(path: Path, mapping: ImportMapping) -> FileBook:
             "history_empty", f"{path}: no invoice could be read ({len(rejections)} rejected)"
         )
     return FileBook(
-        InvoiceHistory.from_frame(pd.DataFrame(records)), len(records) + len(rejections), rejections
+        InvoiceHistory.from_frame(pd.DataFrame(records)),
+        len(records) + len(rejections),
+        rejections,
+        warnings,
     )

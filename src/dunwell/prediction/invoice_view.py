@@ -13,6 +13,7 @@ from dunwell.orm.customer import Customer
 from dunwell.orm.entity import LegalEntity
 from dunwell.orm.invoice import Invoice
 from dunwell.prediction.repository import ModelRepository
+from dunwell.prediction.service import RISK_PREFIX
 
 
 def invoice_detail(session: Session, number: str, *, entity: str | None = None) -> dict[str, Any]:
@@ -68,6 +69,7 @@ def invoice_detail(session: Session, number: str, *, entity: str | None = None) 
             "risk_late": p.risk_late,
             "risk_late30": p.risk_late30,
             "risk_late60": p.risk_late60,
-            "reasons": list(p.reasons),
+            "reasons": [r for r in p.reasons if not r.startswith(RISK_PREFIX)],
+            "risk_reasons": [r.removeprefix(RISK_PREFIX) for r in p.reasons if r.startswith(RISK_PREFIX)],
         }
     return detail

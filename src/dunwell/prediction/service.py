@@ -53,6 +53,11 @@ NOT_WATCHED = frozenset(
     }
 )
 MIN_TRAINING_INVOICES = 200
+#: Stored reasons are one list: the P50's, then the lateness risk's with this prefix.
+RISK_PREFIX = "risk: "
+#: The holdout's invoices are issued in a window that ends this many days before the training
+#: day, so that most of them have an outcome by then (not only the quick payers).
+HOLDOUT_HORIZON_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,7 @@ def train_model(
     *,
     as_of: date,
     holdout_days: int | None = 90,
+    horizon_days: int = HOLDOUT_HORIZON_DAYS,
     random_state: int = 0,
     params: dict[str, Any] | None = None,
     actor: str = "system",
@@ -95,12 +101,10 @@ def train_model(
     settings = {"random_state": random_state, **(params or {})}
     metrics: dict[str, Any] = {}
     if holdout_days:
-        cutoff = as_of - timedelta(days=holdout_days - 1)
-        try:
-            metrics = run_backtest(history, cutoff=cutoff, **settings)
-        except PredictionError as exc:  # too little to hold out: the model is still worth having
-            metrics = {"holdout_skipped": str(exc)}
+        metrics = _holdout(history, as_of, holdout_days, horizon_days, settings)
     predictor = PaymentPredictor(**settings).fit(history, known_until=known)
+    # The choice the registered model makes (the holdout's own is under "holdout_chosen").
+    metrics["chosen"] = None if predictor.choice_ is None else predictor.choice_.to_json()
     open_rows = _open_on(history, known)
     reference = _profile(history, predictor, open_rows, known)
     learned = history.is_invoice & (history.paid <= known)
@@ -140,6 +144,30 @@ def train_model(
         },
     )
     return TrainingResult(version, as_of, window_start, predictor.n_training_invoices_, metrics)
+
+
+def _holdout(
+    history: InvoiceHistory, as_of: date, holdout_days: int, horizon_days: int, settings: dict[str, Any]
+) -> dict[str, Any]:
+    """A backtest inside what was known on ``as_of``: invoices issued in the ``holdout_days`` that
+    end ``horizon_days`` before it, with the outcomes known by then, and the share still open.
+
+    Testing the invoices of the last days before ``as_of`` would judge the model on the quick
+    payers only: the others have no outcome yet."""
+    cutoff = as_of - timedelta(days=holdout_days + horizon_days - 1)
+    try:
+        metrics = run_backtest(history, cutoff=cutoff, horizon_days=holdout_days, **settings)
+    except PredictionError as exc:  # too little to hold out: the model is still worth having
+        return {"holdout_skipped": str(exc)}
+    metrics["holdout_chosen"] = metrics.pop("chosen", None)
+    metrics["holdout"] = {
+        "issued_from": cutoff.isoformat(),
+        "issued_to": (cutoff + timedelta(days=holdout_days - 1)).isoformat(),
+        "outcomes_known_until": as_of.isoformat(),
+        "horizon_days": horizon_days,
+        "share_still_open": metrics["share_open"],
+    }
+    return metrics
 
 
 def load_model(session: Session, version: int | None = None) -> tuple[PredictionModel, PaymentPredictor]:
@@ -255,6 +283,11 @@ def _prediction_rows(
 ) -> list[dict[str, Any]]:
     dates = predictions.dates
     reasons = predictions.reasons or [[] for _ in range(len(dates))]
+    if predictions.risk_reasons is not None:  # one JSON list: the P50's, then the risk's, marked
+        reasons = [
+            [*p50, *(RISK_PREFIX + r for r in risk)]
+            for p50, risk in zip(reasons, predictions.risk_reasons, strict=True)
+        ]
     pks = stored.invoice_pk[predictions.rows]
     return [
         {

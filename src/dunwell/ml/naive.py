@@ -1,0 +1,177 @@
+"""The naive predictors of an invoice's delay: the rules the model must never do worse than.
+
+Each is a point guess of the delay (days paid after the due date) from what was known at the end
+of one day. ``backtest`` measures the model beside exactly these, and the model-or-baseline
+choice (``choice``) picks among them and the model, so what is compared and what is chosen are
+the same code:
+
+- ``due_date``: paid on the due date (0 days).
+- ``customer_median_delay``: the median delay of all the customer's invoices cleared by then;
+  the book's median for a customer without any.
+- ``customer_last_delay``: the delay of the customer's last payment; the book's median without.
+- ``shrunk_median``: the customer's median pulled towards the book's median with
+  ``SHRINK_PAYMENTS`` pseudo-payments (a customer with two payments is mostly the book).
+
+For an invoice still open at some age (days past due), ``conditional`` gives the same kind of
+rules given that it is unpaid at that age: the customer's delays above the age, and the book's
+residual life (Kaplan-Meier over cleared and still-open invoices).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from dunwell.ml.history import InvoiceHistory
+
+NAIVE = ("due_date", "customer_median_delay", "customer_last_delay", "shrunk_median")
+SHRINK_PAYMENTS = 3.0
+#: An invoice open this long past due counts as never paid in the residual-life curve.
+HORIZON_DAYS = 180
+
+
+@dataclass(frozen=True)
+class NaiveGuesses:
+    """Per query: each naive guess of the delay, and how many payments the customer had by then."""
+
+    guesses: dict[str, np.ndarray]
+    paid_count: np.ndarray
+    book_median: float
+
+
+def naive_guesses(history: InvoiceHistory, rows: np.ndarray, known: np.ndarray) -> NaiveGuesses:
+    """The naive guesses for invoices ``rows``, each from the book as known at the end of ``known``."""
+    n = len(rows)
+    out = {name: np.zeros(n) for name in NAIVE}
+    count = np.zeros(n)
+    book_median = 0.0
+    for day in np.unique(known):
+        at = known == day
+        stats = _customer_stats(history, int(day))
+        customer = history.customer[rows[at]]
+        book_median = stats.book_median
+        median = stats.median[customer]
+        paid = stats.count[customer]
+        out["customer_median_delay"][at] = np.where(np.isnan(median), book_median, median)
+        last = stats.last[customer]
+        out["customer_last_delay"][at] = np.where(np.isnan(last), book_median, last)
+        own = np.nan_to_num(median)
+        out["shrunk_median"][at] = (paid * own + SHRINK_PAYMENTS * book_median) / (paid + SHRINK_PAYMENTS)
+        count[at] = paid
+    return NaiveGuesses(out, count, book_median)
+
+
+@dataclass(frozen=True)
+class _CustomerStats:
+    median: np.ndarray  # per customer code, NaN without payments
+    last: np.ndarray
+    count: np.ndarray
+    book_median: float
+
+
+def _customer_stats(history: InvoiceHistory, known: int) -> _CustomerStats:
+    cleared = history.is_invoice & (history.paid <= known)
+    size = len(history.customer_names)
+    median, last, count = np.full(size, np.nan), np.full(size, np.nan), np.zeros(size)
+    if not cleared.any():
+        return _CustomerStats(median, last, count, 0.0)
+    frame = pd.DataFrame(
+        {
+            "customer": history.customer[cleared],
+            "paid": history.paid[cleared],
+            "delay": (history.paid[cleared] - history.due[cleared]).astype(np.float64),
+        }
+    ).sort_values(["customer", "paid"], kind="stable")
+    groups = frame.groupby("customer")["delay"]
+    median[groups.median().index.to_numpy()] = groups.median().to_numpy()
+    last[groups.last().index.to_numpy()] = groups.last().to_numpy()
+    count[groups.size().index.to_numpy()] = groups.size().to_numpy()
+    return _CustomerStats(median, last, count, float(np.median(frame["delay"])))
+
+
+@dataclass(frozen=True)
+class ResidualLife:
+    """The book's delay distribution as a Kaplan-Meier curve (JSON-friendly: two lists).
+
+    ``survival[i]`` is P(delay > times[i]). Open invoices are censored at their age, invoices open
+    past ``HORIZON_DAYS`` count as paid then (the write-off horizon).
+    """
+
+    times: tuple[float, ...]
+    survival: tuple[float, ...]
+
+    @classmethod
+    def fit(cls, history: InvoiceHistory, known: int) -> ResidualLife:
+        issued = history.is_invoice & (history.issue <= known)
+        paid, due = history.paid[issued], history.due[issued]
+        observed = paid <= known
+        duration = np.where(observed, paid - due, known - due).astype(np.float64)
+        duration = np.minimum(duration, HORIZON_DAYS)
+        observed |= duration >= HORIZON_DAYS
+        times, survival = _kaplan_meier(duration, observed)
+        return cls(tuple(times.tolist()), tuple(survival.tolist()))
+
+    def quantiles(self, age: np.ndarray, levels: tuple[float, ...]) -> np.ndarray:
+        """(n, levels): the delay quantiles given the delay is above ``age`` (>= age + 1)."""
+        times, survival = np.asarray(self.times), np.asarray(self.survival)
+        result = np.empty((len(age), len(levels)))
+        if len(times) == 0:
+            result[:] = np.asarray(age, dtype=np.float64)[:, None] + 1 + np.arange(len(levels))
+            return result
+        # S(age): survival just after ``age`` (the curve is a step function over ``times``).
+        at = np.searchsorted(times, age, side="right") - 1
+        start = np.where(at >= 0, survival[np.maximum(at, 0)], 1.0)
+        after = np.searchsorted(times, age, side="right")  # the first time after ``age``
+        for j, level in enumerate(levels):
+            target = start * (1 - level)
+            # The survival curve never rises: the first time it falls to the target, after ``age``.
+            reached = np.searchsorted(-survival, -target - 1e-12, side="left")
+            first = np.maximum(reached, after)
+            result[:, j] = np.where(
+                first < len(times), times[np.minimum(first, len(times) - 1)], HORIZON_DAYS
+            )
+        return np.maximum(result, np.asarray(age, dtype=np.float64)[:, None] + 1)
+
+
+def _kaplan_meier(duration: np.ndarray, observed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if len(duration) == 0:
+        return np.zeros(0), np.zeros(0)
+    times = np.unique(duration[observed])
+    order = np.sort(duration)
+    at_risk = len(order) - np.searchsorted(order, times, side="left")
+    events = np.bincount(np.searchsorted(times, duration[observed]), minlength=len(times))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        factor = np.where(at_risk > 0, 1 - events / at_risk, 1.0)
+    return times, np.cumprod(factor)
+
+
+def conditional_guesses(
+    history: InvoiceHistory, rows: np.ndarray, age: np.ndarray, known: int, life: ResidualLife
+) -> dict[str, np.ndarray]:
+    """Naive guesses of the delay of invoices open at ``age`` days past due, as known on ``known``.
+
+    - ``next_day``: paid tomorrow (what clipping an unconditional guess gives);
+    - ``customer_delays_above_age``: the median of the customer's delays above the age (at least
+      three of them), else the book's residual life;
+    - ``book_residual_life``: the book's median delay given it is above the age.
+    """
+    book = life.quantiles(age, (0.5,))[:, 0]
+    cleared = history.is_invoice & (history.paid <= known)
+    customer_of = history.customer[cleared]
+    delays = (history.paid[cleared] - history.due[cleared]).astype(np.float64)
+    order = np.argsort(customer_of, kind="stable")
+    customer_sorted, delays_sorted = customer_of[order], delays[order]
+    own = np.full(len(rows), np.nan)
+    for i, (customer, a) in enumerate(zip(history.customer[rows], age, strict=True)):
+        lo, hi = np.searchsorted(customer_sorted, [customer, customer + 1])
+        above = delays_sorted[lo:hi]
+        above = above[above > a]
+        if len(above) >= 3:
+            own[i] = float(np.median(above))
+    return {
+        "next_day": np.asarray(age, dtype=np.float64) + 1,
+        "customer_delays_above_age": np.where(np.isnan(own), book, own),
+        "book_residual_life": book,
+    }
