@@ -325,3 +325,24 @@ def test_the_batch_size_setting_chunks_the_import_and_a_rerun_finishes_a_crashed
     payload = json.loads(rerun.stdout)
     assert (payload["imported"], payload["unchanged"]) == (2, 1)
     assert (count(sqlite_url, Invoice), count(sqlite_url, Allocation)) == (3, 2)
+
+
+def test_a_prepayment_loads_with_a_warning_not_a_rejection(cli, write_file, sqlite_url) -> None:
+    path = write_file(
+        "deposits.csv",
+        "invoice_id,customer_id,issue_date,due_date,currency,amount,open_amount,paid_date\n"
+        "INV-1,C1,2024-01-10,2024-02-09,USD,100.00,0,2024-01-05\n"  # a deposit applied on issue
+        "INV-2,C1,2024-01-10,2024-02-09,USD,50.00,0,2024-01-20\n",
+    )
+
+    done = cli("import", "invoices", path, "--as-of", "2024-02-15", "--json")
+    text = cli("import", "invoices", path, "--as-of", "2024-02-15")
+
+    assert done.exit_code == 0, done.output
+    payload = json.loads(done.stdout)
+    assert (payload["imported"], payload["rejected"], payload["warnings"]) == (2, 0, 1)
+    assert payload["warning_samples"][0].startswith(
+        "line 2: paid 2024-01-05 before its issue date 2024-01-10"
+    )
+    assert "warning, line 2" in text.stderr
+    assert count(sqlite_url, Invoice) == 2

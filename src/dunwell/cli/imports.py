@@ -114,6 +114,12 @@ def _print_summary(kind: ImportKind, file: Path, report: ImportReport) -> None:
         )
     for note in report.notes:
         err_console.print(f"  [yellow]{note}[/]", highlight=False)
+    for warning in report.warning_samples:
+        err_console.print(f"  [yellow]warning, {warning}[/]", highlight=False)
+    if report.warnings > len(report.warning_samples):
+        err_console.print(
+            f"  ({report.warnings - len(report.warning_samples):,} more warnings)", highlight=False
+        )
     for sample in report.rejection_samples:
         err_console.print(f"  rejected {sample}", highlight=False)
     if report.reject_file:

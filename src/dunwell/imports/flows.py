@@ -18,6 +18,7 @@ from dunwell.core.errors import DunwellError
 from dunwell.imports.chunking import ChunkReader
 from dunwell.imports.customer_import import CustomerImporter
 from dunwell.imports.invoice_import import InvoiceImporter
+from dunwell.imports.invoice_rows import PreparedInvoice
 from dunwell.imports.payment_import import PaymentImporter
 from dunwell.imports.report import DatabaseRejection, ImportReport
 from dunwell.ingest import ImportKind, ImportMapping, RejectWriter, check_columns, open_table
@@ -95,6 +96,8 @@ def run_import(
                 rejects.write(rejection)
                 sample(rejection.line, rejection.field, rejection.reason)
             if chunk.rows:
+                if isinstance(importer, InvoiceImporter):
+                    _warn_prepayments(chunk.rows, report)
                 with unit_of_work(sessions) as chunk_session:
                     problems = import_chunk(chunk_session, chunk.rows, report)
                     if report.imported >= next_analyze:  # each time the import has written 10x more
@@ -117,6 +120,19 @@ def run_import(
                 importer.close_missing(session, report)
     _finish(sessions, report, kind=kind, path=path, actor=actor)
     return report
+
+
+def _warn_prepayments(rows: list[Any], report: ImportReport) -> None:
+    """Rows paid before their issue date (deposits, prepayments applied later) load as they are;
+    the operator is told, and the predictor takes them as paid on issue. ``rows`` are prepared
+    invoices (plain tuples in ``PreparedInvoice`` order, ISO dates, which compare as dates do)."""
+    for row in map(PreparedInvoice._make, rows):
+        if row.paid_date and row.paid_date < row.issue_date:
+            report.warn(
+                row.line,
+                f"paid {row.paid_date} before its issue date {row.issue_date} (a prepayment): "
+                "loaded; predictions take it as paid on issue",
+            )
 
 
 def _importer(

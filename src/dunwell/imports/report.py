@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+MAX_SAMPLES = 20
+
 
 @dataclass(frozen=True, slots=True)
 class DatabaseRejection:
@@ -30,6 +32,14 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
     #: The first few rejections, ``"line 7, due_date: due date before issue date"``, for the console.
     rejection_samples: list[str] = field(default_factory=list)
+    #: Rows loaded as they are but worth a look (a prepayment: paid before its issue date).
+    warnings: int = 0
+    warning_samples: list[str] = field(default_factory=list)
+
+    def warn(self, line: int, message: str) -> None:
+        self.warnings += 1
+        if len(self.warning_samples) < MAX_SAMPLES:
+            self.warning_samples.append(f"line {line}: {message}")
 
     def to_dict(self) -> dict[str, object]:
         payload: dict[str, object] = {
@@ -42,4 +52,7 @@ class ImportReport:
         }
         if self.closed is not None:
             payload["closed"] = self.closed
+        if self.warnings:
+            payload["warnings"] = self.warnings
+            payload["warning_samples"] = list(self.warning_samples)
         return payload

@@ -29,6 +29,9 @@ MODEL_FILE = "confidence.json"
 FORMAT = "dunwell.matching.confidence/1"
 #: Shown beside the candidate, decided outside the model.
 NOT_MODELLED = frozenset({"structural_agreement"})
+#: A signal the model was never fitted on counts at its hand-set weight times this (in log-odds);
+#: fitting pulls every coefficient towards the same value.
+PRIOR_SCALE = 0.5
 
 
 def strengths(evidence: Iterable[Evidence]) -> dict[str, float]:
@@ -52,8 +55,12 @@ class ConfidenceModel:
 
     def log_odds(self, evidence: Iterable[Evidence]) -> float:
         return self.intercept + sum(
-            self.coefficients.get(signal, 0.0) * strength for signal, strength in strengths(evidence).items()
+            self.coefficient(signal) * strength for signal, strength in strengths(evidence).items()
         )
+
+    def coefficient(self, signal: str) -> float:
+        found = self.coefficients.get(signal)
+        return WEIGHTS.get(signal, 0.0) * PRIOR_SCALE if found is None else found
 
     def confidence(self, evidence: Iterable[Evidence]) -> float:
         z = self.log_odds(evidence)
@@ -65,7 +72,7 @@ class ConfidenceModel:
         for e in evidence:
             prior = WEIGHTS.get(e.signal, 0.0)
             strength = e.weight / prior if prior else 1.0
-            weight = 0.0 if e.signal in NOT_MODELLED else self.coefficients.get(e.signal, 0.0) * strength
+            weight = 0.0 if e.signal in NOT_MODELLED else self.coefficient(e.signal) * strength
             shown.append(Evidence(e.signal, e.detail, round(weight, 3)))
         return tuple(shown)
 

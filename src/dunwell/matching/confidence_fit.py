@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from scipy.optimize import minimize
 
-from dunwell.matching.confidence import ConfidenceModel, strengths
+from dunwell.matching.confidence import PRIOR_SCALE, ConfidenceModel, strengths
 from dunwell.matching.evidence import WEIGHTS
 from dunwell.matching.records import Evidence
 
@@ -30,7 +30,6 @@ TARGET_PRECISION = 0.995
 #: (a payer's known account, when every simulated payer has one) keeps the weight people gave
 #: it, a common one follows the data.
 PENALTY = 0.5
-PRIOR_SCALE = 0.5
 #: Never auto-apply below this, whatever the data (a model is not sure of what it has not seen).
 MIN_THRESHOLD = 0.95
 NEVER = 1.01
@@ -80,7 +79,7 @@ def fit(
     theta = result.x
     model = ConfidenceModel(
         float(theta[0]),
-        {s: float(c) for s, c in zip(signals, theta[1:], strict=True) if abs(c) > 1e-9},
+        {s: float(c) for s, c in zip(signals, theta[1:], strict=True)},
         NEVER,
         dict(fitted_on or {}),
     )
@@ -111,10 +110,10 @@ def choose_threshold(confidences: Sequence[float], right: Sequence[bool], *, tar
     least 20; a confidence level shared by more counts whole) keeps ``target`` on its own (point
     estimate); ``NEVER`` if none does."""
     levels: dict[float, list[int]] = {}
-    for confidence, ok in zip(confidences, right, strict=True):
+    for confidence, was_right in zip(confidences, right, strict=True):
         counts = levels.setdefault(confidence, [0, 0])
         counts[0] += 1
-        counts[1] += ok
+        counts[1] += int(was_right)
     band = max(20, len(confidences) // 100)
     best = NEVER
     taken = hits = 0

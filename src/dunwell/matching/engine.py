@@ -129,7 +129,8 @@ class Matcher:
                 round(WEIGHTS["close_alternative"] * (1 - gap / CLOSE_MARGIN), 2),
             )
         candidates = tuple(self._candidate(d) for d in ranked)
-        candidates = tuple(sorted(candidates, key=lambda c: -c.confidence))
+        # Proposals first: keeping the cash on account is the fallback a person chooses last.
+        candidates = tuple(sorted(candidates, key=lambda c: (not c.allocations, -c.confidence)))
         best = candidates[0]
         # A close second means the choice between them is a coin toss: a person decides.
         contested = any(e.signal == "close_alternative" for e in best.evidence)

@@ -78,12 +78,15 @@ class PayerIndex:
         exact = self.by_name.get(key)
         if exact:
             own = self.own_names.get(key, set())
-            return [
+            found = [
                 (c, Evidence("payer_name_exact", payer_name, WEIGHTS["payer_name_exact"]))
                 if c in own
                 else (c, Evidence("payer_alias", payer_name, WEIGHTS["payer_alias"]))
                 for c in exact
             ]
+            # A name learned as an alias may itself be cut short ("OSCORP BROTHERS" for several
+            # "Oscorp Brothers ..."): customers whose full name begins with it stay in the running.
+            return found + [hit for hit in self._cut_short(key, payer_name) if hit[0] not in exact]
         cut = cut_name_key(payer_name)
         if cut:  # the bank cut the name: any customer whose name starts with what is left
             start = bisect_left(self.sorted_names, cut)
@@ -130,7 +133,8 @@ class PayerIndex:
         for name in self.sorted_names[start : start + MAX_PAYERS + 1]:
             if not name.startswith(key):
                 break
-            hits.extend(self.by_name[name])
+            if name != key:
+                hits.extend(self.by_name[name])
         if not hits or len(hits) > MAX_PAYERS:
             return []
         weight = round(WEIGHTS["payer_name_prefix"] / len(hits), 2)

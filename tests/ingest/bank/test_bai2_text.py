@@ -221,6 +221,12 @@ def test_chase_prints_ctx_addenda_straight_after_the_receiver_name() -> None:
             "DETAILS: PAYMENT INV 104233",
             ("OCEANIC AIRLINES INC", None, "PAYMENT INV 104233", WIRE),
         ),
+        (  # JPMorgan: ORIG with its account in the ID after it; the sending bank's ID is not remittance
+            "WIRE TYPE:WIRE IN DATE:251203 TIME:0842 ET TRN:2025120300123456 SEQ:123456/000123 "
+            "ORIG:MONARCH FOODS INC ID:123456789 SND BK:JPMORGAN CHASE BANK, N.A. ID:021000021 "
+            "PMT DET:INV 104233 104240",
+            ("MONARCH FOODS INC", "123456789", "INV 104233 104240", WIRE),
+        ),
         (
             "WIRE TRANSFER CREDIT VISA INTERNATIONAL 900 METRO CENTER BLVD FOSTER CITY CA 94404",
             ("VISA INTERNATIONAL", None, "900 METRO CENTER BLVD FOSTER CITY CA 94404", WIRE),

@@ -73,13 +73,14 @@ _LABELS: dict[str, tuple[str, ...]] = {
     "addenda": ("ADDENDA", "ADDENDA INFO", "PMT INFO", "PAYMENT INFO", "PAYMENT RELATED INFO", "ADDL INFO"),
     "id": ("ID",),
     "bo": ("B/O", "BY ORDER OF", "B/O CUSTOMER", "ORDERING CUSTOMER", "ORDERING PARTY"),
-    "org": ("ORG",),
-    "obi": ("OBI", "ORIGINATOR TO BENEFICIARY INFO", "PAYMENT DETAILS", "DETAILS", "REMARK"),
+    "org": ("ORG", "ORIG"),  # JPMorgan wires: "WIRE TYPE:WIRE IN ... ORIG:ACME CORP ID:123 ..."
+    "obi": ("OBI", "ORIGINATOR TO BENEFICIARY INFO", "PAYMENT DETAILS", "PMT DET", "DETAILS", "REMARK"),
     "rfb": ("RFB", "RFB#"),
     "ref": ("REF", "YOUR REF", "CUSTOMER REF"),
     "wire_other": ("VIA", "BNF", "NBNF", "BENEFICIARY", "OGB", "B/O BANK", "ORDERING BANK", "REC FROM",
                    "BBI", "BBK", "IBK", "IMAD", "OMAD", "SRF", "SRF#", "TRN#", "SSN", "FED ID", "FED REF",
-                   "CHIP SEQ", "CHIP REF", "MRN SEQ", "REC GFP", "ACCT PARTY", "OUR REF", "A/C"),
+                   "CHIP SEQ", "CHIP REF", "MRN SEQ", "REC GFP", "ACCT PARTY", "OUR REF", "A/C",
+                   "WIRE TYPE", "SND BK", "SEQ", "TIME", "ET TRN"),
     "trn": ("TRN",),
     "from": ("FROM", "RETURN FROM"),
     "tagged_remit": ("REMITTANCE INFO", "REMI"),
@@ -185,6 +186,7 @@ def read_detail_text(text: str, type_code: str = "") -> DetailText:
         return _unlabelled(original, kind, remittance_items(text))
     values: dict[str, list[str]] = {}
     spill: list[str] = []
+    fields = _ordering_ids(fields)
     for key, value in fields:
         if key in _ONE_TOKEN or key == "micr":
             value, rest = _leading_number(value) if key == "micr" else _first_token(value)
@@ -225,6 +227,20 @@ def _fields(text: str, *, bare: bool) -> tuple[str, list[tuple[str, str]]]:
         fields.append((key, text[match.end() : end].strip().rstrip(",;/ ").strip()))
     lead = text[: found[0].start()] if found else text
     return lead.strip(" ,;-"), fields
+
+
+def _ordering_ids(fields: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """An ``ID:`` straight after a wire's ordering party is that party's account, and after a
+    bank (``SND BK:``) the bank's: neither is remittance."""
+    found = []
+    for at, (key, value) in enumerate(fields):
+        before = fields[at - 1][0] if at else ""
+        if key == "id" and before in ("org", "bo"):
+            key = "org_id"
+        elif key == "id" and before == "wire_other":
+            key = "wire_other"
+        found.append((key, value))
+    return found
 
 
 def _kind(strong: set[str], lead: str, type_code: str) -> PaymentKind:
@@ -275,7 +291,7 @@ def _split_ind_name(value: str) -> tuple[str, str]:
 
 def _payer(values: dict[str, list[str]], lead: str) -> tuple[str, str]:
     """The payer's name and account, in the order the layouts state them most reliably."""
-    account = _first(values, "orig_id")
+    account = _first(values, "orig_id") or _first(values, "org_id")
     if _first(values, "orig_name"):
         return _first(values, "orig_name"), account
     if "entry_desc" in values and "ind_name" in values and lead:  # BofA: "ACME CORP DES:..."
