@@ -37,6 +37,11 @@ from dunwell.simulate.company import generate_company
 from dunwell.simulate.export import write_company
 from dunwell.simulate.presets import PRESETS
 
+try:  # run as a script (bench/ on the path) or imported as bench.predict_bench
+    import predict_standins as standins
+except ImportError:  # pragma: no cover
+    from bench import predict_standins as standins
+
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 KEYS = ("n_train", "n_test", "share_open", "mae_days", "within_5_days", "coverage_p10_p90", "auc_late",
         "auc_late30", "pinball_p50", "mae_vs_best_baseline")  # fmt: skip
@@ -54,6 +59,11 @@ def main() -> None:
     parser.add_argument("--score", type=int, default=1_000_000, help="open invoices to score")
     parser.add_argument("--seeds", default="1,2,3,4,5", help="simulator seeds, comma-separated")
     parser.add_argument("--n-jobs", type=int, default=2)
+    parser.add_argument(
+        "--only", default="ibm,sim,standins", help="datasets: ibm, sim, standins (comma-separated)"
+    )
+    parser.add_argument("--standin-seeds", default="11,12,13", help="stand-in ledger seeds")
+    parser.add_argument("--variants", default=",".join(standins.VARIANTS), help="stand-in variants")
     args = parser.parse_args()
     result: dict[str, Any] = {
         "benchmark": "payment_prediction",
@@ -61,7 +71,11 @@ def main() -> None:
     }
     if not args.skip_accuracy:
         seeds = tuple(int(seed) for seed in args.seeds.split(","))
-        result["accuracy"] = _accuracy(seeds, args.n_jobs)
+        only = set(args.only.split(","))
+        result["accuracy"] = _accuracy(seeds, args.n_jobs, only)
+        if "standins" in only:
+            standin_seeds = tuple(int(seed) for seed in args.standin_seeds.split(","))
+            result["accuracy"].update(_standins(standin_seeds, args.variants.split(","), args.n_jobs))
         result["summary"] = _overall(result["accuracy"])
     if args.speed:
         result["speed"] = _speed(args.train, args.score)
@@ -101,21 +115,41 @@ def _chosen(chosen: dict[str, Any] | None) -> dict[str, Any] | None:
 def _overall(runs: dict[str, Any]) -> dict[str, Any]:
     ratios = {name: run["ratio_to_best_baseline"] for name, run in runs.items()}
     coverage = {name: run["coverage_p10_p90"] for name, run in runs.items()}
+    families: dict[str, list[float]] = {}
+    for name, ratio in ratios.items():
+        family = name.rsplit("_seed", 1)[0]
+        families.setdefault(family, []).append(ratio)
     return {
         "worst_ratio_to_best_baseline": max(ratios.values()),
         "datasets_worse_than_best_baseline": sorted(n for n, r in ratios.items() if r > 1.0),
         "coverage_range": [min(coverage.values()), max(coverage.values())],
+        "median_ratio_per_family": {f: round(float(np.median(r)), 4) for f, r in families.items()},
+        "max_ratio_per_family": {f: max(r) for f, r in families.items()},
     }
 
 
-def _accuracy(seeds: tuple[int, ...], n_jobs: int) -> dict[str, Any]:
+def _standins(seeds: tuple[int, ...], variants: list[str], n_jobs: int) -> dict[str, Any]:
+    """The school-ledger stand-ins (``predict_standins``): tuned-on and held-out variants."""
+    runs: dict[str, Any] = {}
+    for variant in variants:
+        for seed in seeds:
+            history = InvoiceHistory.from_frame(standins.school_ledger(seed, variant))
+            report = run_backtest(
+                history, cutoff=standins.CUTOFF, horizon_days=standins.HORIZON_DAYS, n_jobs=n_jobs
+            )
+            held_out = variant in standins.HELD_OUT or seed not in standins.TUNE_SEEDS
+            runs[f"school_{variant}_seed{seed}"] = _summary(report) | {"held_out": held_out}
+    return runs
+
+
+def _accuracy(seeds: tuple[int, ...], n_jobs: int, only: set[str]) -> dict[str, Any]:
     runs: dict[str, Any] = {}
     ibm = SHARED / "ibm-ar" / "WA_Fn-UseC_-Accounts-Receivable.csv"
-    if ibm.is_file():
+    if ibm.is_file() and "ibm" in only:
         book = read_book(ibm, load_preset("ibm", ImportKind.INVOICES))
         runs["ibm_sample"] = _summary(run_backtest(book.history, cutoff=date(2013, 7, 1), n_jobs=n_jobs))
     with tempfile.TemporaryDirectory() as folder:
-        for preset in ("distributor", "ibm"):
+        for preset in ("distributor", "ibm") if "sim" in only else ():
             for seed in seeds:
                 company = generate_company(
                     preset=PRESETS[preset], customers=300, months=24, seed=seed, start=date(2024, 1, 1)

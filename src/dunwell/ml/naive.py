@@ -11,6 +11,9 @@ the same code:
 - ``customer_last_delay``: the delay of the customer's last payment; the book's median without.
 - ``shrunk_median``: the customer's median pulled towards the book's median with
   ``SHRINK_PAYMENTS`` pseudo-payments (a customer with two payments is mostly the book).
+- ``customer_recent_delay``: the median of the customer's last ``RECENT_PAYMENTS`` delays (it
+  follows a change of habit sooner than the median of all, and is steadier than the last one);
+  the book's median without any.
 
 For an invoice still open at some age (days past due), ``conditional`` gives the same kind of
 rules given that it is unpaid at that age: the customer's delays above the age, and the book's
@@ -26,8 +29,10 @@ import pandas as pd
 
 from dunwell.ml.history import InvoiceHistory
 
-NAIVE = ("due_date", "customer_median_delay", "customer_last_delay", "shrunk_median")
+NAIVE = ("due_date", "customer_median_delay", "customer_last_delay", "shrunk_median", "customer_recent_delay")
 SHRINK_PAYMENTS = 3.0
+#: ``customer_recent_delay`` is the median of the customer's last this many payments.
+RECENT_PAYMENTS = 3
 #: An invoice open this long past due counts as never paid in the residual-life curve.
 HORIZON_DAYS = 180
 
@@ -57,6 +62,8 @@ def naive_guesses(history: InvoiceHistory, rows: np.ndarray, known: np.ndarray) 
         out["customer_median_delay"][at] = np.where(np.isnan(median), book_median, median)
         last = stats.last[customer]
         out["customer_last_delay"][at] = np.where(np.isnan(last), book_median, last)
+        recent = stats.recent[customer]
+        out["customer_recent_delay"][at] = np.where(np.isnan(recent), book_median, recent)
         own = np.nan_to_num(median)
         out["shrunk_median"][at] = (paid * own + SHRINK_PAYMENTS * book_median) / (paid + SHRINK_PAYMENTS)
         count[at] = paid
@@ -69,14 +76,16 @@ class _CustomerStats:
     last: np.ndarray
     count: np.ndarray
     book_median: float
+    recent: np.ndarray  # the median of the last ``RECENT_PAYMENTS``
 
 
 def _customer_stats(history: InvoiceHistory, known: int) -> _CustomerStats:
     cleared = history.is_invoice & (history.paid <= known)
     size = len(history.customer_names)
     median, last, count = np.full(size, np.nan), np.full(size, np.nan), np.zeros(size)
+    recent = np.full(size, np.nan)
     if not cleared.any():
-        return _CustomerStats(median, last, count, 0.0)
+        return _CustomerStats(median, last, count, 0.0, recent)
     frame = pd.DataFrame(
         {
             "customer": history.customer[cleared],
@@ -88,7 +97,9 @@ def _customer_stats(history: InvoiceHistory, known: int) -> _CustomerStats:
     median[groups.median().index.to_numpy()] = groups.median().to_numpy()
     last[groups.last().index.to_numpy()] = groups.last().to_numpy()
     count[groups.size().index.to_numpy()] = groups.size().to_numpy()
-    return _CustomerStats(median, last, count, float(np.median(frame["delay"])))
+    tail = frame.groupby("customer").tail(RECENT_PAYMENTS).groupby("customer")["delay"].median()
+    recent[tail.index.to_numpy()] = tail.to_numpy()
+    return _CustomerStats(median, last, count, float(np.median(frame["delay"])), recent)
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,10 @@ due date), the implied dates, the three lateness risks and the reasons behind th
 
 - **Model or baseline** (``choice``): before the final fit, the latest invoices of the training
   window are held out (issued in the ``validation_days`` that end ``settle_days`` before its
-  last day, outcomes known by then); a model trained on what came before predicts them beside
-  the naive rules, and the P50 of each customer-history group comes from whichever did best (or
-  a blend). Then the model is refitted on the whole window. The interval moves with the P50.
+  last day; those still open then count as paid later); a model trained on what came before
+  predicts them beside the naive rules, and the P50 of each customer-history group comes from
+  the customer median unless the model, a blend or another rule beats it significantly. Then
+  the model is refitted on the whole window. The interval moves with the P50.
 - **Overdue invoices** are predicted *given that they are still unpaid at their age*: a quantile
   the model puts at or before today is replaced by the book's residual life at that age (Kaplan-
   Meier, ``naive.ResidualLife``). Every open invoice gets P10 < P50 < P90 in whole days, none
@@ -96,7 +97,9 @@ class PaymentPredictor(BaseEstimator):  # type: ignore[misc]
         """The model-or-baseline choice, on the latest invoices of the window (None: too few)."""
         start = known_until - self.settle_days - self.validation_days + 1
         held = history.is_invoice & (history.issue >= start) & (history.issue < start + self.validation_days)
-        rows = np.flatnonzero(held & (history.paid <= known_until))
+        # Every invoice of the window: one still open on ``known_until`` is judged by what is
+        # known of it (paid after that day), not dropped (that would leave only the quick payers).
+        rows = np.flatnonzero(held)
         inner_known = start - 1
         learned = int(np.sum(history.is_invoice & (history.paid <= inner_known)))
         if len(rows) < MIN_TRAINING_ROWS or learned < MIN_TRAINING_ROWS:
@@ -105,7 +108,7 @@ class PaymentPredictor(BaseEstimator):  # type: ignore[misc]
         known = np.full(len(rows), inner_known)
         queries = Queries(rows=rows, as_of=history.issue[rows], known=known)
         model = inner.predict(history, queries, explain=False).delay[:, 1]
-        actual = (history.paid[rows] - history.due[rows]).astype(np.float64)
+        actual, lower = _outcomes(history, rows, known_until)
         window = {
             "issued_from": day_of(start).isoformat(),
             "issued_to": day_of(start + self.validation_days - 1).isoformat(),
@@ -113,25 +116,26 @@ class PaymentPredictor(BaseEstimator):  # type: ignore[misc]
             "n_invoices": len(rows),
             "share_still_open": round(float(np.mean(history.paid[np.flatnonzero(held)] > known_until)), 4),
         }
-        choice = choose(actual, model, naive_guesses(history, rows, known), validation=window)
+        choice = choose(actual, model, naive_guesses(history, rows, known), validation=window, lower=lower)
         return replace(choice, overdue=self._validate_overdue(history, inner, inner_known, known_until))
 
     def _validate_overdue(
         self, history: InvoiceHistory, inner: PaymentPredictor, inner_known: int, known_until: int
     ) -> GroupChoice | None:
-        """Invoices open and overdue at ``inner_known``, paid by ``known_until``: the model given
-        their age against the rules given their age. With fewer than ``MIN_GROUP`` of them the
-        model is not trusted: the best rule is kept (the book's residual life with none)."""
+        """Invoices open and overdue at ``inner_known`` (those still open at ``known_until`` judged
+        by what is known of them): the model given their age against the rules given their age.
+        With fewer than ``MIN_GROUP`` of them the model is not trusted: the best rule is kept (the
+        book's residual life with none)."""
         at = history.is_invoice & (history.issue <= inner_known) & (history.due < inner_known)
-        rows = np.flatnonzero(at & (history.paid > inner_known) & (history.paid <= known_until))
+        rows = np.flatnonzero(at & (history.paid > inner_known))
         if len(rows) == 0:  # nothing to judge the model on: the simplest rule given the age
             return GroupChoice("book_residual_life", "book_residual_life", 0.0, 0, {})
         day = np.full(len(rows), inner_known)
         model = inner.predict(history, Queries(rows=rows, as_of=day, known=day), explain=False).delay[:, 1]
         age = (inner_known - history.due[rows]).astype(np.float64)
         guesses = conditional_guesses(history, rows, age, inner_known, inner.residual_life_)
-        actual = (history.paid[rows] - history.due[rows]).astype(np.float64)
-        picked = choose_overdue(actual, model, guesses)
+        actual, lower = _outcomes(history, rows, known_until)
+        picked = choose_overdue(actual, model, guesses, lower)
         if len(rows) < MIN_GROUP and picked.model_weight > 0:  # too few to trust the model's edge
             return GroupChoice(picked.naive, picked.naive, 0.0, len(rows), picked.validation_mae)
         return picked
@@ -251,6 +255,14 @@ class PaymentPredictor(BaseEstimator):  # type: ignore[misc]
         return Predictions(
             rows=queries.rows, delay=delay, due=due, risk=risk, reasons=explained, risk_reasons=risk_explained
         )
+
+
+def _outcomes(history: InvoiceHistory, rows: np.ndarray, known_until: int) -> tuple[np.ndarray, np.ndarray]:
+    """The delays known on ``known_until`` (NaN: still open) and what each is at least."""
+    paid = history.paid[rows] <= known_until
+    actual = np.where(paid, history.paid[rows] - history.due[rows], np.nan).astype(np.float64)
+    lower = (known_until + 1 - history.due[rows]).astype(np.float64)
+    return actual, lower
 
 
 def whole_days(delay: np.ndarray, lower: np.ndarray) -> np.ndarray:
