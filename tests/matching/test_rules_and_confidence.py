@@ -14,6 +14,7 @@ from dunwell.matching.confidence import ConfidenceModel, shipped_model, strength
 from dunwell.matching.confidence_fit import NEVER, Outcome, choose_threshold, fit
 from dunwell.matching.engine import Matcher
 from dunwell.matching.evidence import WEIGHTS
+from dunwell.matching.payers import PayerIndex
 from dunwell.matching.records import CustomerProfile, Evidence, MatchStatus
 from dunwell.matching.references import extract, number_key
 from dunwell.matching.rules import RulesMatcher
@@ -158,3 +159,19 @@ def test_the_threshold_keeps_the_precision_or_applies_nothing() -> None:
     threshold = choose_threshold(confidences, right, target=0.995)
     assert threshold == 0.999  # the 90 %-right band below is never applied
     assert choose_threshold([0.99] * 100, [False] * 100, target=0.995) == NEVER
+
+
+def test_a_processors_account_names_no_one_and_a_shared_one_says_less() -> None:
+    processor = "US00BILL0000000000003"
+    many = [CustomerProfile(f"P{i}", f"Client {i}", accounts=(processor,)) for i in range(12)]
+    payers = PayerIndex([*CUSTOMERS, *many])
+    assert payers.identify(None, processor) == []
+    group = [CustomerProfile(f"G{i}", f"Group Member {i}", accounts=("US99GROUP",)) for i in range(2)]
+    guesses = PayerIndex(group).identify(None, "US99GROUP")
+    assert {e.signal for g in guesses for e in g.evidence} == {"payer_account_shared"}
+    # The processor paid with the invoice number: the documents name the customer.
+    items = [item("90000101", "C1", 125_000)]
+    result = Matcher(items, [*CUSTOMERS, *many]).match(
+        pay(125_000, "90000101", name="BILL.COM", account=processor)
+    )
+    assert result.candidates[0].customer_id == "C1"

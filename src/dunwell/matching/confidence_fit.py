@@ -25,6 +25,10 @@ from dunwell.matching.evidence import WEIGHTS
 from dunwell.matching.records import Evidence
 
 TARGET_PRECISION = 0.995
+#: What each band of 1 % of the outcomes must keep on its own as the threshold goes down: the
+#: matches applied at the margin may be a little less sure than the whole (which keeps
+#: ``TARGET_PRECISION`` by its Wilson bound), never much less.
+BAND_PRECISION = 0.99
 #: L2 penalty pulling each coefficient towards its hand-set weight times ``PRIOR_SCALE`` (a
 #: Gaussian prior of variance 1/(2 PENALTY) in log-odds): a signal the data says little about
 #: (a payer's known account, when every simulated payer has one) keeps the weight people gave
@@ -48,6 +52,7 @@ def fit(
     target: float = TARGET_PRECISION,
     fitted_on: Mapping[str, Any] | None = None,
     anchor: ConfidenceModel | None = None,
+    band_target: float = BAND_PRECISION,
 ) -> ConfidenceModel:
     """The model over ``outcomes``; each coefficient pulled towards ``anchor``'s (a deployment
     refitting the shipped model on its own decisions) or, without one, towards the hand-set
@@ -84,13 +89,16 @@ def fit(
         dict(fitted_on or {}),
     )
     confidences = [model.confidence(o.evidence) for o in outcomes]
-    threshold = choose_threshold(confidences, [o.right for o in outcomes], target=target)
+    threshold = choose_threshold(
+        confidences, [o.right for o in outcomes], target=target, band_target=band_target
+    )
     info = {
         **(fitted_on or {}),
         "outcomes": len(outcomes),
         "right": int(y.sum()),
         "groups": dict(sorted(sizes.items())),
         "target_precision": target,
+        "band_precision": band_target,
     }
     return ConfidenceModel(model.intercept, model.coefficients, threshold, info)
 
@@ -104,11 +112,13 @@ def _bound(signal: str) -> tuple[float | None, float | None]:
     return (None, None)
 
 
-def choose_threshold(confidences: Sequence[float], right: Sequence[bool], *, target: float) -> float:
+def choose_threshold(
+    confidences: Sequence[float], right: Sequence[bool], *, target: float, band_target: float = BAND_PRECISION
+) -> float:
     """The lowest confidence at which applying everything at or above it keeps ``target``
     precision (Wilson lower bound), going down only while each band of 1 % of the outcomes (at
-    least 20; a confidence level shared by more counts whole) keeps ``target`` on its own (point
-    estimate); ``NEVER`` if none does."""
+    least 20; a confidence level shared by more counts whole) keeps ``band_target`` on its own
+    (point estimate); ``NEVER`` if none does."""
     levels: dict[float, list[int]] = {}
     for confidence, was_right in zip(confidences, right, strict=True):
         counts = levels.setdefault(confidence, [0, 0])
@@ -126,7 +136,7 @@ def choose_threshold(confidences: Sequence[float], right: Sequence[bool], *, tar
         while sum(c for c, _ in window[1:]) >= band:
             window.pop(0)
         in_window = sum(c for c, _ in window)
-        if in_window >= band and sum(o for _, o in window) / in_window < target:
+        if in_window >= band and sum(o for _, o in window) / in_window < band_target:
             break  # this band is not right often enough on its own
         if wilson_lower(hits, taken) >= target:
             best = level

@@ -54,11 +54,14 @@ class PayerIndex:
         """The customers the payer may be, strongest first (a group company's subsidiaries too)."""
         found: dict[str, list[Evidence]] = defaultdict(list)
         account = account_key(payer_account)
-        if account:
-            for customer in self.by_account.get(account, ()):
-                found[customer].append(
-                    Evidence("payer_account", payer_account or "", WEIGHTS["payer_account"])
-                )
+        customers = self.by_account.get(account, set()) if account else set()
+        # An account that has paid for more customers than are worth considering is a payment
+        # processor's or a factor's: it says nothing about who paid. One that paid for a few (a
+        # group's treasury) says less than a customer's own.
+        if len(customers) <= MAX_PAYERS:
+            signal = "payer_account" if len(customers) == 1 else "payer_account_shared"
+            for customer in customers:
+                found[customer].append(Evidence(signal, payer_account or "", WEIGHTS[signal]))
         if payer_name:
             for customer, evidence in self._by_name(payer_name):
                 found[customer].append(evidence)
@@ -76,6 +79,8 @@ class PayerIndex:
     def _by_name(self, payer_name: str) -> list[tuple[str, Evidence]]:
         key = name_key(payer_name)
         exact = self.by_name.get(key)
+        if exact and len(exact) > MAX_PAYERS:
+            return []  # a processor's name ("BILL.COM") learned for many customers: no one in particular
         if exact:
             own = self.own_names.get(key, set())
             found = [

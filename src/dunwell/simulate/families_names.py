@@ -56,6 +56,45 @@ PROCESSORS = (
     ("AVIDXCHANGE INC", "US00AVDX0000000000005"),
 )
 _NL_BANKS = ("ABNA", "INGB", "RABO", "TRIO", "SNSB")
+#: Master names as real books have them: a family or place name and a trade, no serial numbers.
+#: The simulator's own names ("Oscorp Brothers 225 Co.") share their first words by the dozen, so
+#: a bank's 16-character cut would collide far more often than it does in a real book.
+_FIRST = (
+    "Abbott", "Ashford", "Bellamy", "Blackwood", "Bradley", "Brennan", "Calloway", "Carver", "Castell",
+    "Chandler", "Coleridge", "Crawford", "Dalton", "Delaney", "Donovan", "Eastman", "Ellison",
+    "Fairbanks", "Fenwick", "Fletcher", "Garrison", "Gilmore", "Granger", "Hadley", "Halloran",
+    "Harrington", "Hawthorne", "Holloway", "Huxley", "Irving", "Jennings", "Kendall", "Kingsley",
+    "Lancaster", "Langford", "Lockhart", "Maddox", "Marlowe", "Merritt", "Montague", "Norwood",
+    "Oakley", "Pemberton", "Prescott", "Quincy", "Radcliffe", "Remington", "Rutherford", "Sinclair",
+    "Stafford", "Sterling", "Sutton", "Thornton", "Underwood", "Vance", "Wakefield", "Whitaker",
+    "Winslow", "Yardley", "Zeller", "Blue Ridge", "Cedar Valley", "Clearwater", "Copper Hill",
+    "Eagle Creek", "Fox River", "Granite State", "Green Valley", "High Plains", "Lone Star",
+    "Maple Grove", "Mill Creek", "North Shore", "Old Mill", "Pine Bluff", "Prairie", "Red Rock",
+    "River Bend", "Rocky Mountain", "Sandy Point", "Silver Lake", "South Bay", "Stone Bridge",
+    "Sunrise", "Twin Oaks", "West End", "White Pine", "Willow Brook",
+)  # fmt: skip
+_TRADES = (
+    "Foods", "Fresh Foods", "Provisions", "Grocers", "Market", "Dairy", "Bakery", "Meats", "Produce",
+    "Catering", "Restaurants", "Hospitality", "Hotels", "Distribution", "Supply", "Wholesale",
+    "Trading", "Logistics", "Manufacturing", "Industries", "Services", "Health Systems", "Schools",
+    "Holdings", "Group", "Partners", "Enterprises", "Brands", "Beverages", "Kitchens",
+)  # fmt: skip
+
+
+def realistic_names(customer_ids: list[str], rng: random.Random) -> dict[str, str]:
+    """A master name per customer, distinct in the first 16 characters where the vocabulary allows
+    (as most real books are, not all)."""
+    found: dict[str, str] = {}
+    cuts: set[str] = set()
+    for customer_id in customer_ids:
+        name = ""
+        for _ in range(30):
+            name = f"{rng.choice(_FIRST)} {rng.choice(_TRADES)} {rng.choice(_SIM_SUFFIXES)}"
+            if name.upper()[:16] not in cuts and name not in found.values():
+                break
+        cuts.add(name.upper()[:16])
+        found[customer_id] = name
+    return found
 
 
 def base_name(name: str) -> str:

@@ -48,6 +48,7 @@ class TextRenderer:
 
     def __init__(self, style: FamilyStyle, seed: int, customers: dict[str, SimCustomer]) -> None:
         self.style, self.seed, self.customers = style, seed, customers
+        self.names = names.realistic_names(sorted(customers), family_rng(style, seed, "names"))
 
     def _customer_rng(self, customer: SimCustomer) -> random.Random:
         return family_rng(self.style, self.seed, "customer", customer.customer_id)
@@ -61,16 +62,22 @@ class TextRenderer:
         if isinstance(style, EuFreeText | SepaStructured):
             rng = self._customer_rng(customer)
             rng.random()  # the country's draw
-            return names.with_form(customer.name, rng.choice(names.LEGAL_FORMS[self.country(customer)]))
+            return names.with_form(
+                self.names[customer.customer_id], rng.choice(names.LEGAL_FORMS[self.country(customer)])
+            )
         if isinstance(style, BankNames):
-            return names.with_form(customer.name, self._customer_rng(customer).choice(style.legal_forms))
-        return customer.name
+            return names.with_form(
+                self.names[customer.customer_id], self._customer_rng(customer).choice(style.legal_forms)
+            )
+        return self.names[customer.customer_id]
 
     def shown(self, rng: random.Random, facts: PaymentFacts) -> Shown:
         p = facts.payment
         if facts.kind == "card":  # the card processor's payout: only the numbers change
             numbers = " ".join(i.number for i in facts.invoices)
-            return Shown(replace(p, remittance_text=f"CARD {facts.customer.name[:24]} {numbers}"[:LIMIT]))
+            return Shown(
+                replace(p, remittance_text=f"CARD {self.master_name(facts.customer)[:24]} {numbers}"[:LIMIT])
+            )
         style = self.style
         if isinstance(style, ErpNumbers):
             return Shown(replace(p, remittance_text=self._erp_text(rng, style, facts)))
@@ -105,7 +112,7 @@ class TextRenderer:
         p = facts.payment
         if rng.random() < style.processor_share:
             pattern, account = rng.choice(names.PROCESSORS)
-            return names.processor_name(pattern, facts.payer.name), account
+            return names.processor_name(pattern, self.master_name(facts.payer)), account
         crng = family_rng(style, self.seed, "trade", facts.payer.customer_id)
         trade = names.trade_name(crng) if crng.random() < style.trade_name_share else None
         where = names.address(crng)

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from dunwell.simulate.families import FamilyStyle, PaymentFacts, Shown, UsAch, family_rng
+from dunwell.simulate.families_names import realistic_names
 from dunwell.simulate.families_numbers import pick, quoted
 from dunwell.simulate.records import SimCustomer, SimPayment
 from dunwell.simulate.statements import Statement
@@ -38,9 +39,10 @@ class UsAchRenderer:
         assert isinstance(style, UsAch)
         self.style: UsAch = style
         self.seed, self.customers = seed, customers
+        self.names = realistic_names(sorted(customers), family_rng(style, seed, "names"))
 
     def master_name(self, customer: SimCustomer) -> str:
-        return customer.name
+        return self.names[customer.customer_id]
 
     def shown(self, rng: random.Random, facts: PaymentFacts) -> Shown:
         p, payer = facts.payment, facts.payer
@@ -51,7 +53,7 @@ class UsAchRenderer:
             channel = "ccd"
         arng = family_rng(self.style, self.seed, "account", p.payer_account)
         orig_id = f"{arng.choice('1239')}{arng.randint(10**8, 10**9 - 1)}"
-        full = payer.name.upper().replace(",", "")
+        full = self.master_name(payer).upper().replace(",", "")
         company = _ach_company(crng, full) if facts.kind != "card" else "CARDPAY SETTLE"
         refs = [quoted(rng, i.number, pick(rng, self.style.quotes)) for i in facts.invoices]
         memos = [quoted(rng, m, pick(rng, self.style.quotes)) for m, _ in facts.memos]
