@@ -72,6 +72,7 @@ ABBREVIATIONS = {
     "ind": "industries",
     "inds": "industries",
     "ent": "enterprises",
+    "fds": "foods",
     "&": "and",
     "n": "and",
 }
