@@ -175,3 +175,11 @@ def test_a_processors_account_names_no_one_and_a_shared_one_says_less() -> None:
         pay(125_000, "90000101", name="BILL.COM", account=processor)
     )
     assert result.candidates[0].customer_id == "C1"
+
+
+def test_a_number_broken_where_the_banks_record_ended_is_glued_back() -> None:
+    items = [item("INV-0104233", "C1", 50_000), item("INV-0104240", "C1", 20_000)]
+    result = Matcher(items, CUSTOMERS).match(pay(50_000, "AP PAYMENT INV-0104 233", name=None, account=None))
+    assert result.candidates[0].allocations[0].item_id == "INV-0104233"
+    assert "reference_exact" in {e.signal for e in result.candidates[0].evidence}
+    assert "42114230" not in extract("4211 4230").tokens  # glued words are looked up, never read loosely

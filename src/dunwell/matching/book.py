@@ -92,6 +92,9 @@ class OpenBook:
                 named.setdefault(item_id, (token, ReferenceFit.EXACT))
             for item_id in self.by_po.get(token, ()):
                 named.setdefault(item_id, (token, "po_number"))
+        for token in tokens.spliced:  # a number broken at a record's end, glued back
+            for item_id in self.by_reference.get(token, ()):
+                named.setdefault(item_id, (token, ReferenceFit.EXACT))
         for token in tokens.tokens:  # after every outright name: a bare number is weaker
             if token.isdigit() and len(token) >= MIN_TOKEN:
                 hits = [i for i in self.by_number.get(token.lstrip("0"), ()) if i not in named]

@@ -339,6 +339,8 @@ class Matcher:
         for token in tokens.tokens:
             if token in used or (strict and token in self.book.by_reference):
                 continue
+            if any(token in name for name in used):
+                continue  # a piece of a number that already named an item (cut where a record ended)
             fits = [(item, fit(token, self.book.keys[item.item_id])) for item in open_items]
             hits = [(item, how) for item, how in fits if how is not None and item.item_id not in named]
             if len(hits) == 1:  # a fuzzy reading counts only when it names one item of this customer

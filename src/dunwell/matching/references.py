@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import pairwise
 
 from rapidfuzz.distance import DamerauLevenshtein
 from stdnum import iso11649
@@ -58,6 +59,9 @@ class Tokens:
     tokens: tuple[str, ...]  # reference keys, longest first, without duplicates
     structured: str | None  # the payload of a valid ISO 11649 reference
     mentions_credit: bool  # "LESS CM..." and the like: credit memos are netted
+    #: Neighbouring words glued together ("INV-004 137" -> "INV004137"): a number a bank broke
+    #: where its record ended. Looked up exactly only, never read loosely.
+    spliced: tuple[str, ...] = ()
 
 
 def extract(remittance: str, structured_reference: str | None = None) -> Tokens:
@@ -73,7 +77,14 @@ def extract(remittance: str, structured_reference: str | None = None) -> Tokens:
             if len(candidate) >= MIN_TOKEN and any(c.isdigit() for c in candidate):
                 found.append(candidate)
     unique = sorted(set(found), key=lambda t: (-len(t), t))
-    return Tokens(tuple(unique), structured, bool(_CREDIT.search(remittance)))
+    words = text.split()
+    spliced = {
+        reference_key(a + b)
+        for a, b in pairwise(words)
+        if a[-1:].isalnum() and b[:1].isalnum() and any(c.isdigit() for c in a + b)
+    }
+    spliced = {k for k in spliced if len(k) >= 6} - set(unique)
+    return Tokens(tuple(unique), structured, bool(_CREDIT.search(remittance)), tuple(sorted(spliced)))
 
 
 def _structured(reference: str) -> str | None:
