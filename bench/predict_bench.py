@@ -46,9 +46,9 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 KEYS = ("n_train", "n_test", "share_open", "mae_days", "within_5_days", "coverage_p10_p90", "auc_late",
         "auc_late30", "pinball_p50", "mae_vs_best_baseline")  # fmt: skip
 
-OVERDUE_KEYS = ("n_open_overdue", "n_test", "median_age_days", "mae_days", "coverage_p10_p90",
-                "zero_width_intervals", "best_baseline", "best_baseline_mae",
-                "mae_vs_best_baseline")  # fmt: skip
+OVERDUE_KEYS = ("n_open_overdue", "n_test", "n_never_paid", "median_age_days", "mae_days",
+                "coverage_p10_p90", "share_below_p10", "share_above_p90", "zero_width_intervals",
+                "best_baseline", "best_baseline_mae", "mae_vs_best_baseline")  # fmt: skip
 
 
 def main() -> None:
@@ -107,6 +107,11 @@ def _chosen(chosen: dict[str, Any] | None) -> dict[str, Any] | None:
             "model_weight": g["model_weight"],
             "n_validation": g["n_validation"],
             "validation_mae": g["validation_mae"],
+            **(
+                {"interval_scale": g.get("interval_scale"), "interval_coverage": g.get("interval_coverage")}
+                if name == "overdue"
+                else {}
+            ),
         }
         for name, g in groups.items()
     }

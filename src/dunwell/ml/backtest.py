@@ -91,6 +91,9 @@ def overdue_backtest(history: InvoiceHistory, predictor: PaymentPredictor, known
     result: dict[str, Any] = {
         "n_open_overdue": int(open_overdue.sum()),
         "n_test": len(rows),
+        # Never paid by the book's last day: no date to test (the intervals are of the delay given
+        # that it is paid; the risk model's P(> 60 days or written off) covers the rest).
+        "n_never_paid": int(np.sum(open_overdue & (history.paid == NEVER))),
     }
     if len(rows) == 0:
         return result
@@ -109,6 +112,8 @@ def overdue_backtest(history: InvoiceHistory, predictor: PaymentPredictor, known
         "median_age_days": _round(np.median(age)),
         **{k: figures[k] for k in ("mae_days", "median_ae_days", "within_5_days", "coverage_p10_p90")},
         "zero_width_intervals": int(np.sum(width <= 0)),
+        "share_below_p10": _round(np.mean(actual < predictions.delay[:, 0])),
+        "share_above_p90": _round(np.mean(actual > predictions.delay[:, 2])),
         "baselines": {
             name: {k: b[k] for k in ("mae_days", "median_ae_days", "within_5_days")}
             for name, b in baselines.items()

@@ -53,6 +53,11 @@ class GroupChoice:
     model_weight: float  # 1: the model alone; 0: the naive predictor alone
     n_validation: int
     validation_mae: dict[str, float]
+    #: Overdue invoices: how much the interval's distances from the P50 are stretched (conformal,
+    #: on the validation's overdue invoices); 1 elsewhere.
+    interval_scale: float = 1.0
+    #: The validation's P10-P90 coverage at that scale (censoring-aware), None when not measured.
+    interval_coverage: float | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,8 @@ def _group_json(g: GroupChoice) -> dict[str, Any]:
         "model_weight": g.model_weight,
         "n_validation": g.n_validation,
         "validation_mae": g.validation_mae,
+        "interval_scale": g.interval_scale,
+        "interval_coverage": g.interval_coverage,
     }
 
 

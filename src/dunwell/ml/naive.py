@@ -17,7 +17,8 @@ the same code:
 
 For an invoice still open at some age (days past due), ``conditional`` gives the same kind of
 rules given that it is unpaid at that age: the customer's delays above the age, and the book's
-residual life (Kaplan-Meier over cleared and still-open invoices).
+residual life (Kaplan-Meier over cleared and still-open invoices, up to a horizon the data sets,
+as the delay given the invoice is paid).
 """
 
 from __future__ import annotations
@@ -33,8 +34,10 @@ NAIVE = ("due_date", "customer_median_delay", "customer_last_delay", "shrunk_med
 SHRINK_PAYMENTS = 3.0
 #: ``customer_recent_delay`` is the median of the customer's last this many payments.
 RECENT_PAYMENTS = 3
-#: An invoice open this long past due counts as never paid in the residual-life curve.
+#: The residual-life curve of a model pickled before its horizon came from the data.
 HORIZON_DAYS = 180
+#: The residual-life curve ends at the last delay paid while at least this many were at risk.
+MIN_AT_RISK = 10
 
 
 @dataclass(frozen=True)
@@ -104,14 +107,20 @@ def _customer_stats(history: InvoiceHistory, known: int) -> _CustomerStats:
 
 @dataclass(frozen=True)
 class ResidualLife:
-    """The book's delay distribution as a Kaplan-Meier curve (JSON-friendly: two lists).
+    """The book's delay distribution as a Kaplan-Meier curve (JSON-friendly: lists and floats).
 
-    ``survival[i]`` is P(delay > times[i]). Open invoices are censored at their age, invoices open
-    past ``HORIZON_DAYS`` count as paid then (the write-off horizon).
+    ``survival[i]`` is P(delay > times[i]). Open invoices are censored at their age; none is taken
+    as written off at a fixed age. The curve's horizon comes from the data: the last delay paid
+    while at least ``MIN_AT_RISK`` invoices were still open at that age. What is still unpaid
+    there (``plateau``) is the share never paid, and the quantiles are those of the delay *given
+    that the invoice is paid* (a cure model): a date is what is predicted, the risk model gives
+    the chance it never comes.
     """
 
     times: tuple[float, ...]
     survival: tuple[float, ...]
+    plateau: float = 0.0  # S at the horizon: the share never paid
+    horizon: float = float(HORIZON_DAYS)  # the last delay the curve knows (older pickles: 180)
 
     @classmethod
     def fit(cls, history: InvoiceHistory, known: int) -> ResidualLife:
@@ -119,43 +128,67 @@ class ResidualLife:
         paid, due = history.paid[issued], history.due[issued]
         observed = paid <= known
         duration = np.where(observed, paid - due, known - due).astype(np.float64)
-        duration = np.minimum(duration, HORIZON_DAYS)
-        observed |= duration >= HORIZON_DAYS
-        times, survival = _kaplan_meier(duration, observed)
-        return cls(tuple(times.tolist()), tuple(survival.tolist()))
+        times, survival, at_risk = _kaplan_meier(duration, observed)
+        if len(times) == 0:
+            return cls((), ())
+        reliable = np.flatnonzero(at_risk >= MIN_AT_RISK)
+        last = int(reliable[-1]) if len(reliable) else len(times) - 1
+        times, survival = times[: last + 1], survival[: last + 1]
+        return cls(tuple(times.tolist()), tuple(survival.tolist()), float(survival[-1]), float(times[-1]))
+
+    def _survival(self, t: np.ndarray) -> np.ndarray:
+        """P(delay > t), flat at ``plateau`` past the horizon."""
+        times, survival = np.asarray(self.times), np.asarray(self.survival)
+        t = np.asarray(t, dtype=np.float64)
+        if len(times) == 0:
+            return np.where(t < 0, 1.0, 0.0)
+        at = np.searchsorted(times, t, side="right") - 1
+        return np.asarray(np.where(at >= 0, survival[np.maximum(at, 0)], 1.0), dtype=np.float64)
+
+    def paid_survival(self, t: np.ndarray) -> np.ndarray:
+        """P(delay > t | paid): zero from the horizon on."""
+        share = (self._survival(t) - self.plateau) / max(1 - self.plateau, 1e-12)
+        return np.asarray(np.clip(share, 0.0, 1.0), dtype=np.float64)
+
+    def paid_share(self, t: np.ndarray) -> np.ndarray:
+        """P(paid | delay > t): the share of invoices open at ``t`` days past due that are paid."""
+        s = self._survival(t)
+        return np.asarray(np.where(s > 0, np.clip((s - self.plateau) / np.where(s > 0, s, 1.0), 0, 1), 0.0))
 
     def quantiles(self, age: np.ndarray, levels: tuple[float, ...]) -> np.ndarray:
-        """(n, levels): the delay quantiles given the delay is above ``age`` (>= age + 1)."""
+        """(n, levels): the delay quantiles given the delay is above ``age`` (>= age + 1) and the
+        invoice is paid. Past the horizon nothing is known: a band as wide as the horizon."""
+        age = np.asarray(age, dtype=np.float64)
         times, survival = np.asarray(self.times), np.asarray(self.survival)
         result = np.empty((len(age), len(levels)))
         if len(times) == 0:
-            result[:] = np.asarray(age, dtype=np.float64)[:, None] + 1 + np.arange(len(levels))
+            result[:] = age[:, None] + 1 + np.arange(len(levels))
             return result
         # S(age): survival just after ``age`` (the curve is a step function over ``times``).
         at = np.searchsorted(times, age, side="right") - 1
-        start = np.where(at >= 0, survival[np.maximum(at, 0)], 1.0)
+        start = np.where(at >= 0, survival[np.maximum(at, 0)], 1.0) - self.plateau
         after = np.searchsorted(times, age, side="right")  # the first time after ``age``
         for j, level in enumerate(levels):
-            target = start * (1 - level)
+            target = self.plateau + start * (1 - level)
             # The survival curve never rises: the first time it falls to the target, after ``age``.
             reached = np.searchsorted(-survival, -target - 1e-12, side="left")
-            first = np.maximum(reached, after)
-            result[:, j] = np.where(
-                first < len(times), times[np.minimum(first, len(times) - 1)], HORIZON_DAYS
-            )
-        return np.maximum(result, np.asarray(age, dtype=np.float64)[:, None] + 1)
+            first = np.minimum(np.maximum(reached, after), len(times) - 1)
+            beyond = age + 1 + level * max(self.horizon, 1.0)
+            result[:, j] = np.where((start > 1e-9) & (after < len(times)), times[first], beyond)
+        return np.asarray(np.maximum(result, age[:, None] + 1), dtype=np.float64)
 
 
-def _kaplan_meier(duration: np.ndarray, observed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _kaplan_meier(duration: np.ndarray, observed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Event times, the survival just after each, and how many were at risk at each."""
     if len(duration) == 0:
-        return np.zeros(0), np.zeros(0)
+        return np.zeros(0), np.zeros(0), np.zeros(0)
     times = np.unique(duration[observed])
     order = np.sort(duration)
     at_risk = len(order) - np.searchsorted(order, times, side="left")
     events = np.bincount(np.searchsorted(times, duration[observed]), minlength=len(times))
     with np.errstate(invalid="ignore", divide="ignore"):
         factor = np.where(at_risk > 0, 1 - events / at_risk, 1.0)
-    return times, np.cumprod(factor)
+    return times, np.cumprod(factor), at_risk
 
 
 def conditional_guesses(

@@ -12,12 +12,16 @@ due date), the implied dates, the three lateness risks and the reasons behind th
   the model is refitted on the whole window. The interval moves with the P50.
 - **Overdue invoices** are predicted *given that they are still unpaid at their age*: a quantile
   the model puts at or before today is replaced by the book's residual life at that age (Kaplan-
-  Meier, ``naive.ResidualLife``). Every open invoice gets P10 < P50 < P90 in whole days, none
-  before the day it is looked at.
+  Meier, ``naive.ResidualLife``: its horizon from the data, the delay given it is paid). The
+  validation's overdue invoices choose the P50 (the model or a rule given the age) and, when
+  they are enough to tell, the scale of the interval about it (``interval_scale``, censoring-
+  aware). Every open invoice gets P10 < P50 < P90 in whole days, none before the day it is
+  looked at.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Self
 
@@ -37,6 +41,9 @@ from dunwell.ml.timing import LEVELS, MIN_TRAINING_ROWS, QuantileTimingModel, Re
 #: A row calibrates the intervals only when its outcome is settled: paid, or still open this many
 #: days past due.
 SETTLED_DAYS = 60
+#: The overdue interval keeps its scale unless its validation coverage is off by more than this
+#: many binomial standard errors (one-sided 95 %).
+NOISE_Z = 1.645
 TIMING_MODELS = {"quantile": QuantileTimingModel, "residual": ResidualTimingModel}
 
 
@@ -125,20 +132,25 @@ class PaymentPredictor(BaseEstimator):  # type: ignore[misc]
         """Invoices open and overdue at ``inner_known`` (those still open at ``known_until`` judged
         by what is known of them): the model given their age against the rules given their age.
         With fewer than ``MIN_GROUP`` of them the model is not trusted: the best rule is kept (the
-        book's residual life with none)."""
+        book's residual life with none). Then the interval shown for them is stretched or narrowed
+        about its P50 until it covers ``LEVELS[2] - LEVELS[0]`` of them (``interval_scale``)."""
         at = history.is_invoice & (history.issue <= inner_known) & (history.due < inner_known)
         rows = np.flatnonzero(at & (history.paid > inner_known))
         if len(rows) == 0:  # nothing to judge the model on: the simplest rule given the age
             return GroupChoice("book_residual_life", "book_residual_life", 0.0, 0, {})
         day = np.full(len(rows), inner_known)
-        model = inner.predict(history, Queries(rows=rows, as_of=day, known=day), explain=False).delay[:, 1]
+        queries = Queries(rows=rows, as_of=day, known=day)
+        raw = inner.timing_model_.predict(point_in_time_features(history, queries))
         age = (inner_known - history.due[rows]).astype(np.float64)
         guesses = conditional_guesses(history, rows, age, inner_known, inner.residual_life_)
+        model = whole_days(given_age(raw, age, guesses, inner.residual_life_, None)[0], age + 1)
         actual, lower = _outcomes(history, rows, known_until)
-        picked = choose_overdue(actual, model, guesses, lower)
+        picked = choose_overdue(actual, model[:, 1], guesses, lower)
         if len(rows) < MIN_GROUP and picked.model_weight > 0:  # too few to trust the model's edge
-            return GroupChoice(picked.naive, picked.naive, 0.0, len(rows), picked.validation_mae)
-        return picked
+            picked = GroupChoice(picked.naive, picked.naive, 0.0, len(rows), picked.validation_mae)
+        shown = given_age(raw, age, guesses, inner.residual_life_, picked)[0]
+        scale, coverage = interval_scale(shown, age, actual, lower, ResidualLife.fit(history, known_until))
+        return replace(picked, interval_scale=scale, interval_coverage=coverage)
 
     def _fit_models(self, history: InvoiceHistory, known_until: int) -> Self:
         rows = training_rows(
@@ -208,26 +220,20 @@ class PaymentPredictor(BaseEstimator):  # type: ignore[misc]
         overdue = age > 0
         delay = self.timing_model_.predict(X)
         conditioned = np.zeros(len(due), dtype=bool)  # a P50 from the residual life, not the model
-        life: ResidualLife | None = getattr(self, "residual_life_", None)  # None: pickled before ADR 0016
-        if overdue.any() and life is not None:  # given it is unpaid at its age: the model, else the book
-            conditional = life.quantiles(age[overdue], LEVELS)
-            block = delay[overdue]
-            conditioned[overdue] = block[:, 1] < age[overdue] + 1
-            delay[overdue] = np.where(block >= age[overdue, None] + 1, block, conditional)
         weight = np.ones(len(due))
+        life: ResidualLife | None = getattr(self, "residual_life_", None)  # None: pickled before ADR 0016
         choice = getattr(self, "choice_", None)
-        if choice is not None and choice.overdue is not None and overdue.any():
+        if overdue.any() and life is not None:  # given it is unpaid at its age: the model, else the book
             rows = np.flatnonzero(overdue)
+            picked = None if choice is None else choice.overdue
             for day in np.unique(queries.known[rows]):
                 at = rows[queries.known[rows] == day]
-                assert life is not None  # a model with a choice has its residual life
-                guesses = conditional_guesses(history, queries.rows[at], age[at], int(day), life)
-                delay[at, 1], w = choice.apply_overdue(delay[at, 1], guesses)
-                weight[at] = w
-                if w < 1:  # the interval from the book's residual life at that age
-                    band = life.quantiles(age[at], LEVELS)
-                    delay[at, 0], delay[at, 2] = band[:, 0], band[:, 2]
-            conditioned[overdue] |= weight[overdue] < 1
+                guesses = (
+                    {}
+                    if picked is None
+                    else conditional_guesses(history, queries.rows[at], age[at], int(day), life)
+                )
+                delay[at], conditioned[at], weight[at] = given_age(delay[at], age[at], guesses, life, picked)
         model_p50 = delay[:, 1].copy()
         if choice is not None and (~overdue).any():
             fresh = ~overdue
@@ -255,6 +261,110 @@ class PaymentPredictor(BaseEstimator):  # type: ignore[misc]
         return Predictions(
             rows=queries.rows, delay=delay, due=due, risk=risk, reasons=explained, risk_reasons=risk_explained
         )
+
+
+def given_age(
+    delay: np.ndarray,
+    age: np.ndarray,
+    guesses: dict[str, np.ndarray],
+    life: ResidualLife,
+    picked: GroupChoice | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The P10/P50/P90 of invoices open at ``age`` days past due, from the model's (``delay``):
+    a quantile at or before the age is replaced by the book's residual life; the chosen rule
+    (``picked``) sets the P50, and the residual life the interval when the rule has a share; then
+    the interval's distances from the P50 are scaled by ``picked.interval_scale``.
+    Also: whether the P50 is not the model's, and the model's weight in it."""
+    conditional = life.quantiles(age, LEVELS)
+    result = np.where(delay >= age[:, None] + 1, delay, conditional)
+    conditioned = delay[:, 1] < age + 1
+    weight = np.ones(len(age))
+    if picked is not None:
+        w = picked.model_weight
+        result[:, 1] = w * result[:, 1] + (1 - w) * guesses[picked.naive]
+        weight[:] = w
+        if w < 1:  # the interval from the book's residual life at that age
+            result[:, 0], result[:, 2] = conditional[:, 0], conditional[:, 2]
+            conditioned[:] = True
+        result = _scaled(result, picked.interval_scale)
+    return result, conditioned, weight
+
+
+def _scaled(delay: np.ndarray, scale: float) -> np.ndarray:
+    result = np.sort(delay, axis=1)
+    result[:, 0] = result[:, 1] - scale * (result[:, 1] - result[:, 0])
+    result[:, 2] = result[:, 1] + scale * (result[:, 2] - result[:, 1])
+    return result
+
+
+def interval_scale(
+    shown: np.ndarray,
+    age: np.ndarray,
+    actual: np.ndarray,
+    lower: np.ndarray,
+    life: ResidualLife,
+) -> tuple[float, float | None]:
+    """The scale of the intervals ``shown`` about their P50 for the validation's overdue invoices
+    (aged ``age``), and the coverage it reaches there.
+
+    1 with fewer than ``MIN_GROUP`` (effective) invoices, as for the choice; 1 too unless the
+    coverage at 1 is off ``LEVELS[2] - LEVELS[0]`` by more than sampling noise (``NOISE_Z``
+    binomial standard errors on the effective number of invoices: with tens of invoices a
+    conformal step would follow their luck); then the smallest scale (to a fiftieth, in
+    ``[1/4, 25]``) whose whole-day intervals cover that share (finite-sample corrected).
+    Coverage is censoring-aware (``coverage_at``)."""
+    n = len(age)
+    if n == 0:
+        return 1.0, None
+    coverage, n_eff = coverage_at(shown, age, actual, lower, life)
+    if n_eff < MIN_GROUP:  # too few to judge the interval by: the book's curve as it is
+        return 1.0, None if n_eff <= 0 else round(coverage(1.0), 4)
+    target = LEVELS[2] - LEVELS[0]
+    at_one = coverage(1.0)
+    if abs(at_one - target) <= NOISE_Z * np.sqrt(target * (1 - target) / n_eff):
+        return 1.0, round(at_one, 4)
+    level = min(1.0, target * (1 + 1 / n))
+    below, above = 0.25, 25.0
+    if coverage(below) >= level:
+        return below, round(coverage(below), 4)
+    if coverage(above) < level:
+        return above, round(coverage(above), 4)
+    while above - below > 0.02:
+        middle = (below + above) / 2
+        below, above = (below, middle) if coverage(middle) >= level else (middle, above)
+    return round(above, 4), round(coverage(above), 4)
+
+
+def coverage_at(
+    shown: np.ndarray, age: np.ndarray, actual: np.ndarray, lower: np.ndarray, life: ResidualLife
+) -> tuple[Callable[[float], float], float]:
+    """The P10-P90 coverage of the intervals ``shown`` scaled about their P50 (as whole days, P10
+    after the age), as a function of the scale; and the effective number of invoices behind it.
+
+    Censoring-aware. An invoice paid by the evaluation day (``actual``) is covered or not. One
+    still open (``actual`` NaN: its delay is at least ``lower``) is not dropped (that would keep
+    the quick payers): it counts with the book's probability that an invoice open at that age is
+    paid at all (``life``, fitted on the evaluation day: the intervals are those of the delay
+    given it is paid), and is covered with the probability that its delay falls in the interval
+    given it is above ``lower`` and paid; not at all when the P90 is below ``lower``
+    (redistribution to the right). Past the curve's horizon its weight is zero."""
+    open_ = np.isnan(actual)
+    floor = age + 1
+    start = life.paid_survival(lower - 1)  # P(delay >= lower | paid)
+    weight = np.where(open_, life.paid_share(lower - 1), 1.0)  # P(paid | open at lower)
+    total = float(weight.sum())
+    n_eff = total**2 / float(np.sum(weight**2)) if total > 0 else 0.0
+    safe = np.where(start > 0, start, 1.0)
+
+    def coverage(scale: float) -> float:
+        band = whole_days(_scaled(shown, scale), floor)
+        low, high = band[:, 0], band[:, 2]
+        paid = ((actual >= low) & (actual <= high)).astype(np.float64)
+        inside = life.paid_survival(np.maximum(low, lower) - 1) - life.paid_survival(high)
+        maybe = np.where((start > 0) & (high >= lower), np.clip(inside / safe, 0.0, 1.0), 0.0)
+        return float(np.sum(weight * np.where(open_, maybe, paid)) / total) if total > 0 else 0.0
+
+    return coverage, n_eff
 
 
 def _outcomes(history: InvoiceHistory, rows: np.ndarray, known_until: int) -> tuple[np.ndarray, np.ndarray]:
