@@ -73,3 +73,19 @@ def test_stated_lines_that_do_not_add_up_are_not_taken_as_stated() -> None:
     )
     result = Matcher(ITEMS, CUSTOMERS).match(payment)
     assert all("remittance_amounts" not in {e.signal for e in c.evidence} for c in result.candidates)
+
+
+def test_a_discount_the_remittance_says_was_taken_reconciles_without_terms() -> None:
+    # 1,250.00 and 800.50 open, no discount terms on file; "abzgl. 2% Skonto": 1,225.00 + 784.49
+    # (the payer rounds each invoice's discount its own way: within a cent per invoice).
+    payment = pay(122_500 + 78_449, "Rechnung 90000101, 90000102 abzgl. 2% Skonto", name="ACME INDUSTRIES")
+    best = Matcher(ITEMS, CUSTOMERS).match(payment).candidates[0]
+    assert {(a.item_id, a.amount_minor) for a in best.allocations} == {
+        ("90000101", 122_500),
+        ("90000102", 78_449),
+    }
+    assert "discount_taken" in {e.signal for e in best.evidence}
+    assert (best.write_off_minor, best.write_off_reason) == (
+        205_050 - 200_949,
+        "early-payment discount (2%, stated)",
+    )

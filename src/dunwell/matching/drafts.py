@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from fractions import Fraction
 
 from dunwell.matching.amounts import MAX_ITEMS, ROUND_SHARES, PartialFit, SubsetSums
 from dunwell.matching.book import OpenBook
 from dunwell.matching.evidence import WEIGHTS
 from dunwell.matching.records import Evidence, IncomingPayment, OpenItem
+from dunwell.matching.references import stated_discount
 from dunwell.matching.tolerances import Limits, percent, share_of
 
 #: Without a remittance, a payment up to the small-overpayment amount (and 5 %) over a set of
@@ -160,6 +162,14 @@ def _reconcile(
         # Each invoice's own discount; the cash settles what is left of each.
         draft.items = [(i, open_[i.item_id] - discounts[i.item_id]) for i in items]
         draft.write_off, draft.write_off_reason = discount, "early-payment discount"
+    elif (stated := _stated_discount(payment, items, open_, amount)) is not None:
+        rate, nets = stated
+        draft.add("discount_taken", f"{total - amount} discount of {percent(rate)} stated in the remittance")
+        draft.items = nets
+        draft.write_off, draft.write_off_reason = (
+            total - amount,
+            f"early-payment discount ({percent(rate)}, stated)",
+        )
     elif amount < total and total - amount <= limits.write_off(total):
         draft.add("short_paid", f"{total - amount} short")
         draft.items = in_order(items, open_, amount)
@@ -182,6 +192,24 @@ def _reconcile(
             draft.items = [(i, open_[i.item_id]) for i in items]
             draft.unapplied = extra
     return draft
+
+
+def _stated_discount(
+    payment: IncomingPayment, items: list[OpenItem], open_: dict[str, int], amount: int
+) -> tuple[Fraction, list[tuple[OpenItem, int]]] | None:
+    """The named items less the discount rate the remittance says was taken ("abzgl. 2% Skonto"),
+    when that is the amount to a unit per item (payers round each invoice's discount their way)."""
+    rate = stated_discount(payment.remittance)
+    positive = [i for i in items if open_[i.item_id] > 0]
+    if rate is None or not positive:
+        return None
+    nets = [(i, open_[i.item_id] - (share_of(open_[i.item_id], rate) if i in positive else 0)) for i in items]
+    gap = amount - sum(n for _, n in nets)
+    if abs(gap) > len(positive):
+        return None
+    last = max(range(len(nets)), key=lambda k: nets[k][1])  # the rounding on the largest net
+    nets[last] = (nets[last][0], nets[last][1] + gap)
+    return rate, nets
 
 
 def _partial_variants(book: OpenBook, draft: Draft, items: list[OpenItem], amount: int) -> list[Draft]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from fractions import Fraction
 from itertools import pairwise
 
 from rapidfuzz.distance import DamerauLevenshtein
@@ -38,6 +39,13 @@ _PREFIX = re.compile(
 )
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _RF = re.compile(r"RF\d{2}[A-Z0-9]{1,21}", re.I)
+#: An early-payment discount the payer says it took: "abzgl. 2% Skonto", "korting 2%", "2 % discount".
+_DISCOUNT_WORDS = r"(?:skonto|discount|disc\.?|korting|escompte|rabatt|sconto|descuento)"
+_PERCENT = r"(?P<{name}>\d{{1,2}}(?:[.,]\d{{1,2}})?)\s*%"
+_STATED_DISCOUNT = re.compile(
+    rf"{_PERCENT.format(name='before')}\s*{_DISCOUNT_WORDS}|{_DISCOUNT_WORDS}\s*(?:von\s+|of\s+|de\s+)?{_PERCENT.format(name='after')}",
+    re.IGNORECASE,
+)
 _CREDIT = re.compile(r"\b(?:LESS|MINUS|CREDIT|CM|GUTSCHRIFT)\b|\./\.", re.I)
 
 
@@ -85,6 +93,15 @@ def extract(remittance: str, structured_reference: str | None = None) -> Tokens:
     }
     spliced = {k for k in spliced if len(k) >= 6} - set(unique)
     return Tokens(tuple(unique), structured, bool(_CREDIT.search(remittance)), tuple(sorted(spliced)))
+
+
+def stated_discount(remittance: str) -> Fraction | None:
+    """The discount rate a remittance says was taken ("abzgl. 2% Skonto": 1/50), if it says one."""
+    match = _STATED_DISCOUNT.search(remittance)
+    if not match:
+        return None
+    rate = Fraction((match.group("before") or match.group("after")).replace(",", ".")) / 100
+    return rate if 0 < rate < Fraction(1, 5) else None
 
 
 def _structured(reference: str) -> str | None:
