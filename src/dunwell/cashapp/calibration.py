@@ -16,20 +16,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from dunwell.cashapp.confidence_repository import ConfidenceRepository
 from dunwell.core.errors import DunwellError, ErrorKind
 from dunwell.kit import audit
 from dunwell.matching.confidence import ConfidenceModel, shipped_model
 from dunwell.matching.confidence_fit import NEVER, Outcome, fit
 from dunwell.matching.records import Evidence
-from dunwell.orm.audit import AuditEntry
 from dunwell.orm.cashapp import CashConfidenceModel
 
 #: Fewer decisions than this say too little about a whole model.
 MIN_OUTCOMES = 300
-_ACTIONS = ("cashapp.auto_applied", "cashapp.confirmed", "cashapp.rejected")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +70,7 @@ class Recalibration:
 
 
 def model_in_use(session: Session) -> ModelInUse:
-    row = session.scalars(
-        select(CashConfidenceModel)
-        .where(CashConfidenceModel.active.is_(True))
-        .order_by(CashConfidenceModel.id.desc())
-        .limit(1)
-    ).first()
+    row = ConfidenceRepository(session).active_model()
     if row is None:
         return ModelInUse(shipped_model(), "shipped")
     try:
@@ -94,10 +87,7 @@ def model_in_use(session: Session) -> ModelInUse:
 
 def decided_outcomes(session: Session) -> list[Outcome]:
     """Every decision the audit log holds, as (evidence, right) outcomes."""
-    entries = session.scalars(
-        select(AuditEntry).where(AuditEntry.action.in_(_ACTIONS)).order_by(AuditEntry.id)
-    )
-    return outcomes_of((e.action, e.subject_id, e.details) for e in entries)
+    return outcomes_of(ConfidenceRepository(session).decisions())
 
 
 def outcomes_of(entries: Iterable[tuple[str, str, Mapping[str, Any]]]) -> list[Outcome]:
@@ -123,8 +113,9 @@ def recalibrate(
 ) -> Recalibration:
     """Refit on the deployment's decisions and activate the result if it can hold the precision;
     ``reset`` goes back to the shipped model."""
+    repo = ConfidenceRepository(session)
     if reset:
-        session.execute(update(CashConfidenceModel).values(active=False))
+        repo.deactivate_all()
         audit.record(session, actor=actor, action="cashapp.calibration_reset", subject_type="cash_confidence",
                      subject_id="shipped", details={})  # fmt: skip
         return Recalibration(False, 0, 0, "back to the shipped model", ModelInUse(shipped_model(), "shipped"))
@@ -145,12 +136,12 @@ def recalibrate(
             "at any confidence; the model in use is kept"
         )
         return Recalibration(False, len(outcomes), wrong, reason, current)
-    session.execute(update(CashConfidenceModel).values(active=False))
-    row = CashConfidenceModel(
-        fitted_by=actor, model=model.to_json(), outcomes=len(outcomes), wrong=wrong, active=True
+    repo.deactivate_all()
+    row = repo.add_model(
+        CashConfidenceModel(
+            fitted_by=actor, model=model.to_json(), outcomes=len(outcomes), wrong=wrong, active=True
+        )
     )
-    session.add(row)
-    session.flush()
     audit.record(
         session,
         actor=actor,
