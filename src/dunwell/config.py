@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     #: written off as a bank fee), per currency in major units, as JSON: ``{"USD": "50", "JPY":
     #: "5000"}``. Currencies not named keep the shipped defaults (``matching.tolerances``).
     cashapp_write_off_limits: dict[str, Decimal] = {}
+    #: Write-offs: a YAML file with the company's policy (what posts with no person, per reason;
+    #: ``settlements.policy``). Unset: the shipped default.
+    write_off_policy: str | None = None
 
 
 @lru_cache(maxsize=1)

@@ -18,10 +18,21 @@ from dunwell.cashapp.applying import post_candidate
 from dunwell.cashapp.service import AUTO_ACTOR, ImportResult, import_statement, run_matching
 from dunwell.core.documents import DocumentStatus, SettlementKind
 from dunwell.core.money import Money
+from dunwell.core.settlement import SettleReason
 from dunwell.kit.db import unit_of_work
 from dunwell.matching.records import MatchStatus
-from dunwell.orm import Allocation, AuditEntry, CashMatch, CashMatchRun, Invoice, Payment
-from dunwell.payments.service import allocate
+from dunwell.orm import (
+    Allocation,
+    AuditEntry,
+    CashMatch,
+    CashMatchRun,
+    Invoice,
+    Payment,
+    WriteOff,
+    WriteOffStatus,
+)
+from dunwell.settlements.policy import parse_policy
+from dunwell.settlements.posting import allocate
 from dunwell.terms.service import set_terms
 from factories import make_invoice
 
@@ -136,14 +147,14 @@ def test_credit_memos_deducted_in_a_payment_are_consumed(
     assert len(_match(session, "E-1").allocation_ids) == 3
 
 
-def test_a_short_payment_suggests_the_write_off_but_never_posts_it(
+def test_a_short_payment_within_policy_settles_its_remainder_as_a_bank_fee(
     session: Session, book: Book, import_camt: ImportCamt
 ) -> None:
     import_camt([Entry("E-1", "499.90", remittance="90000004", **BOLT)])
 
     # Bolt is known by name only (no account learned yet): the calibrated confidence of a short
     # payment on that evidence sits just under the shipped threshold, so the test sets its own.
-    run_matching(session, as_of=AS_OF, actor="test", auto_threshold=0.95)
+    summary = run_matching(session, as_of=AS_OF, actor="test", auto_threshold=0.95)
 
     match = _match(session, "E-1")
     assert match.status is MatchStatus.AUTO
@@ -153,8 +164,40 @@ def test_a_short_payment_suggests_the_write_off_but_never_posts_it(
     )
     invoice = session.get(Invoice, book.invoices["90000004"].id)
     assert invoice is not None
+    # 0.10 of 500.00 is within the shipped policy for a bank fee: posted, and the invoice is paid.
+    assert (invoice.open_amount_minor, invoice.status) == (0, DocumentStatus.CLEARED)
+    kinds = sorted((a.kind.value, a.amount_minor, a.applied_by) for a in _live_allocations(session))
+    assert kinds == [("deduction", 10, AUTO_ACTOR), ("payment", 49990, AUTO_ACTOR)]
+    [write_off] = session.scalars(select(WriteOff)).all()
+    assert (write_off.status, write_off.reason, write_off.payment_id) == (
+        WriteOffStatus.POSTED, SettleReason.BANK_FEE, _payment(session, "E-1").id,
+    )  # fmt: skip
+    assert "within the 50.00 USD limit" in write_off.policy_verdict
+    assert summary.counts["written_off"] == 1
+    posted = session.scalars(select(AuditEntry).where(AuditEntry.action == "write_off.posted")).one()
+    assert (posted.actor, posted.details["reason"], posted.details["amount"]) == (
+        AUTO_ACTOR,
+        "bank_fee",
+        "0.10",
+    )
+
+
+def test_a_short_payment_above_policy_waits_for_a_person(
+    session: Session, book: Book, import_camt: ImportCamt
+) -> None:
+    import_camt([Entry("E-1", "499.90", remittance="90000004", **BOLT)])
+    strict = parse_policy({"bank_fee": {"max_amount": {"*": "0.05"}}})
+
+    run_matching(session, as_of=AS_OF, actor="test", auto_threshold=0.95, policy=strict)
+
+    invoice = session.get(Invoice, book.invoices["90000004"].id)
+    assert invoice is not None
     assert (invoice.open_amount_minor, invoice.status) == (10, DocumentStatus.PARTIAL)
-    assert {a.kind for a in _live_allocations(session)} == {SettlementKind.PAYMENT}
+    [write_off] = session.scalars(select(WriteOff)).all()
+    assert (write_off.status, write_off.amount_minor, write_off.dispute_candidate) == (
+        WriteOffStatus.PROPOSED, 10, False,
+    )  # fmt: skip
+    assert "above the 0.05 USD limit" in write_off.policy_verdict
 
 
 def test_cash_a_person_allocated_is_left_alone(session: Session, book: Book, import_camt: ImportCamt) -> None:

@@ -22,6 +22,8 @@ from dunwell.orm import (
     PayerAlias,
     Payment,
     RejectedMatch,
+    WriteOff,
+    WriteOffStatus,
 )
 from dunwell.orm.cashapp import AliasKind, AliasSource, MatchDecision
 
@@ -148,6 +150,25 @@ def test_rejecting_an_automatic_match_undoes_it(
     rerun = run_matching(session, as_of=AS_OF, actor="test")
     assert rerun.counts["auto"] == 0
     assert "90000005" not in _numbers(_match(session, "E-1"))
+
+
+def test_rejecting_an_automatic_short_payment_reverses_its_write_off_too(
+    session: Session, book: Book, import_camt: ImportCamt
+) -> None:
+    import_camt([Entry("E-1", "499.90", remittance="90000004", payer="Bolt Industries")])
+    run_matching(session, as_of=AS_OF, actor="test", auto_threshold=0.95)
+    match = _match(session, "E-1")
+    write_off = session.scalars(select(WriteOff)).one()
+    assert (match.status, write_off.status) == (MatchStatus.AUTO, WriteOffStatus.POSTED)
+
+    reject(session, match.id, actor="user:ann", reason="not Bolt's payment")
+
+    assert write_off.status is WriteOffStatus.REVERSED
+    invoice = session.get(Invoice, book.invoices["90000004"].id)
+    assert invoice is not None
+    assert invoice.open_amount_minor == 50000  # neither the cash nor the fee settles it now
+    live = session.scalars(select(Allocation).where(Allocation.reversed_on.is_(None))).all()
+    assert live == []
 
 
 def test_decisions_are_refused_when_they_make_no_sense(

@@ -10,7 +10,7 @@ from dunwell.core.money import Money
 from dunwell.imports.payment_import import PaymentImporter
 from dunwell.ingest import ImportKind
 from dunwell.orm import Allocation, Customer, Invoice, Payment, PaymentOrigin
-from dunwell.payments.service import allocate
+from dunwell.settlements.posting import allocate
 
 PAYMENTS = ImportKind.PAYMENTS
 AS_OF = date(2024, 3, 1)

@@ -6,8 +6,10 @@ from dataclasses import replace
 
 from tests.matching.test_engine import CUSTOMERS, ITEMS, item, pay
 
+from dunwell.core.settlement import SettleReason
+from dunwell.matching.deductions import deduction_reason
 from dunwell.matching.engine import Matcher
-from dunwell.matching.records import MatchStatus, RemittedItem
+from dunwell.matching.records import MatchStatus, RemittedItem, WriteOffLine
 from dunwell.matching.rules import RulesMatcher
 from dunwell.matching.stated import names
 
@@ -45,6 +47,8 @@ def test_the_payers_own_allocation_is_taken_with_its_deduction_and_reason() -> N
     }
     assert best.write_off_minor == 5_000
     assert "01" in (best.write_off_reason or "")
+    # What the settlement service posts: the deduction on the item it was taken on, as pricing.
+    assert best.write_offs == (WriteOffLine("90000101", 5_000, SettleReason.PRICING),)
     assert {"remittance_amounts", "deduction_stated"} <= {e.signal for e in best.evidence}
 
 
@@ -60,7 +64,7 @@ def test_a_stated_part_payment_leaves_the_rest_open_and_the_rules_agree() -> Non
         ("INV-0104233", 75_000),
         ("INV-0104240", 25_000),
     }
-    assert best.write_off_minor == 0
+    assert (best.write_off_minor, best.write_offs) == (0, ())  # a part payment is not a write-off
     rules = RulesMatcher(items, CUSTOMERS).match(payment)
     assert (rules.status, rules.reason) == (MatchStatus.AUTO, "remittance_amounts")
     assert result.status is MatchStatus.AUTO
@@ -89,3 +93,25 @@ def test_a_discount_the_remittance_says_was_taken_reconciles_without_terms() -> 
         205_050 - 200_949,
         "early-payment discount (2%, stated)",
     )
+    # No discount terms on file: a discount the payer took, not one it earned.
+    assert best.write_offs == (
+        WriteOffLine("90000101", 2_500, SettleReason.UNEARNED_DISCOUNT),
+        WriteOffLine("90000102", 1_601, SettleReason.UNEARNED_DISCOUNT),
+    )
+
+
+def test_a_short_payment_leaves_the_fee_on_the_item_the_cash_does_not_cover() -> None:
+    best = Matcher(ITEMS, CUSTOMERS).match(pay(125_000 + 80_050 - 1_500, "90000101 90000102")).candidates[0]
+    assert best.write_off_reason == "bank fee (short payment within tolerance)"
+    assert sum(w.amount_minor for w in best.write_offs) == 1_500
+    assert {w.reason for w in best.write_offs} == {SettleReason.BANK_FEE}
+
+
+def test_stated_adjustment_codes_and_words_become_reason_codes() -> None:
+    assert deduction_reason("54") is SettleReason.FREIGHT
+    assert deduction_reason("04") is SettleReason.DAMAGED_GOODS
+    assert deduction_reason("99,01") is SettleReason.PRICING  # the first code we know decides
+    assert deduction_reason("FREIGHT DEDUCTED") is SettleReason.FREIGHT
+    assert deduction_reason("abzgl. Skonto") is SettleReason.UNEARNED_DISCOUNT
+    assert deduction_reason("ZZ") is SettleReason.OTHER
+    assert deduction_reason(None) is SettleReason.OTHER

@@ -1,27 +1,34 @@
-"""Posting a matched candidate: credit memos netted against its invoices, then cash on the rest.
+"""Posting a matched candidate: credit memos netted against its invoices, cash on the rest, and
+the remainder a short payment leaves proposed for write-off.
 
 The matcher explains a payment as items that add up to it: invoices (positive) and credit memos the
-customer deducted (negative). The books need two kinds of settlement for that: each memo is
-consumed against the invoices it was deducted from (a ``credit`` allocation on both documents), and
-the cash covers what remains (``payments.service.allocate``). Whatever the cash does not cover (a
-short payment suggested for write-off) stays open until a person approves the write-off.
+customer deducted (negative). The books need three kinds of settlement for that, all posted by the
+settlement service: each memo is consumed against the invoices it was deducted from (a ``credit``
+allocation on both documents), the cash covers what remains, and what the cash leaves on an
+invoice for a reason the matcher found (a bank fee, a discount, a stated deduction) is proposed
+as a write-off: posted at once within the company's policy, else left for a person.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.orm import Session
 
-from dunwell.core.allocation import document_status
-from dunwell.core.documents import DocumentKind, DocumentStatus, SettlementKind
+from dunwell.core.documents import DocumentKind
 from dunwell.core.money import Money
-from dunwell.kit import audit
+from dunwell.core.settlement import SettlementPolicy, SettleReason
 from dunwell.orm.invoice import Invoice
-from dunwell.orm.payment import Allocation, Payment
-from dunwell.payments.repository import PaymentRepository
-from dunwell.payments.service import AllocationRefused, allocate
+from dunwell.orm.payment import Payment
+from dunwell.orm.settlement import WriteOffStatus
+from dunwell.settlements import write_offs
+from dunwell.settlements.policy import DEFAULT_POLICY
+from dunwell.settlements.posting import AllocationRefused, allocate, apply_credit
+from dunwell.settlements.repository import SettlementRepository
+
+#: One line of what a candidate leaves to settle without cash: (document id, minor units, reason).
+WriteOffItem = tuple[int, int, SettleReason]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,15 +37,28 @@ class Posted:
     cash_minor: int  # applied from the payment
     credit_minor: int  # credit memos consumed
     uncovered_minor: int  # invoice amounts the candidate named that stay open (short payment)
+    write_off_ids: list[int] = field(default_factory=list)
+    written_off_minor: int = 0  # posted within policy
+    awaiting_approval_minor: int = 0  # proposed above policy: a person decides
 
 
-def post_candidate(session: Session, payment: Payment, items: list[tuple[int, int]], *, actor: str) -> Posted:
-    """Apply ``items`` (document id, amount in minor units; memos negative) of ``payment``.
+def post_candidate(
+    session: Session,
+    payment: Payment,
+    items: list[tuple[int, int]],
+    *,
+    actor: str,
+    write_off_items: Sequence[WriteOffItem] = (),
+    policy: SettlementPolicy = DEFAULT_POLICY,
+) -> Posted:
+    """Apply ``items`` (document id, amount in minor units; memos negative) of ``payment``, then
+    propose ``write_off_items`` for what the cash leaves on those invoices.
 
     Refuses (``AllocationRefused``) before writing anything when a document is no longer open
     enough or is in another currency: the candidate was computed on a book that has since changed.
     """
-    documents = {doc_id: _document(session, doc_id) for doc_id, _ in items}
+    repo = SettlementRepository(session)
+    documents = {doc_id: _document(repo, doc_id) for doc_id, _ in items}
     reasons = _problems(payment, documents, items)
     if reasons:
         raise AllocationRefused(reasons)
@@ -50,8 +70,18 @@ def post_candidate(session: Session, payment: Payment, items: list[tuple[int, in
             take = min(credit, need[invoice_id])
             if take <= 0:
                 continue
+            memo, invoice = documents[memo_id], documents[invoice_id]
+            on = max(payment.value_date, invoice.issue_date, memo.issue_date)
             ids.extend(
-                _consume_credit(session, documents[memo_id], documents[invoice_id], take, payment, actor)
+                apply_credit(
+                    session,
+                    memo=memo,
+                    invoice=invoice,
+                    amount_minor=take,
+                    on=on,
+                    actor=actor,
+                    payment_id=payment.id,
+                )
             )
             need[invoice_id] -= take
             credit -= take
@@ -75,18 +105,55 @@ def post_candidate(session: Session, payment: Payment, items: list[tuple[int, in
         need[invoice_id] -= cash
         cash_left -= cash
         cash_total += cash
-    return Posted(ids, cash_total, credit_total, sum(need.values()))
+    posted = Posted(ids, cash_total, credit_total, sum(need.values()))
+    return _settle_rest(session, payment, documents, posted, write_off_items, actor, policy)
+
+
+def _settle_rest(
+    session: Session,
+    payment: Payment,
+    documents: dict[int, Invoice],
+    posted: Posted,
+    write_off_items: Sequence[WriteOffItem],
+    actor: str,
+    policy: SettlementPolicy,
+) -> Posted:
+    """Propose each write-off line on what its invoice still has open (never more)."""
+    ids, settled, waiting = [], 0, 0
+    for invoice_id, amount, reason in write_off_items:
+        invoice = documents.get(invoice_id)
+        amount = min(amount, invoice.open_amount_minor if invoice is not None else 0)
+        if invoice is None or amount <= 0:
+            continue
+        request = write_offs.propose(
+            session,
+            invoice_id=invoice_id,
+            amount_minor=amount,
+            reason=reason,
+            effective_on=max(payment.value_date, invoice.issue_date),
+            actor=actor,
+            payment_id=payment.id,
+            note=f"short payment {payment.bank_reference or payment.natural_key}",
+            policy=policy,
+        )
+        ids.append(request.id)
+        if request.status is WriteOffStatus.POSTED:
+            settled += amount
+        else:
+            waiting += amount
+    return replace(posted, write_off_ids=ids, written_off_minor=settled, awaiting_approval_minor=waiting)
 
 
 def check_candidate(session: Session, payment: Payment, items: list[tuple[int, int]]) -> list[str]:
     """Why ``post_candidate`` would refuse ``items`` now (empty: it would not)."""
-    documents = {doc_id: session.get(Invoice, doc_id) for doc_id, _ in items}
+    repo = SettlementRepository(session)
+    documents = {doc_id: repo.document(doc_id) for doc_id, _ in items}
     missing = [f"document {doc_id} no longer exists" for doc_id, doc in documents.items() if doc is None]
     return missing or _problems(payment, {k: v for k, v in documents.items() if v is not None}, items)
 
 
-def _document(session: Session, document_id: int) -> Invoice:
-    document = session.get(Invoice, document_id, with_for_update=True)
+def _document(repo: SettlementRepository, document_id: int) -> Invoice:
+    document = repo.document_for_update(document_id)
     if document is None:
         raise AllocationRefused([f"document {document_id} no longer exists"])
     return document
@@ -113,53 +180,3 @@ def _problems(payment: Payment, documents: dict[int, Invoice], items: list[tuple
             f"unapplied {Money.from_minor(payment.unapplied_minor, payment.currency)}"
         )
     return reasons
-
-
-def _consume_credit(
-    session: Session, memo: Invoice, invoice: Invoice, amount: int, payment: Payment, actor: str
-) -> list[int]:
-    """Net ``amount`` of ``memo`` against ``invoice``: one allocation on each document.
-
-    The invoice's row names the memo (``credit_memo_id``), which is how other modules find the memo
-    that settled an invoice; the memo's row carries the memo's sign, like every settlement.
-    """
-    on = max(payment.value_date, invoice.issue_date, memo.issue_date)
-    payments = PaymentRepository(session)
-    rows = [
-        payments.add_allocation(
-            Allocation(
-                invoice_id=document.id,
-                credit_memo_id=memo.id if document is invoice else None,
-                kind=SettlementKind.CREDIT,
-                currency=invoice.currency,
-                amount_minor=signed,
-                applied_on=on,
-                applied_by=actor,
-            )
-        )
-        for document, signed in ((invoice, amount), (memo, -amount))
-    ]
-    _set_open(invoice, invoice.open_amount_minor - amount, on)
-    _set_open(memo, memo.open_amount_minor + amount, on)
-    audit.record(
-        session,
-        actor=actor,
-        action="allocation.credit_applied",
-        subject_type="allocation",
-        subject_id=rows[0].id,
-        details={
-            "invoice_id": invoice.id,
-            "credit_memo_id": memo.id,
-            "amount": str(Money.from_minor(amount, invoice.currency).amount),
-            "currency": invoice.currency,
-            "payment_id": payment.id,
-            "applied_on": on.isoformat(),
-        },
-    )
-    return [row.id for row in rows]
-
-
-def _set_open(document: Invoice, open_minor: int, on: date) -> None:
-    document.open_amount_minor = open_minor
-    document.status = document_status(document.amount_minor, open_minor)
-    document.cleared_on = on if document.status is DocumentStatus.CLEARED else None

@@ -8,7 +8,9 @@ because those payments carry an ``auto`` match.
 
 Automation never overrides people: a payment with an allocation someone else made or reversed is
 left alone, a confirmed match is never revisited, and documents a person settled are simply no
-longer open. Write-offs are suggested with the match, never posted.
+longer open. What an applied short payment leaves on its invoices (a bank fee, a discount, a stated
+deduction) is proposed for write-off through the settlement service: posted within the company's
+policy, else left for a person (``dunwell writeoffs``).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from dunwell.cashapp.applying import check_candidate, post_candidate
+from dunwell.cashapp.applying import WriteOffItem, check_candidate, post_candidate
 from dunwell.cashapp.calibration import model_in_use
 from dunwell.cashapp.remitted import from_stored
 from dunwell.cashapp.repository import (
@@ -31,6 +33,7 @@ from dunwell.cashapp.repository import (
     PendingPayment,
 )
 from dunwell.core.documents import DocumentKind
+from dunwell.core.settlement import SettlementPolicy, SettleReason
 from dunwell.core.terms import PaymentTerms
 from dunwell.kit import audit
 from dunwell.matching.confidence import ConfidenceModel
@@ -46,6 +49,7 @@ from dunwell.matching.records import (
 from dunwell.matching.tolerances import Tolerances
 from dunwell.orm.base import utcnow
 from dunwell.orm.cashapp import AliasKind, CashMatch, CashMatchRun
+from dunwell.settlements.policy import DEFAULT_POLICY
 from dunwell.terms.service import TermsReader, terms_reader
 
 #: Days after the discount date that a discounted payment is still read as one: the bank credits
@@ -85,17 +89,22 @@ def run_matching(
     actor: str,
     auto_threshold: float | None = None,
     tolerances: Tolerances | None = None,
+    policy: SettlementPolicy = DEFAULT_POLICY,
 ) -> RunSummary:
-    """Match the unapplied bank cash received by ``as_of`` against what is open at ``as_of``."""
+    """Match the unapplied bank cash received by ``as_of`` against what is open at ``as_of``;
+    ``policy`` decides which write-offs the automatic matches post with no person."""
     repo = CashAppRepository(session)
     run = repo.add_run(CashMatchRun(as_of=as_of, actor=actor, counts={}))
-    counts: Counter[str] = Counter({"payments": 0, "auto": 0, "suggested": 0, "unmatched": 0})
+    counts: Counter[str] = Counter(
+        {"payments": 0, "auto": 0, "suggested": 0, "unmatched": 0, "written_off": 0, "write_offs_waiting": 0}
+    )
     applied: Counter[str] = Counter()
     terms = terms_reader(session)
     model = model_in_use(session).model
     for entity_id in repo.pending_entities(as_of):
         _run_entity(session, repo, run, entity_id, as_of=as_of, threshold=auto_threshold, terms=terms,
-                    model=model, tolerances=tolerances, counts=counts, applied=applied)  # fmt: skip
+                    model=model, tolerances=tolerances, counts=counts, applied=applied,
+                    policy=policy)  # fmt: skip
     counts["held_by_people"] = repo.count_held_by_people(as_of)
     run.counts = dict(counts)
     audit.record(
@@ -123,6 +132,7 @@ def _run_entity(
     tolerances: Tolerances | None,
     counts: Counter[str],
     applied: Counter[str],
+    policy: SettlementPolicy,
 ) -> None:
     payments = repo.pending_payments(entity_id, as_of)
     documents = repo.open_documents(entity_id, as_of)
@@ -141,7 +151,7 @@ def _run_entity(
     for result in results:
         payment_id = int(result.payment_ref)
         match = matches.get(payment_id) or CashMatch(payment_id=payment_id, candidates=[], allocation_ids=[])
-        status = _store(session, repo, run, match, result, book, applied)
+        status = _store(session, repo, run, match, result, book, applied, counts, policy)
         counts["payments"] += 1
         counts[status.value] += 1
 
@@ -154,6 +164,8 @@ def _store(
     result: MatchResult,
     book: _Book,
     applied: Counter[str],
+    counts: Counter[str],
+    policy: SettlementPolicy,
 ) -> MatchStatus:
     best = result.best
     status, reason = result.status, result.reason
@@ -181,8 +193,12 @@ def _store(
         repo.add_match(match)
     if status is not MatchStatus.AUTO or best is None:
         return status
-    posted = post_candidate(session, payment, items, actor=AUTO_ACTOR)
+    posted = post_candidate(
+        session, payment, items, actor=AUTO_ACTOR, write_off_items=_write_offs(best, book), policy=policy
+    )
     match.allocation_ids = posted.allocation_ids
+    counts["written_off"] += int(posted.written_off_minor > 0)
+    counts["write_offs_waiting"] += int(posted.awaiting_approval_minor > 0)
     payment.customer_id = match.customer_id
     applied[payment.currency] += posted.cash_minor
     audit.record(
@@ -199,6 +215,7 @@ def _store(
             "allocations": match.candidates[0]["allocations"],
             "allocation_ids": posted.allocation_ids,
             "write_off_suggested_minor": best.write_off_minor,
+            "write_off_ids": posted.write_off_ids,
             "evidence": match.candidates[0]["evidence"],
         },
     )
@@ -223,7 +240,28 @@ def candidate_json(candidate: Candidate, book: _Book) -> dict[str, Any]:
         "unapplied_minor": candidate.unapplied_minor,
         "write_off_minor": candidate.write_off_minor,
         "write_off_reason": candidate.write_off_reason,
+        "write_offs": [
+            {
+                "invoice_id": book.documents[w.item_id].id,
+                "number": w.item_id,
+                "amount_minor": w.amount_minor,
+                "reason": w.reason.value,
+            }
+            for w in candidate.write_offs
+        ],
     }
+
+
+def write_off_items(candidate: dict[str, Any]) -> list[WriteOffItem]:
+    """A stored candidate's write-off lines, as the settlement service takes them."""
+    return [
+        (w["invoice_id"], w["amount_minor"], SettleReason(w["reason"]))
+        for w in candidate.get("write_offs") or []
+    ]
+
+
+def _write_offs(candidate: Candidate, book: _Book) -> list[WriteOffItem]:
+    return [(book.documents[w.item_id].id, w.amount_minor, w.reason) for w in candidate.write_offs]
 
 
 def _items(candidate: Candidate, book: _Book) -> list[tuple[int, int]]:

@@ -3,7 +3,9 @@
 A confirmation applies the candidate in the person's name and teaches the matcher the payer's
 name and account for that customer, so the next payment from them is recognised. A rejection
 records the (payment, document) pairs as wrong: the next run never proposes them again, and may
-find something better. Rejecting an automatic match undoes its allocations first.
+find something better. Rejecting an automatic match undoes its allocations first, and its
+write-offs (posted ones reversed, proposed ones rejected). Confirming a candidate proposes its
+write-offs like an automatic match does: within the company's policy they post, else they wait.
 """
 
 from __future__ import annotations
@@ -15,16 +17,20 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from dunwell.cashapp.applying import post_candidate
+from dunwell.cashapp.matching_run import write_off_items
 from dunwell.cashapp.repository import CashAppRepository
 from dunwell.core.errors import DunwellError, ErrorKind
+from dunwell.core.settlement import SettlementPolicy
 from dunwell.kit import audit
 from dunwell.matching.normalize import account_key, name_key
 from dunwell.matching.records import MatchStatus
 from dunwell.orm.base import utcnow
 from dunwell.orm.cashapp import AliasKind, AliasSource, CashMatch, MatchDecision, PayerAlias, RejectedMatch
 from dunwell.orm.payment import Payment
-from dunwell.payments.repository import PaymentRepository
-from dunwell.payments.service import reverse_allocation
+from dunwell.settlements import write_offs
+from dunwell.settlements.policy import DEFAULT_POLICY
+from dunwell.settlements.posting import reverse_allocation
+from dunwell.settlements.repository import SettlementRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +112,14 @@ def review_queue(session: Session, *, limit: int | None = None) -> list[ReviewIt
     ]
 
 
-def confirm(session: Session, match_id: int, *, candidate: int = 0, actor: str) -> Decision:
+def confirm(
+    session: Session,
+    match_id: int,
+    *,
+    candidate: int = 0,
+    actor: str,
+    policy: SettlementPolicy = DEFAULT_POLICY,
+) -> Decision:
     """Apply candidate ``candidate`` (0: the best) in ``actor``'s name and learn the payer."""
     repo = CashAppRepository(session)
     match, payment = _open_match(repo, match_id)
@@ -119,6 +132,7 @@ def confirm(session: Session, match_id: int, *, candidate: int = 0, actor: str) 
             kind=ErrorKind.INVALID,
         )
     allocation_ids: list[int] = []
+    write_off_ids: list[int] = []
     if match.status is MatchStatus.AUTO and match.decision is None:
         pass  # applied already: confirming it approves it (and teaches the payer)
     else:
@@ -129,7 +143,11 @@ def confirm(session: Session, match_id: int, *, candidate: int = 0, actor: str) 
                 kind=ErrorKind.INVALID,
             )
         items = [(a["invoice_id"], a["amount_minor"]) for a in chosen["allocations"]]
-        allocation_ids = post_candidate(session, payment, items, actor=actor).allocation_ids
+        posted = post_candidate(
+            session, payment, items, actor=actor, write_off_items=write_off_items(chosen), policy=policy
+        )
+        allocation_ids = posted.allocation_ids
+        write_off_ids = posted.write_off_ids
         match.allocation_ids = allocation_ids
     payment.customer_id = chosen["customer_id"]
     learned = _learn(repo, payment, chosen["customer_id"], own_name=chosen["name"] or "", actor=actor)
@@ -147,6 +165,7 @@ def confirm(session: Session, match_id: int, *, candidate: int = 0, actor: str) 
             "allocations": chosen["allocations"],
             "allocation_ids": allocation_ids,
             "write_off_suggested_minor": chosen["write_off_minor"],
+            "write_off_ids": write_off_ids,
             "learned": learned,
             # What the matcher saw, so the deployment can learn from the decision
             # (``cashapp.calibration``): the chosen candidate, and the top one it passed over.
@@ -209,14 +228,16 @@ def reject(
 
 def _undo(session: Session, match: CashMatch, *, actor: str, reason: str | None) -> None:
     """Reverse an automatic match's allocations as of the day they were applied: it was never right."""
-    allocations = PaymentRepository(session)
+    why = f"automatic match rejected: {reason or 'no reason given'}"
+    write_offs.withdraw_for_payment(session, match.payment_id, actor=actor, reason=why)
+    allocations = SettlementRepository(session)
     for allocation_id in match.allocation_ids:
-        allocation = allocations.get_allocation_for_update(allocation_id)
+        allocation = allocations.allocation_for_update(allocation_id)
         if allocation is None or allocation.reversed_on is not None:
             continue
         reverse_allocation(
             session, allocation_id, reversed_on=allocation.applied_on, actor=actor,
-            reason=f"automatic match rejected: {reason or 'no reason given'}",
+            reason=why,
         )  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
 
+from dunwell.core.settlement import SettleReason
 from dunwell.matching.amounts import MAX_ITEMS, ROUND_SHARES, PartialFit, SubsetSums
 from dunwell.matching.book import OpenBook
 from dunwell.matching.evidence import WEIGHTS
@@ -45,6 +46,10 @@ class Draft:
     unapplied: int = 0
     write_off: int = 0
     write_off_reason: str | None = None
+    write_off_code: SettleReason | None = None
+    #: Per item, when the remainder is not simply what the cash leaves open on each (a payer's
+    #: stated allocation may pay one item in part and deduct on another).
+    write_off_lines: dict[str, tuple[int, SettleReason]] | None = None
 
     @property
     def score(self) -> float:
@@ -70,6 +75,10 @@ class Draft:
         """The amount adds up, and nothing the remittance quoted is left unexplained."""
         signals = {e.signal for e in self.evidence}
         return bool(signals & RECONCILED) and "reference_unresolved" not in signals
+
+    def settle(self, amount: int, reason: str, code: SettleReason) -> None:
+        """Leave ``amount`` (what the cash does not cover on the items) to settle for ``reason``."""
+        self.write_off, self.write_off_reason, self.write_off_code = amount, reason, code
 
     def add(self, signal: str, detail: str, weight: float | None = None) -> None:
         self.evidence.append(Evidence(signal, detail, WEIGHTS[signal] if weight is None else weight))
@@ -161,19 +170,21 @@ def _reconcile(
         draft.add("discount_taken", f"{discount} early-payment discount")
         # Each invoice's own discount; the cash settles what is left of each.
         draft.items = [(i, open_[i.item_id] - discounts[i.item_id]) for i in items]
-        draft.write_off, draft.write_off_reason = discount, "early-payment discount"
+        draft.settle(discount, "early-payment discount", SettleReason.EARLY_PAYMENT_DISCOUNT)
     elif (stated := _stated_discount(payment, items, open_, amount)) is not None:
         rate, nets = stated
         draft.add("discount_taken", f"{total - amount} discount of {percent(rate)} stated in the remittance")
         draft.items = nets
-        draft.write_off, draft.write_off_reason = (
+        # Stated by the payer, not offered by the terms on file: not an earned discount.
+        draft.settle(
             total - amount,
             f"early-payment discount ({percent(rate)}, stated)",
+            SettleReason.UNEARNED_DISCOUNT,
         )
     elif amount < total and total - amount <= limits.write_off(total):
         draft.add("short_paid", f"{total - amount} short")
         draft.items = in_order(items, open_, amount)
-        draft.write_off, draft.write_off_reason = total - amount, "bank fee (short payment within tolerance)"
+        draft.settle(total - amount, "bank fee (short payment within tolerance)", SettleReason.BANK_FEE)
     elif amount < total:
         draft.add("partial_payment", f"{amount} of {total}")
         draft.items = in_order(items, open_, amount)
@@ -294,10 +305,7 @@ def from_amount(
             weight = WEIGHTS["short_paid"] + WEIGHTS["short_per_item"] * (len(items) - 1)
             draft.add("short_paid", f"{total - amount} short of {len(items)} item(s)", weight)
             draft.items = in_order(items, book.open, amount)
-            draft.write_off, draft.write_off_reason = (
-                total - amount,
-                "bank fee (short payment within tolerance)",
-            )
+            draft.settle(total - amount, "bank fee (short payment within tolerance)", SettleReason.BANK_FEE)
         if len(exact) > 1 or (not exact and len(sets) > 1):
             draft.add("amount_ambiguous", f"{len(sets)} sets of items fit")
         if named - {i.item_id for i in items}:
@@ -350,7 +358,7 @@ def _with_discounts(
         draft.add("discount_taken", f"{taken} early-payment discount on {len(combination.indices)} item(s)")
         if len(found) > 1:
             draft.add("amount_ambiguous", f"{len(found)} sets of items fit")
-        draft.write_off, draft.write_off_reason = taken, "early-payment discount"
+        draft.settle(taken, "early-payment discount", SettleReason.EARLY_PAYMENT_DISCOUNT)
         drafts.append(draft)
     return drafts
 

@@ -32,6 +32,7 @@ from dunwell.matching.records import (
     MatchStatus,
     OpenItem,
     ProposedAllocation,
+    WriteOffLine,
 )
 from dunwell.matching.references import ReferenceFit, Tokens, extract, fit
 from dunwell.matching.rules import RuleHit, Rules
@@ -374,7 +375,23 @@ class Matcher:
             unapplied_minor=draft.unapplied,
             write_off_minor=draft.write_off,
             write_off_reason=draft.write_off_reason,
+            write_offs=self._write_offs(draft),
         )
+
+    def _write_offs(self, draft: Draft) -> tuple[WriteOffLine, ...]:
+        """The remainder to settle per item: what the draft says, else what the cash leaves open on
+        each of its items (a discount or a fee short of them)."""
+        if not draft.write_off or draft.write_off_code is None:
+            return ()
+        if draft.write_off_lines is not None:
+            return tuple(WriteOffLine(i, a, code) for i, (a, code) in sorted(draft.write_off_lines.items()))
+        lines = [
+            WriteOffLine(item.item_id, self.open[item.item_id] - applied, draft.write_off_code)
+            for item, applied in draft.items
+            if self.open[item.item_id] - applied > 0 and item.open_minor > 0
+        ]
+        # Only when the remainders are exactly the write-off: anything else is not ours to settle.
+        return tuple(lines) if sum(line.amount_minor for line in lines) == draft.write_off else ()
 
 
 def _same(hit: RuleHit, candidate: Candidate) -> bool:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from dunwell.core.settlement import SettleReason
+
 
 @dataclass(frozen=True, slots=True)
 class OpenItem:
@@ -93,6 +95,17 @@ class Candidate:
     #: A short payment within tolerance: the difference to write off, and why (bank fee, discount).
     write_off_minor: int = 0
     write_off_reason: str | None = None
+    #: The same difference per item, with its reason code: what the settlement service posts.
+    write_offs: tuple[WriteOffLine, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class WriteOffLine:
+    """What a candidate leaves to settle on one item without cash, and why."""
+
+    item_id: str
+    amount_minor: int
+    reason: SettleReason
 
 
 @dataclass(frozen=True, slots=True)

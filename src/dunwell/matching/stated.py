@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from dunwell.core.settlement import SettleReason
 from dunwell.matching.book import OpenBook
-from dunwell.matching.drafts import Draft
+from dunwell.matching.deductions import deduction_reason
+from dunwell.matching.drafts import Draft, discount_on
 from dunwell.matching.normalize import reference_key
 from dunwell.matching.records import Evidence, IncomingPayment, OpenItem, RemittedItem
 from dunwell.matching.references import ReferenceFit, fit, number_key
@@ -84,21 +86,25 @@ def from_stated(
     )
     draft.add("remittance_amounts", f"the remittance states the amount paid on each of {len(paired)} item(s)")
     deducted, reasons = 0, []
+    lines: dict[str, tuple[int, SettleReason]] = {}
     for item, line in paired:
         short = book.open[item.item_id] - (line.paid_minor or 0)
         if short <= 0:
             continue
         if line.discount_minor:
             reasons.append(f"{item.item_id}: discount taken")
+            offered = discount_on(item, book.open[item.item_id], payment.value_date)
+            earned = 0 < short <= offered
+            code = SettleReason.EARLY_PAYMENT_DISCOUNT if earned else SettleReason.UNEARNED_DISCOUNT
         elif line.adjustment_minor:
             reasons.append(f"{item.item_id}: adjustment {line.adjustment_reason or 'without a reason code'}")
+            code = deduction_reason(line.adjustment_reason)
         else:
             continue  # paid in part: the rest stays open
         deducted += short
+        lines[item.item_id] = (short, code)
     if deducted:
         draft.add("deduction_stated", "; ".join(reasons))
-        draft.write_off, draft.write_off_reason = (
-            deducted,
-            "deduction stated by the payer: " + "; ".join(reasons),
-        )
+        draft.settle(deducted, "deduction stated by the payer: " + "; ".join(reasons), SettleReason.OTHER)
+        draft.write_off_lines = lines
     return draft

@@ -18,6 +18,7 @@ from dunwell.orm.import_batch import ImportBatch
 from dunwell.orm.invoice import Invoice, InvoiceRevision
 from dunwell.orm.payment import Allocation, Payment, PaymentOrigin
 from dunwell.orm.prediction import InvoicePrediction, PredictionModel, ScoringRun
+from dunwell.orm.settlement import WriteOff, WriteOffStatus
 from dunwell.orm.terms import TermsCode
 from dunwell.orm.user import User
 
@@ -50,4 +51,6 @@ __all__ = [
     "TermsCode",
     "Touch",
     "User",
+    "WriteOff",
+    "WriteOffStatus",
 ]

@@ -83,11 +83,3 @@ class PaymentRepository:
         target = table_of(Allocation)
         columns = ["invoice_id", "kind", "currency", "amount_minor", "applied_on", "applied_by", "applied_at"]
         self.session.execute(insert(target).from_select(columns, rows))
-
-    def add_allocation(self, allocation: Allocation) -> Allocation:
-        self.session.add(allocation)
-        self.session.flush()
-        return allocation
-
-    def get_allocation_for_update(self, allocation_id: int) -> Allocation | None:
-        return self.session.get(Allocation, allocation_id, with_for_update=True)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from dunwell.core.documents import DocumentStatus
 from dunwell.core.money import Money
 from dunwell.orm import Allocation, AuditEntry, Invoice, Payment
-from dunwell.payments.service import AllocationRefused, allocate, reverse_allocation
+from dunwell.settlements.posting import AllocationRefused, allocate, reverse_allocation
 from factories import make_customer, make_invoice, make_payment
 
 DAY = date(2024, 1, 20)
