@@ -61,6 +61,7 @@ lint: install
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/lint-imports
+	$(PY) scripts/check_sql_placement.py
 
 typecheck: install
 	$(VENV)/bin/mypy

@@ -21,13 +21,13 @@ from dunwell.imports.invoice_import import InvoiceImporter
 from dunwell.imports.invoice_rows import PreparedInvoice
 from dunwell.imports.payment_import import PaymentImporter
 from dunwell.imports.report import DatabaseRejection, ImportReport
+from dunwell.imports.repository import ImportBatchRepository
 from dunwell.ingest import ImportKind, ImportMapping, RejectWriter, check_columns, open_table
 from dunwell.kit import audit
 from dunwell.kit.bulk import refresh_statistics
 from dunwell.kit.db import unit_of_work
 from dunwell.orm.base import table_of, utcnow
 from dunwell.orm.customer import Customer
-from dunwell.orm.import_batch import ImportBatch
 from dunwell.orm.invoice import Invoice
 from dunwell.orm.payment import Allocation, Payment
 
@@ -77,10 +77,10 @@ def run_import(
         path, mapping, batch_size=batch_size, prepare=importer.prepare, in_process=in_process
     )
     with unit_of_work(sessions) as session:
-        batch = ImportBatch(kind=kind.value, source_file=str(path), mapping=mapping_label)
-        session.add(batch)
-        session.flush()
-        report.batch_id = importer.batch_id = batch.id
+        batch_id = ImportBatchRepository(session).start(
+            kind=kind.value, source_file=str(path), mapping=mapping_label
+        )
+        report.batch_id = importer.batch_id = batch_id
     import_chunk: _ImportChunk = importer.import_chunk
 
     def sample(line: int, field: str | None, reason: str) -> None:
@@ -149,8 +149,7 @@ def _finish(
     sessions: sessionmaker[Session], report: ImportReport, *, kind: ImportKind, path: Path, actor: str
 ) -> None:
     with unit_of_work(sessions) as session:
-        batch = session.get(ImportBatch, report.batch_id)
-        assert batch is not None
+        batch = ImportBatchRepository(session).for_update(report.batch_id)
         batch.finished_at = utcnow()
         batch.read, batch.imported, batch.updated = report.read, report.imported, report.updated
         batch.unchanged, batch.rejected = report.unchanged, report.rejected

@@ -4,29 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dunwell.core.errors import DunwellError, ErrorKind
 from dunwell.core.money import minor_to_decimal
-from dunwell.orm.customer import Customer
-from dunwell.orm.entity import LegalEntity
-from dunwell.orm.invoice import Invoice
 from dunwell.prediction.repository import ModelRepository
 from dunwell.prediction.service import RISK_PREFIX
 
 
 def invoice_detail(session: Session, number: str, *, entity: str | None = None) -> dict[str, Any]:
     """The invoice with ``number`` (in ``entity`` when numbers repeat across entities)."""
-    stmt = (
-        select(Invoice, Customer, LegalEntity.code)
-        .join(Customer, Customer.id == Invoice.customer_id)
-        .join(LegalEntity, LegalEntity.id == Invoice.entity_id)
-        .where(Invoice.number == number)
-    )
-    if entity is not None:
-        stmt = stmt.where(LegalEntity.code == entity)
-    found = session.execute(stmt).all()
+    found = ModelRepository(session).invoices_numbered(number, entity=entity)
     if not found:
         where = f" in entity {entity}" if entity else ""
         raise DunwellError(

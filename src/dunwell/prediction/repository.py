@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from dunwell.kit.bulk import insert_rows
 from dunwell.orm.base import table_of
+from dunwell.orm.customer import Customer
+from dunwell.orm.entity import LegalEntity
 from dunwell.orm.invoice import Invoice
 from dunwell.orm.prediction import InvoicePrediction, PredictionModel, ScoringRun
 
@@ -128,3 +130,17 @@ class ModelRepository:
             if key not in first:
                 first[key] = dict(row._mapping)
         return list(first.values())
+
+    def invoices_numbered(
+        self, number: str, *, entity: str | None = None
+    ) -> list[tuple[Invoice, Customer, str]]:
+        """Every document numbered ``number`` (in ``entity``), with its customer and entity code."""
+        stmt = (
+            select(Invoice, Customer, LegalEntity.code)
+            .join(Customer, Customer.id == Invoice.customer_id)
+            .join(LegalEntity, LegalEntity.id == Invoice.entity_id)
+            .where(Invoice.number == number)
+        )
+        if entity is not None:
+            stmt = stmt.where(LegalEntity.code == entity)
+        return [(invoice, customer, code) for invoice, customer, code in self.session.execute(stmt)]

@@ -1,0 +1,118 @@
+"""All SQL of the predictor's book: documents with their settlements, disputes, touches and promises."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Row, func, select
+from sqlalchemy.orm import Session
+
+from dunwell.core.documents import SettlementKind
+from dunwell.orm.base import table_of
+from dunwell.orm.collections import Dispute, PromiseToPay, Touch
+from dunwell.orm.customer import Customer
+from dunwell.orm.entity import LegalEntity
+from dunwell.orm.invoice import Invoice
+from dunwell.orm.payment import Allocation
+
+#: The columns of ``documents``, in order.
+DOCUMENT_COLUMNS = (
+    "pk",
+    "invoice_id",
+    "customer_id",
+    "entity",
+    "currency",
+    "terms",
+    "delivery",
+    "amount_minor",
+    "issue_date",
+    "due_date",
+    "status",
+    "cleared_on",
+    "disputed",
+    "document_type",
+)
+
+
+class PredictionBookRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def documents(self) -> Sequence[Row[Any]]:
+        """Every stored document, in ``DOCUMENT_COLUMNS`` order."""
+        invoices = table_of(Invoice).c
+        customers = table_of(Customer).c
+        entities = table_of(LegalEntity).c
+        return self.session.execute(
+            select(
+                invoices.id,
+                invoices.number,
+                invoices.customer_id,
+                entities.code,
+                invoices.currency,
+                invoices.terms,
+                invoices.delivery,
+                invoices.amount_minor,
+                invoices.issue_date,
+                invoices.due_date,
+                invoices.status,
+                invoices.cleared_on,
+                invoices.disputed,
+                invoices.kind,
+            )
+            .join(table_of(Customer), customers.id == invoices.customer_id)
+            .join(table_of(LegalEntity), entities.id == invoices.entity_id)
+        ).all()
+
+    def settled_by_kind(self) -> dict[int, dict[str, int]]:
+        """Per document, the magnitude settled by each kind of allocation still in effect."""
+        a = table_of(Allocation).c
+        rows = self.session.execute(
+            select(a.invoice_id, a.kind, func.sum(a.amount_minor))
+            .where(a.reversed_on.is_(None))
+            .group_by(a.invoice_id, a.kind)
+        )
+        settled: dict[int, dict[str, int]] = defaultdict(dict)
+        for invoice_id, kind, total in rows:
+            settled[invoice_id][str(kind)] = abs(int(total))
+        return settled
+
+    def memos_consuming(self, invoice_pks: set[int]) -> set[int]:
+        """The credit memos applied (and not reversed) to any of ``invoice_pks``."""
+        if not invoice_pks:
+            return set()
+        a = table_of(Allocation).c
+        rows = self.session.execute(
+            select(a.credit_memo_id, a.invoice_id).where(
+                a.kind == SettlementKind.CREDIT.value, a.reversed_on.is_(None)
+            )
+        )
+        return {memo for memo, invoice in rows if memo is not None and invoice in invoice_pks}
+
+    def dispute_dates(self) -> list[tuple[int, date, date | None, int, int]]:
+        """Per invoice with disputes: first opened, last resolved, how many, how many resolved."""
+        d = table_of(Dispute).c
+        rows = self.session.execute(
+            select(
+                d.invoice_id,
+                func.min(d.opened_on),
+                func.max(d.resolved_on),
+                func.count(),
+                func.count(d.resolved_on),
+            )
+            .where(d.invoice_id.is_not(None))
+            .group_by(d.invoice_id)
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+    def touches(self) -> list[tuple[int, datetime]]:
+        t = table_of(Touch).c
+        return [tuple(row) for row in self.session.execute(select(t.customer_id, t.occurred_at))]  # type: ignore[misc]
+
+    def promises(self) -> list[tuple[int, date, date, str]]:
+        p = table_of(PromiseToPay).c
+        rows = self.session.execute(select(p.customer_id, p.made_on, p.promised_date, p.status))
+        return [tuple(row) for row in rows]  # type: ignore[misc]
