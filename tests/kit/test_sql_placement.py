@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location(
     "check_sql_placement", ROOT / "scripts" / "check_sql_placement.py"
 )
-assert _spec is not None and _spec.loader is not None
+assert _spec is not None
+assert _spec.loader is not None
 checker = importlib.util.module_from_spec(_spec)
 sys.modules["check_sql_placement"] = checker
 _spec.loader.exec_module(checker)
