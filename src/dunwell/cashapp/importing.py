@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from dunwell.cashapp.keys import account_key, payment_keys
 from dunwell.cashapp.remitted import stated_items
 from dunwell.cashapp.repository import CashAppRepository
-from dunwell.core.errors import DunwellError, ErrorKind
+from dunwell.core.errors import DunwellError, ErrorKind, present
 from dunwell.core.money import to_minor_units
 from dunwell.ingest.bank import (
     BankStatement,
@@ -214,7 +214,7 @@ def _learn_account(
     """Remember a new account for the entity. If the entity so far had only the stand-in of
     accountless statements, that stand-in was this account: it takes the name, and the payments
     keyed under it stay the same payments."""
-    assert entity_id is not None  # an unknown account without an entity was refused above
+    entity_id = present(entity_id, "the entity of a new bank account")  # refused above otherwise
     accounts = repo.bank_accounts_of(entity_id)
     if len(accounts) == 1 and accounts[0].account.startswith(STAND_IN):
         accounts[0].account, accounts[0].currency = key, currency

@@ -33,6 +33,7 @@ from dunwell.cashapp.repository import (
     PendingPayment,
 )
 from dunwell.core.documents import DocumentKind
+from dunwell.core.errors import present
 from dunwell.core.settlement import SettlementPolicy, SettleReason
 from dunwell.core.terms import PaymentTerms
 from dunwell.kit import audit
@@ -170,8 +171,7 @@ def _store(
     best = result.best
     status, reason = result.status, result.reason
     items = _items(best, book) if best is not None else []
-    payment = repo.payment(match.payment_id)
-    assert payment is not None
+    payment = present(repo.payment(match.payment_id), f"payment {match.payment_id}")
     if status is MatchStatus.AUTO:
         refused = check_candidate(session, payment, items)
         if refused:  # the book changed under the engine: leave it to a person

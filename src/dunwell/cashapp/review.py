@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from dunwell.cashapp.applying import post_candidate
 from dunwell.cashapp.matching_run import write_off_items
 from dunwell.cashapp.repository import CashAppRepository
-from dunwell.core.errors import DunwellError, ErrorKind
+from dunwell.core.errors import DunwellError, ErrorKind, present
 from dunwell.core.settlement import SettlementPolicy
 from dunwell.kit import audit
 from dunwell.matching.normalize import account_key, name_key
@@ -252,8 +252,7 @@ def _open_match(repo: CashAppRepository, match_id: int) -> tuple[CashMatch, Paym
             code="match_decided",
             kind=ErrorKind.CONFLICT,
         )
-    payment = repo.payment(match.payment_id)
-    assert payment is not None  # enforced by the foreign key
+    payment = present(repo.payment(match.payment_id), f"payment {match.payment_id}")  # a foreign key
     return match, payment
 
 

@@ -8,6 +8,7 @@ map to an HTTP status or a CLI exit code.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TypeVar
 
 
 class ErrorKind(StrEnum):
@@ -50,3 +51,14 @@ class CurrencyError(DunwellError):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, code="currency", kind=ErrorKind.INVALID)
+
+
+_T = TypeVar("_T")
+
+
+def present(value: _T | None, what: str) -> _T:
+    """``value``, which the database's constraints or the caller's checks guarantee; a clear error
+    (never an ``assert``, which ``python -O`` removes) when that guarantee was broken."""
+    if value is None:
+        raise DunwellError(f"internal error: {what} is missing", code="internal_inconsistency")
+    return value

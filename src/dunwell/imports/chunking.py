@@ -27,7 +27,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, BinaryIO
 
-from dunwell.core.errors import DunwellError
+from dunwell.core.errors import DunwellError, present
 from dunwell.ingest import CanonicalRow, ImportMapping, Rejection, open_table, parse_rows
 
 #: Files at least this large are parsed in a separate process (about 30,000 invoice rows as CSV).
@@ -111,8 +111,7 @@ class ChunkReader:
                 stdout=subprocess.PIPE,
                 env=env,
             )
-            assert self._process.stdin is not None
-            with self._process.stdin as arguments:
+            with present(self._process.stdin, "the reader process's input pipe") as arguments:
                 pickle.dump(self._args, arguments, protocol=pickle.HIGHEST_PROTOCOL)
             # A thread moves frames from the pipe to a bounded queue: the child reads ahead while
             # the caller writes to the database (reading a pipe releases the GIL).
@@ -130,8 +129,7 @@ class ChunkReader:
             while self._pump is not None and self._pump.is_alive():  # unblock a pump on a full queue
                 with contextlib.suppress(queue.Empty):
                     self._frames.get(timeout=0.05)
-            assert self._process.stdout is not None
-            self._process.stdout.close()
+            present(self._process.stdout, "the reader process's output pipe").close()
             self._process = None
 
     def __iter__(self) -> Iterator[ParsedChunk]:
@@ -139,7 +137,8 @@ class ChunkReader:
             path, mapping, batch_size, prepare = self._args
             yield from parsed_chunks(path, mapping, batch_size=batch_size, prepare=prepare)
             return
-        assert self._process is not None, "use ChunkReader as a context manager"
+        if self._process is None:
+            raise RuntimeError("use ChunkReader as a context manager")
         while True:
             frame = self._frames.get()
             if frame is None:
@@ -156,8 +155,8 @@ class ChunkReader:
             yield item
 
     def _read_frames(self) -> None:
-        assert self._process is not None and self._process.stdout is not None
-        pipe = self._process.stdout
+        process = present(self._process, "the reader process")
+        pipe = present(process.stdout, "the reader process's output pipe")
         while True:
             header = pipe.read(_HEADER.size)
             if len(header) < _HEADER.size:

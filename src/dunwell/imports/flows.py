@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from dunwell.core.errors import DunwellError
+from dunwell.core.errors import DunwellError, present
 from dunwell.imports.chunking import ChunkReader
 from dunwell.imports.customer_import import CustomerImporter
 from dunwell.imports.invoice_import import InvoiceImporter
@@ -149,7 +149,7 @@ def _finish(
     sessions: sessionmaker[Session], report: ImportReport, *, kind: ImportKind, path: Path, actor: str
 ) -> None:
     with unit_of_work(sessions) as session:
-        batch = ImportBatchRepository(session).for_update(report.batch_id)
+        batch = ImportBatchRepository(session).for_update(present(report.batch_id, "the import batch"))
         batch.finished_at = utcnow()
         batch.read, batch.imported, batch.updated = report.read, report.imported, report.updated
         batch.unchanged, batch.rejected = report.unchanged, report.rejected

@@ -57,7 +57,8 @@ def prepare_invoices(rows: list[CanonicalRow], *, as_of: date) -> list[tuple[obj
     prepared: list[tuple[object, ...]] = []
     append = prepared.append
     for row in rows:
-        assert isinstance(row, InvoiceRow)
+        if not isinstance(row, InvoiceRow):
+            raise TypeError(f"an invoice import was given a {type(row).__name__}")
         currency, issue, paid = row.currency, row.issue_date, row.paid_date
         amount = to_minor_units(row.amount, currency)
         open_amount = to_minor_units(row.open_amount, currency)

@@ -29,6 +29,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import QueryableAttribute, Session
 from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
+from dunwell.core.errors import present
+
 
 def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert ``rows`` (dicts with the same keys, values as the ORM types them) in one round trip.
@@ -74,8 +76,7 @@ def insert_tuples(
         data = [row + fixed for row in data]
     column_list = ", ".join([*names, *defaults])
     if dialect.name == "postgresql":
-        driver = connection.connection.driver_connection
-        assert driver is not None
+        driver = present(connection.connection.driver_connection, "the psycopg connection")
         with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({column_list}) FROM STDIN") as copy:
             for record in data:
                 copy.write_row(record)
@@ -120,8 +121,7 @@ def insert_tuples_with_ids(
 
 
 def _ids_just_inserted(session: Session, table: Table, count: int) -> list[int]:
-    last = session.scalar(select(func.max(table.c.id)))
-    assert last is not None
+    last = present(session.scalar(select(func.max(table.c.id))), f"the rows just inserted into {table.name}")
     return list(range(last - count + 1, last + 1))
 
 

@@ -47,7 +47,8 @@ def enum_column(enum: type[StrEnum], **kwargs: Any) -> Any:
 def table_of(mapped: type[Base]) -> Table:
     """The Core table of a mapped class, for bulk statements that bypass the ORM's unit of work."""
     table = mapped.__table__
-    assert isinstance(table, Table)
+    if not isinstance(table, Table):
+        raise TypeError(f"{mapped.__name__} is not mapped to a table")
     return table
 
 

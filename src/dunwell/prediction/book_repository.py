@@ -41,12 +41,12 @@ class PredictionBookRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def documents(self) -> Sequence[Row[Any]]:
+    def documents(self) -> Sequence[Row[Any]]:  # a wide row: typed by DOCUMENT_COLUMNS
         """Every stored document, in ``DOCUMENT_COLUMNS`` order."""
         invoices = table_of(Invoice).c
         customers = table_of(Customer).c
         entities = table_of(LegalEntity).c
-        return self.session.execute(
+        rows: Sequence[Row[Any]] = self.session.execute(  # type: ignore[assignment]
             select(
                 invoices.id,
                 invoices.number,
@@ -66,6 +66,7 @@ class PredictionBookRepository:
             .join(table_of(Customer), customers.id == invoices.customer_id)
             .join(table_of(LegalEntity), entities.id == invoices.entity_id)
         ).all()
+        return rows
 
     def settled_by_kind(self) -> dict[int, dict[str, int]]:
         """Per document, the magnitude settled by each kind of allocation still in effect."""
@@ -106,13 +107,13 @@ class PredictionBookRepository:
             .where(d.invoice_id.is_not(None))
             .group_by(d.invoice_id)
         )
-        return [tuple(row) for row in rows]  # type: ignore[misc]
+        return [tuple(row) for row in rows]
 
     def touches(self) -> list[tuple[int, datetime]]:
         t = table_of(Touch).c
-        return [tuple(row) for row in self.session.execute(select(t.customer_id, t.occurred_at))]  # type: ignore[misc]
+        return [tuple(row) for row in self.session.execute(select(t.customer_id, t.occurred_at))]
 
     def promises(self) -> list[tuple[int, date, date, str]]:
         p = table_of(PromiseToPay).c
         rows = self.session.execute(select(p.customer_id, p.made_on, p.promised_date, p.status))
-        return [tuple(row) for row in rows]  # type: ignore[misc]
+        return [tuple(row) for row in rows]

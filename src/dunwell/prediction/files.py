@@ -37,7 +37,8 @@ def read_book(path: Path, mapping: ImportMapping) -> FileBook:
             if isinstance(parsed, Rejection):
                 rejections.append(parsed)
                 continue
-            assert isinstance(parsed, InvoiceRow)
+            if not isinstance(parsed, InvoiceRow):
+                raise TypeError(f"an invoice mapping gave a {type(parsed).__name__}")
             if parsed.paid_date is not None and parsed.paid_date < parsed.issue_date:
                 warnings.append(
                     (

@@ -36,7 +36,8 @@ class UsAchRenderer:
     """Names, accounts and BAI2 text of the us_ach family."""
 
     def __init__(self, style: FamilyStyle, seed: int, customers: dict[str, SimCustomer]) -> None:
-        assert isinstance(style, UsAch)
+        if not isinstance(style, UsAch):
+            raise TypeError(f"the us_ach renderer needs a UsAch style, not {type(style).__name__}")
         self.style: UsAch = style
         self.seed, self.customers = seed, customers
         self.names = realistic_names(sorted(customers), family_rng(style, seed, "names"))
