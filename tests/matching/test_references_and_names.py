@@ -88,16 +88,18 @@ def test_sets_a_little_under_the_amount_fewest_items_first() -> None:
 def test_the_book_finds_slipped_and_cut_numbers_but_not_when_too_many_fit() -> None:
     from datetime import date
 
-    from dunwell.matching.book import OpenBook
+    from dunwell.matching.book import OpenItemIndex
     from dunwell.matching.records import OpenItem
 
     day = date(2025, 1, 1)
-    sparse = OpenBook(
+    sparse = OpenItemIndex(
         [OpenItem(n, "C1", "EUR", 100, 100, day, day) for n in ("90001234", "90005678", "90009999")]
     )
     assert sparse.fuzzy("90002134") == [("90001234", "mistyped")]  # two digits swapped
     assert sparse.fuzzy("05678") == [("90005678", "truncated")]
-    dense = OpenBook([OpenItem(f"9000{n:04d}", "C1", "EUR", 100 + n, 100 + n, day, day) for n in range(50)])
+    dense = OpenItemIndex(
+        [OpenItem(f"9000{n:04d}", "C1", "EUR", 100 + n, 100 + n, day, day) for n in range(50)]
+    )
     assert dense.fuzzy("900000") == []  # the start of fifty numbers names none of them
     assert dense.fuzzy("90000021") == []  # one edit away from ten of them
     assert dense.with_amount(112, "EUR") == ["90000012"]

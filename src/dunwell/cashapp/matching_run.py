@@ -76,8 +76,9 @@ class RunSummary:
 
 
 @dataclass(slots=True)
-class _Book:
-    """One entity's book as the engine sees it, with the way back to database ids."""
+class _DatabaseIds:
+    """The way back from the engine's ids (customer external ids, document numbers) to database
+    rows, for one entity."""
 
     customers: dict[str, CustomerRow]  # by external id (the engine's customer id)
     documents: dict[str, OpenDocument]  # by number (the engine's item id)
@@ -138,7 +139,7 @@ def _run_entity(
     payments = repo.pending_payments(entity_id, as_of)
     documents = repo.open_documents(entity_id, as_of)
     customers = repo.customers_of(entity_id)
-    book = _Book({c.external_id: c for c in customers}, {d.number: d for d in documents})
+    book = _DatabaseIds({c.external_id: c for c in customers}, {d.number: d for d in documents})
     matcher = Matcher(
         [_item(d, terms) for d in documents],
         _profiles(repo, entity_id, customers),
@@ -163,7 +164,7 @@ def _store(
     run: CashMatchRun,
     match: CashMatch,
     result: MatchResult,
-    book: _Book,
+    book: _DatabaseIds,
     applied: Counter[str],
     counts: Counter[str],
     policy: SettlementPolicy,
@@ -222,7 +223,7 @@ def _store(
     return status
 
 
-def candidate_json(candidate: Candidate, book: _Book) -> dict[str, Any]:
+def candidate_json(candidate: Candidate, book: _DatabaseIds) -> dict[str, Any]:
     """A candidate as stored: database ids beside the engine's references, for people and queries."""
     customer = book.customers.get(candidate.customer_id)
     return {
@@ -260,15 +261,15 @@ def write_off_items(candidate: dict[str, Any]) -> list[WriteOffItem]:
     ]
 
 
-def _write_offs(candidate: Candidate, book: _Book) -> list[WriteOffItem]:
+def _write_offs(candidate: Candidate, book: _DatabaseIds) -> list[WriteOffItem]:
     return [(book.documents[w.item_id].id, w.amount_minor, w.reason) for w in candidate.write_offs]
 
 
-def _items(candidate: Candidate, book: _Book) -> list[tuple[int, int]]:
+def _items(candidate: Candidate, book: _DatabaseIds) -> list[tuple[int, int]]:
     return [(book.documents[a.item_id].id, a.amount_minor) for a in candidate.allocations]
 
 
-def _customer_id(candidate: Candidate | None, book: _Book) -> int | None:
+def _customer_id(candidate: Candidate | None, book: _DatabaseIds) -> int | None:
     if candidate is None:
         return None
     customer = book.customers.get(candidate.customer_id)

@@ -24,7 +24,10 @@ _DUE_ORDER = attrgetter("due_date", "issue_date", "item_id")
 MAX_STRANGER_HITS = 3
 
 
-class OpenBook:
+class OpenItemIndex:
+    """The open items indexed every way a payment may point at them (reference, the number inside
+    it, PO, customer, amount), with what is still open on each as matching consumes it."""
+
     def __init__(self, items: Sequence[OpenItem]) -> None:
         self.open: dict[str, int] = {}
         self.items: dict[str, OpenItem] = {}

@@ -17,7 +17,7 @@ from fractions import Fraction
 
 from dunwell.core.settlement import SettleReason
 from dunwell.matching.amounts import MAX_ITEMS, ROUND_SHARES, PartialFit, SubsetSums
-from dunwell.matching.book import OpenBook
+from dunwell.matching.book import OpenItemIndex
 from dunwell.matching.evidence import WEIGHTS
 from dunwell.matching.records import Evidence, IncomingPayment, OpenItem
 from dunwell.matching.references import stated_discount
@@ -85,7 +85,7 @@ class Draft:
 
 
 def from_references(
-    book: OpenBook,
+    book: OpenItemIndex,
     payment: IncomingPayment,
     customer_id: str,
     evidence: tuple[Evidence, ...],
@@ -115,7 +115,7 @@ def from_references(
 
 
 def _named_in_part(
-    book: OpenBook,
+    book: OpenItemIndex,
     amount: int,
     customer_id: str,
     base: list[Evidence],
@@ -144,7 +144,7 @@ def _named_in_part(
 
 
 def _reconcile(
-    book: OpenBook,
+    book: OpenItemIndex,
     payment: IncomingPayment,
     customer_id: str,
     evidence: tuple[Evidence, ...],
@@ -223,7 +223,7 @@ def _stated_discount(
     return rate, nets
 
 
-def _partial_variants(book: OpenBook, draft: Draft, items: list[OpenItem], amount: int) -> list[Draft]:
+def _partial_variants(book: OpenItemIndex, draft: Draft, items: list[OpenItem], amount: int) -> list[Draft]:
     """For a partial payment of several named items, the other readings: each item in turn the
     one paid in part, the rest in full (a person picks; ranked below the first)."""
     variants = []
@@ -257,14 +257,16 @@ def _round_share(paid: int, whole: int) -> str | None:
     return None
 
 
-def _complete(book: OpenBook, open_items: list[OpenItem], named: list[OpenItem], rest: int) -> list[OpenItem]:
+def _complete(
+    book: OpenItemIndex, open_items: list[OpenItem], named: list[OpenItem], rest: int
+) -> list[OpenItem]:
     others = [i for i in open_items if i not in named]
     found = SubsetSums([book.open[i.item_id] for i in others]).near(rest)
     return [others[j] for j in found[0].indices] if len(found) == 1 else []
 
 
 def from_amount(
-    book: OpenBook,
+    book: OpenItemIndex,
     payment: IncomingPayment,
     customer_id: str,
     evidence: tuple[Evidence, ...],
@@ -339,7 +341,7 @@ def _pools(open_items: list[OpenItem], payment: IncomingPayment) -> list[list[Op
 
 
 def _with_discounts(
-    book: OpenBook,
+    book: OpenItemIndex,
     payment: IncomingPayment,
     customer_id: str,
     base: list[Evidence],
@@ -364,7 +366,7 @@ def _with_discounts(
 
 
 def _over(
-    book: OpenBook,
+    book: OpenItemIndex,
     amount: int,
     customer_id: str,
     base: list[Evidence],
@@ -397,7 +399,7 @@ def _over(
 
 
 def _partials(
-    book: OpenBook,
+    book: OpenItemIndex,
     amount: int,
     customer_id: str,
     base: list[Evidence],

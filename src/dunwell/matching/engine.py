@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import timedelta
 
-from dunwell.matching.book import OpenBook
+from dunwell.matching.book import OpenItemIndex
 from dunwell.matching.confidence import ConfidenceModel, shipped_model
 from dunwell.matching.drafts import Draft, from_amount, from_references
 from dunwell.matching.evidence import WEIGHTS
@@ -76,7 +76,7 @@ class Matcher:
         self.auto_threshold = self.model.auto_threshold if auto_threshold is None else auto_threshold
         self.rejected = set(rejected)
         self.payers = PayerIndex(customers)
-        self.book = OpenBook(items)
+        self.book = OpenItemIndex(items)
         self.open = self.book.open  # item id -> what is still open (minor units)
         self.items = self.book.items
         self.rules = Rules(self.book, self.payers)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from dunwell.matching.amounts import SubsetSums
-from dunwell.matching.book import OpenBook
+from dunwell.matching.book import OpenItemIndex
 from dunwell.matching.drafts import discount_on
 from dunwell.matching.normalize import account_key, name_key
 from dunwell.matching.payers import PayerIndex
@@ -63,7 +63,7 @@ class RuleHit:
 class Rules:
     """The rules over a book and a payer index (shared with the engine, or built for them alone)."""
 
-    def __init__(self, book: OpenBook, payers: PayerIndex) -> None:
+    def __init__(self, book: OpenItemIndex, payers: PayerIndex) -> None:
         self.book = book
         self.payers = payers
 
@@ -174,7 +174,7 @@ class RulesMatcher:
     """The rules alone: the benchmark's baseline. Consumes what it applies, as the engine does."""
 
     def __init__(self, items: Sequence[OpenItem], customers: Sequence[CustomerProfile]) -> None:
-        self.book = OpenBook(items)
+        self.book = OpenItemIndex(items)
         self.rules = Rules(self.book, PayerIndex(customers))
 
     def match_all(self, payments: Sequence[IncomingPayment]) -> list[MatchResult]:

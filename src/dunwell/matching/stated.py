@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dunwell.core.settlement import SettleReason
-from dunwell.matching.book import OpenBook
+from dunwell.matching.book import OpenItemIndex
 from dunwell.matching.deductions import deduction_reason
 from dunwell.matching.drafts import Draft, discount_on
 from dunwell.matching.normalize import reference_key
@@ -58,7 +58,7 @@ def stated_lines(
 
 
 def from_stated(
-    book: OpenBook,
+    book: OpenItemIndex,
     payment: IncomingPayment,
     customer_id: str,
     evidence: tuple[Evidence, ...],

@@ -30,12 +30,12 @@ from dunwell.prediction.book_repository import DOCUMENT_COLUMNS, PredictionBookR
 
 
 @dataclass(frozen=True)
-class StoredBook:
+class StoredHistory:
     history: InvoiceHistory
     invoice_pk: np.ndarray  # the database id of each history position
 
 
-def load_book(session: Session) -> StoredBook:
+def load_book(session: Session) -> StoredHistory:
     """Every stored document (cancelled invoices aside) as an ``InvoiceHistory``."""
     repo = PredictionBookRepository(session)
     rows = repo.documents()
@@ -62,7 +62,7 @@ def load_book(session: Session) -> StoredBook:
     frame["dispute_opened"] = frame["pk"].map(opened)
     frame["dispute_closed"] = frame["pk"].map(closed)
     history = InvoiceHistory.from_frame(frame).with_activity(*_activity(repo))
-    return StoredBook(history=history, invoice_pk=frame["pk"].to_numpy(dtype=np.int64))
+    return StoredHistory(history=history, invoice_pk=frame["pk"].to_numpy(dtype=np.int64))
 
 
 def _mostly(settled: dict[str, int] | None, kind: SettlementKind) -> bool:

@@ -18,7 +18,7 @@ from dunwell.ml.history import InvoiceHistory
 
 
 @dataclass(frozen=True)
-class FileBook:
+class FileHistory:
     history: InvoiceHistory
     rows: int
     rejections: list[Rejection]
@@ -26,7 +26,7 @@ class FileBook:
     warnings: list[tuple[int, str]] = field(default_factory=list)
 
 
-def read_book(path: Path, mapping: ImportMapping) -> FileBook:
+def read_book(path: Path, mapping: ImportMapping) -> FileHistory:
     """Every invoice and credit memo in ``path``; rejected rows are returned, not raised."""
     records: list[dict[str, object]] = []
     rejections: list[Rejection] = []
@@ -67,7 +67,7 @@ def read_book(path: Path, mapping: ImportMapping) -> FileBook:
         raise PredictionError(
             "history_empty", f"{path}: no invoice could be read ({len(rejections)} rejected)"
         )
-    return FileBook(
+    return FileHistory(
         InvoiceHistory.from_frame(pd.DataFrame(records)),
         len(records) + len(rejections),
         rejections,

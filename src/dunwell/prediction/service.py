@@ -32,7 +32,7 @@ from dunwell.ml.history import NEVER, InvoiceHistory, day_number, day_of
 from dunwell.ml.monitor import profile, psi
 from dunwell.ml.predictor import PaymentPredictor, Predictions
 from dunwell.orm.prediction import PredictionModel
-from dunwell.prediction.book import StoredBook, load_book
+from dunwell.prediction.book import StoredHistory, load_book
 from dunwell.prediction.repository import ModelRepository
 
 #: Inputs not watched for drift: calendar positions move with the day scored on, not with the
@@ -279,7 +279,7 @@ def _scored_frame(features: pd.DataFrame, predictions: Predictions) -> pd.DataFr
 
 
 def _prediction_rows(
-    stored: StoredBook, predictions: Predictions, run_id: int, model_id: int, as_of: date
+    stored: StoredHistory, predictions: Predictions, run_id: int, model_id: int, as_of: date
 ) -> list[dict[str, Any]]:
     dates = predictions.dates
     reasons = predictions.reasons or [[] for _ in range(len(dates))]
@@ -307,7 +307,7 @@ def _prediction_rows(
     ]
 
 
-def paid_days(stored: StoredBook) -> dict[int, int]:
+def paid_days(stored: StoredHistory) -> dict[int, int]:
     """Invoice id → the day it was paid, for invoices with a known payment."""
     paid = stored.history.paid
     known = paid < NEVER
