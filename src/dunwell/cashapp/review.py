@@ -152,27 +152,16 @@ def confirm(
     payment.customer_id = chosen["customer_id"]
     learned = _learn(repo, payment, chosen["customer_id"], own_name=chosen["name"] or "", actor=actor)
     _decide(match, MatchDecision.CONFIRMED, actor=actor, candidate=candidate, note=None)
-    audit.record(
-        session,
-        actor=actor,
-        action="cashapp.confirmed",
-        subject_type="cash_match",
-        subject_id=match.id,
-        details={
-            "payment_id": payment.id,
-            "candidate": candidate,
-            "customer_id": chosen["customer_id"],
-            "allocations": chosen["allocations"],
-            "allocation_ids": allocation_ids,
-            "write_off_suggested_minor": chosen["write_off_minor"],
-            "write_off_ids": write_off_ids,
-            "learned": learned,
-            # What the matcher saw, so the deployment can learn from the decision
-            # (``cashapp.calibration``): the chosen candidate, and the top one it passed over.
-            "evidence": chosen.get("evidence") or [],
-            "passed_over_evidence": (match.candidates[0].get("evidence") or []) if candidate else None,
-        },
-    )
+    _record_decision(
+        session, match, payment, chosen, candidate, actor=actor,
+        allocations=chosen["allocations"],
+        allocation_ids=allocation_ids,
+        write_off_suggested_minor=chosen["write_off_minor"],
+        write_off_ids=write_off_ids,
+        learned=learned,
+        # The top candidate it passed over, so the deployment can learn from the decision too.
+        passed_over_evidence=(match.candidates[0].get("evidence") or []) if candidate else None,
+    )  # fmt: skip
     session.flush()
     return Decision(match.id, payment.id, MatchDecision.CONFIRMED, chosen, allocation_ids, learned)
 
@@ -206,24 +195,43 @@ def reject(
             )
             known.add(allocation["invoice_id"])
     _decide(match, MatchDecision.REJECTED, actor=actor, candidate=candidate, note=reason)
+    _record_decision(
+        session, match, payment, chosen, candidate, actor=actor,
+        invoice_ids=[a["invoice_id"] for a in chosen["allocations"]],
+        reversed_allocation_ids=match.allocation_ids if match.status is MatchStatus.AUTO else [],
+        reason=reason,
+    )  # fmt: skip
+    session.flush()
+    return Decision(match.id, payment.id, MatchDecision.REJECTED, chosen, [], [])
+
+
+def _record_decision(
+    session: Session,
+    match: CashMatch,
+    payment: Payment,
+    chosen: dict[str, Any],
+    candidate: int,
+    *,
+    actor: str,
+    **details: Any,
+) -> None:
+    """The audit entry of a person's decision, with what the matcher saw of the candidate decided
+    on (``cashapp.calibration`` learns the deployment's own confidence from these)."""
+    action = "cashapp.confirmed" if match.decision is MatchDecision.CONFIRMED else "cashapp.rejected"
     audit.record(
         session,
         actor=actor,
-        action="cashapp.rejected",
+        action=action,
         subject_type="cash_match",
         subject_id=match.id,
         details={
             "payment_id": payment.id,
             "candidate": candidate,
             "customer_id": chosen["customer_id"],
-            "invoice_ids": [a["invoice_id"] for a in chosen["allocations"]],
-            "reversed_allocation_ids": match.allocation_ids if match.status is MatchStatus.AUTO else [],
-            "reason": reason,
+            **details,
             "evidence": chosen.get("evidence") or [],
         },
     )
-    session.flush()
-    return Decision(match.id, payment.id, MatchDecision.REJECTED, chosen, [], [])
 
 
 def _undo(session: Session, match: CashMatch, *, actor: str, reason: str | None) -> None:
