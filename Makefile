@@ -36,9 +36,9 @@ run: install
 	$(DUNWELL) simulate company --preset distributor --customers 300 --months 24 --seed 1 \
 		--start $(DEMO_START) --cash-month $(DEMO_CASH_MONTH) --out $(DEMO_DIR) && \
 	$(DUNWELL) db upgrade && \
-	$(DUNWELL) import customers $(DEMO_CASH)/customers.csv --preset sim --as-of $(DEMO_BOOK_DAY) && \
+	$(DUNWELL) import customers $(DEMO_CASH)/customers.csv --preset sim && \
 	$(DUNWELL) import invoices $(DEMO_CASH)/invoices.csv --preset sim --as-of $(DEMO_BOOK_DAY) && \
-	$(DUNWELL) import payments $(DEMO_CASH)/payments.csv --preset sim --as-of $(DEMO_BOOK_DAY) && \
+	$(DUNWELL) import payments $(DEMO_CASH)/payments.csv --preset sim && \
 	$(DUNWELL) terms set NA32 "2/10 net 32" && \
 	for statement in $(DEMO_CASH)/statements/*.camt053.xml; do \
 		name=$$(basename $$statement); \
@@ -71,6 +71,14 @@ migrate: install
 
 bench: install
 	scripts/with-postgres.sh $(PY) bench/import_bench.py
+
+## Mutation fuzz of the bank statement readers over the shared samples: every mutant must be read or
+## refused with our error. Prints one JSON object (per format, crashes with examples); exits 1 on a crash.
+FUZZ_FILES ?= 40000
+FUZZ_SEED ?= 1
+.PHONY: fuzz
+fuzz: install
+	$(PY) bench/fuzz_bank_readers.py --files $(FUZZ_FILES) --seed $(FUZZ_SEED) --samples $(SHARED)/data/bank-statements
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(DEMO_DB)*

@@ -127,5 +127,7 @@ def test_console_script_usage_errors_are_one_line_without_traceback(
     assert bad_date.returncode == 2
     assert one_line(bad_date.stderr) == "error: --as-of must be a date as YYYY-MM-DD, not 'yesterday'"
     assert bad_mapping.returncode == 2
-    assert "the file has no columns 'Belegnummer' (for invoice_id)" in one_line(bad_mapping.stderr)
-    assert bad_mapping.stdout == ""
+    error = json.loads(bad_mapping.stdout)["error"]  # under --json the error is JSON on stdout
+    assert (error["code"], error["kind"]) == ("mapping_missing_column", "invalid")
+    assert "the file has no columns 'Belegnummer' (for invoice_id)" in error["message"]
+    assert bad_mapping.stderr == ""

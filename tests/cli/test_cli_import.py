@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from cli_inputs import BAD_INVOICES_CSV, INVOICES_CSV, JSON_KEYS, SAP_MAPPING, count
+from cli_inputs import BAD_INVOICES_CSV, INVOICES_CSV, JSON_KEYS, SAP_MAPPING, count, one_line
 from dunwell.imports.invoice_import import InvoiceImporter
 from dunwell.kit.db import create_db_engine
 from dunwell.kit.migrate import current_revision, head_revision
@@ -346,3 +346,16 @@ def test_a_prepayment_loads_with_a_warning_not_a_rejection(cli, write_file, sqli
     )
     assert "warning, line 2" in text.stderr
     assert count(sqlite_url, Invoice) == 2
+
+
+@pytest.mark.parametrize("kind", ["customers", "payments"])
+def test_as_of_on_a_file_without_dates_to_apply_it_to_is_refused(
+    cli, write_file, sqlite_url, tmp_path, kind
+) -> None:
+    path = write_file("c.csv", "customer_id,name\nC1,Acme\n")
+
+    result = cli("import", kind, path, "--as-of", "2024-02-15")
+
+    assert result.exit_code == 2
+    assert f"--as-of applies to invoice imports only: a {kind} file" in one_line(result.stderr)
+    assert not (tmp_path / "cli.db").exists()

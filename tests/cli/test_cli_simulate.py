@@ -63,8 +63,8 @@ def test_an_as_of_split_imports_with_the_sim_preset_without_a_rejected_row(
     files = json.loads(made.stdout)["files"]
 
     for kind in ("customers", "invoices", "payments"):
-        result = cli("import", kind, out / "asof" / f"{kind}.csv", "--preset", "sim", "--as-of", "2024-06-30",
-                     "--json")  # fmt: skip
+        as_of = ("--as-of", "2024-06-30") if kind == "invoices" else ()
+        result = cli("import", kind, out / "asof" / f"{kind}.csv", "--preset", "sim", *as_of, "--json")
         assert result.exit_code == 0, (kind, result.output)
         report = json.loads(result.stdout)
         assert report["imported"] == report["read"] == files[f"asof/{kind}.csv"]

@@ -10,7 +10,7 @@ write-offs like an automatic match does: within the company's policy they post, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -77,6 +77,8 @@ class Decision:
     candidate: dict[str, Any]
     allocation_ids: list[int]
     learned: list[str]  # aliases learned, as "kind:value"
+    #: Write-offs proposed for what the cash left open (posted within policy, else waiting).
+    write_off_ids: list[int] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -86,6 +88,7 @@ class Decision:
             "candidate": self.candidate,
             "allocation_ids": self.allocation_ids,
             "learned": self.learned,
+            "write_off_ids": self.write_off_ids,
         }
 
 
@@ -163,7 +166,9 @@ def confirm(
         passed_over_evidence=(match.candidates[0].get("evidence") or []) if candidate else None,
     )  # fmt: skip
     session.flush()
-    return Decision(match.id, payment.id, MatchDecision.CONFIRMED, chosen, allocation_ids, learned)
+    return Decision(
+        match.id, payment.id, MatchDecision.CONFIRMED, chosen, allocation_ids, learned, write_off_ids
+    )
 
 
 def reject(

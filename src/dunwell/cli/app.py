@@ -5,19 +5,26 @@ from __future__ import annotations
 import typer
 
 from dunwell import __version__
-from dunwell.cli import cashapp, db, imports, invoices, model, simulate, terms
+from dunwell.cli import cashapp, db, imports, invoices, model, simulate, terms, writeoffs
 from dunwell.cli.backtest import backtest_command
+from dunwell.cli.errors import JsonErrorsGroup
 from dunwell.cli.metrics import aging_command, metrics_command
-from dunwell.cli.runtime import console
+from dunwell.cli.options import JSON
+from dunwell.cli.runtime import console, print_json
 from dunwell.ingest import ImportKind, available_presets
 
 app = typer.Typer(
     name="dunwell",
-    help="Dunwell: open-source accounts receivable. Database: DUNWELL_DATABASE_URL (default sqlite:///./dunwell.db).",
+    cls=JsonErrorsGroup,
+    help="Dunwell: open-source accounts receivable. Database: DUNWELL_DATABASE_URL (default "
+    "sqlite:///./dunwell.db). Every command takes --json; the audit log names --by, else "
+    "DUNWELL_USER, else your login name.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+# Command groups, one module each; add new groups here.
 app.add_typer(db.app, name="db")
 app.add_typer(imports.app, name="import")
 app.add_typer(simulate.app, name="simulate")
@@ -25,22 +32,38 @@ app.add_typer(model.app, name="model")
 app.add_typer(invoices.app, name="invoices")
 app.add_typer(cashapp.app, name="cashapp")
 app.add_typer(terms.app, name="terms")
+app.add_typer(writeoffs.app, name="writeoffs")
+invoices.app.command("write-off")(writeoffs.write_off_invoice_command)
+
+# Single commands.
 app.command("metrics")(metrics_command)
 app.command("aging")(aging_command)
 app.command("backtest")(backtest_command)
 
 
 @app.command("presets")
-def presets_command() -> None:
-    """List the shipped import mappings."""
-    for kind in ImportKind:
-        names = ", ".join(available_presets(kind)) or "-"
-        console.print(f"{kind.value}: {names}")
+def presets_command(as_json: JSON = False) -> None:
+    """List the shipped import mappings.
+
+    JSON: {"invoices", "payments", "customers"}, each a list of preset names.
+    """
+    presets = {kind.value: list(available_presets(kind)) for kind in ImportKind}
+    if as_json:
+        print_json(presets)
+        return
+    for kind, names in presets.items():
+        console.print(f"{kind}: {', '.join(names) or '-'}")
 
 
 @app.command("version")
-def version_command() -> None:
-    """Print Dunwell's version."""
+def version_command(as_json: JSON = False) -> None:
+    """Print Dunwell's version.
+
+    JSON: {"version"}.
+    """
+    if as_json:
+        print_json({"version": __version__})
+        return
     console.print(__version__)
 
 

@@ -1,9 +1,10 @@
 """`dunwell cashapp`: read bank statements, match payments to open items, measure the matching.
 
-``parse`` and ``evaluate`` and ``match --open-items ... --statement ...`` work on files alone (the
-contract other tools use); ``import``, ``match`` (without files), ``review``, ``confirm``,
-``reject``, ``export`` (and ``evaluate`` without ``--matches``) work on the database
-(``cli/cashapp_db.py``).
+One command per job. On files alone (the contract other tools use): ``parse``, ``match`` (OPEN.csv
+and a statement in, MATCHES.csv out) and ``evaluate --matches``. On the database
+(``cli/cashapp_db.py``, ``cli/cashapp_calibration.py``): ``import``, ``run`` (match the unapplied
+cash), ``review``, ``confirm``, ``reject``, ``export``, ``calibration``, ``recalibrate``, and
+``evaluate`` without ``--matches``.
 """
 
 from __future__ import annotations
@@ -14,19 +15,18 @@ from typing import Annotated, Any
 
 import typer
 
-from dunwell.cashapp.files import payments_of, read_matches, read_open_items, read_truth, write_matches
-from dunwell.cli.runtime import console, fail, parse_day, print_json, user_errors
-from dunwell.ingest.bank import StatementFile, StatementUnreadable, read_statement
-from dunwell.matching.engine import Matcher
-from dunwell.matching.evaluate import evaluate, rows_of
+from dunwell.cashapp.file_match import match_files
+from dunwell.cashapp.files import read_matches, read_truth
+from dunwell.cli.options import JSON
+from dunwell.cli.progress import progress_bar
+from dunwell.cli.runtime import console, fail, print_json, user_errors
+from dunwell.ingest.bank import StatementFile, read_statement
+from dunwell.matching.evaluate import evaluate
 from dunwell.matching.tolerances import Tolerances, parse_limits
 
 app = typer.Typer(
     help="Cash application: bank statements in, payments matched to invoices.", no_args_is_help=True
 )
-
-JSON = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
-EXIT_UNREADABLE = 2
 
 
 def statement_summary(parsed: StatementFile) -> dict[str, Any]:
@@ -47,20 +47,18 @@ def statement_summary(parsed: StatementFile) -> dict[str, Any]:
     }
 
 
-def _read(path: Path) -> StatementFile:
-    try:
-        return read_statement(path)
-    except StatementUnreadable as exc:
-        fail(str(exc), code=EXIT_UNREADABLE)
-
-
 @app.command("parse")
 def parse_command(
     file: Annotated[Path, typer.Argument(help="A bank statement file.")], as_json: JSON = False
 ) -> None:
     """Read a statement (camt.052/053/054, BAI2, MT940/942, OFX, CSV/XLSX) and check its totals.
-    Exit 2 when the file is not a statement of any supported format."""
-    summary = statement_summary(_read(file))
+    Exit 2 when the file is not a statement of any supported format.
+
+    JSON: {"format", "statements", "transactions", "credits_total", "debits_total", "currency",
+    "problems"}.
+    """
+    with user_errors():
+        summary = statement_summary(read_statement(file))
     if as_json:
         print_json(summary)
         return
@@ -76,61 +74,47 @@ def parse_command(
 @app.command("match")
 def match_command(
     open_items: Annotated[
-        Path | None, typer.Option("--open-items", help="OPEN.csv (file-only matching).")
+        Path | None, typer.Option("--open-items", help="OPEN.csv: the open items to match against.")
     ] = None,
     statement: Annotated[Path | None, typer.Option("--statement", help="The statement to match.")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="MATCHES.csv to write.")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Database run: the day matched on.")] = None,
     write_off_limits: Annotated[
         list[str] | None,
         typer.Option(
             "--write-off-limit",
-            help="File-only: CURRENCY=AMOUNT a payment may be short and settle its items (repeatable; "
-            "the database run reads DUNWELL_CASHAPP_WRITE_OFF_LIMITS).",
+            help="CURRENCY=AMOUNT a payment may be short and settle its items (repeatable).",
         ),
     ] = None,
     as_json: JSON = False,
 ) -> None:
-    """Match payments: on files (--open-items, --statement, --out), or the database's unapplied cash."""
-    if open_items is None and statement is None:
-        from dunwell.cli.cashapp_db import match_in_database
+    """Match a statement's payments to OPEN.csv on files alone (no database) and write MATCHES.csv.
+    To match the database's unapplied cash, use `dunwell cashapp run`.
 
-        match_in_database(parse_day(as_of, option="--as-of") if as_of else None, as_json)
-        return
+    JSON: {"payments", "auto", "suggested", "unmatched", "open_items", "open_item_problems",
+    "statement_problems", "out"}.
+    """
     if open_items is None or statement is None or out is None:
-        fail("file-only matching needs --open-items, --statement and --out together")
+        fail(
+            "cashapp match works on files: give --open-items, --statement and --out; "
+            "to match the database's unapplied cash, run `dunwell cashapp run`"
+        )
     try:
         tolerances = Tolerances(parse_limits(write_off_limits or []))
     except ValueError as exc:
         fail(str(exc))
-    with user_errors():
-        book = read_open_items(open_items)
-        parsed = _read(statement)
-        payments = payments_of(parsed, statement)
-        results = Matcher(book.items, book.customers, tolerances=tolerances).match_all(payments)
-        currency = {p.payment_ref: p.currency for p in payments}
-        rows = [row for r in results for row in rows_of(r, currency=currency[r.payment_ref])]
-        write_matches(out, rows)
-    counts = {
-        status: sum(r.status.value == status for r in results)
-        for status in ("auto", "suggested", "unmatched")
-    }
-    payload = {
-        "payments": len(results),
-        **counts,
-        "open_items": len(book.items),
-        "open_item_problems": book.problems,
-        "statement_problems": [p.message for p in parsed.problems],
-        "out": str(out),
-    }
+    with user_errors(), progress_bar(f"matching {statement.name}", quiet=as_json) as bar:
+        result = match_files(
+            open_items=open_items, statement=statement, out=out, tolerances=tolerances, progress=bar
+        )
     if as_json:
-        print_json(payload)
+        print_json(result.to_dict())
         return
+    counts = result.counts
     console.print(
-        f"{len(results)} payments: {counts['auto']} applied, {counts['suggested']} suggested, "
+        f"{result.payments} payments: {counts['auto']} applied, {counts['suggested']} suggested, "
         f"{counts['unmatched']} unmatched; written to {out}"
     )
-    for problem in book.problems:
+    for problem in result.open_item_problems:
         console.print(f"[yellow]open items[/yellow] {problem}")
 
 
@@ -139,13 +123,21 @@ def evaluate_command(
     truth: Annotated[Path, typer.Option("--truth", help="TRUTH.csv: payment_ref, invoice_id, amount.")],
     matches: Annotated[
         Path | None,
-        typer.Option("--matches", help="MATCHES.csv (`cashapp match`); without it, the database's matches."),
+        typer.Option(
+            "--matches", help="MATCHES.csv (`cashapp match` or `export`); without it, the database's matches."
+        ),
     ] = None,
     as_json: JSON = False,
 ) -> None:
     """Envelope, line-item and auto-apply rates, precision of what was applied, top-1/top-3.
 
-    Without --matches, the matches the database's runs made for the payments TRUTH.csv names."""
+    Without --matches, the matches the database's runs made for the payments TRUTH.csv names
+    (reads only).
+
+    JSON: {"payments", "payments_with_truth", "envelope_rate", "line_item_rate", "auto_rate",
+    "auto_precision", "top1_accuracy", "top3_accuracy", "auto_payments", "auto_wrong",
+    "review_payments"}.
+    """
     with user_errors():
         truth_rows, customers = read_truth(truth)
         if matches is None:

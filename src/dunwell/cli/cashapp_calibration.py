@@ -8,9 +8,8 @@ from typing import Annotated, Any
 import typer
 
 from dunwell.cashapp.calibration import MIN_OUTCOMES, model_in_use, recalibrate
-from dunwell.cli.runtime import console, open_runtime, print_json, transaction, user_errors
-
-JSON = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
+from dunwell.cli.options import ACTOR, JSON
+from dunwell.cli.runtime import console, open_reader, open_runtime, print_json, transaction, user_errors
 
 
 def register(app: typer.Typer) -> None:
@@ -20,10 +19,15 @@ def register(app: typer.Typer) -> None:
 
 def calibration_command(as_json: JSON = False) -> None:
     """The confidence model in use: shipped or the deployment's own, what it was fitted on, and the
-    auto-apply threshold."""
-    runtime = open_runtime()
-    with user_errors(), transaction(runtime) as session:
-        payload = model_in_use(session).to_dict()
+    auto-apply threshold (reads only).
+
+    JSON: {"source", "version", "auto_threshold", "fitted_on", "outcomes", "wrong", "intercept",
+    "coefficients"}.
+    """
+    with user_errors():
+        runtime = open_reader()
+        with transaction(runtime) as session:
+            payload = model_in_use(session).to_dict()
     if as_json:
         print_json(payload)
         return
@@ -35,14 +39,19 @@ def recalibrate_command(
         int, typer.Option("--min-outcomes", min=1, help="Decisions needed before refitting.")
     ] = MIN_OUTCOMES,
     reset: Annotated[bool, typer.Option("--reset", help="Go back to the shipped model.")] = False,
-    by: Annotated[str, typer.Option("--by", help="Who asks (for the audit log).")] = "cli",
+    *,
+    by: ACTOR,
     as_json: JSON = False,
 ) -> None:
     """Refit the confidence model on this deployment's decisions (confirmed, rejected, and
-    automatic applications nobody undid); activated only if it holds 99.5 % precision."""
-    runtime = open_runtime()
-    with user_errors(), transaction(runtime) as session:
-        result = recalibrate(session, actor=by, min_outcomes=min_outcomes, reset=reset).to_dict()
+    automatic applications nobody undid); activated only if it holds 99.5 % precision.
+
+    JSON: {"activated", "outcomes", "wrong", "reason", "in_use"}; "in_use" as `calibration` prints it.
+    """
+    with user_errors():
+        runtime = open_runtime()
+        with transaction(runtime) as session:
+            result = recalibrate(session, actor=by, min_outcomes=min_outcomes, reset=reset).to_dict()
     if as_json:
         print_json(result)
         return

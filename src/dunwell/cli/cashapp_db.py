@@ -1,8 +1,9 @@
 """`dunwell cashapp import|run|review|confirm|reject|export`: cash application on the database.
 
 ``register`` adds these to the ``cashapp`` group that ``cli/cashapp.py`` defines (which imports
-this module, not the other way round); ``match_in_database`` is what ``cashapp match`` runs when it
-is given no files, and ``stored_rows`` what ``cashapp evaluate`` reads when it is given no matches.
+this module, not the other way round); ``stored_rows`` is what ``cashapp evaluate`` reads when it
+is given no matches. ``import``, ``run``, ``confirm`` and ``reject`` write (and take ``--by``);
+``review`` and ``export`` only read the database.
 """
 
 from __future__ import annotations
@@ -17,16 +18,23 @@ from rich.table import Table
 from dunwell.cashapp.exporting import stored_match_rows
 from dunwell.cashapp.files import write_matches
 from dunwell.cashapp.service import confirm, import_statement, reject, review_queue, run_matching
-from dunwell.cli.runtime import console, fail, open_runtime, parse_day, print_json, transaction, user_errors
-from dunwell.config import get_settings
+from dunwell.cli.options import ACTOR, JSON
+from dunwell.cli.progress import progress_bar
+from dunwell.cli.runtime import (
+    console,
+    fail,
+    open_reader,
+    open_runtime,
+    parse_day,
+    print_json,
+    transaction,
+    user_errors,
+)
 from dunwell.core.money import Money
 from dunwell.matching.evaluate import MatchRow
 from dunwell.matching.tolerances import Tolerances
+from dunwell.settlements.policy import load_policy
 
-JSON = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
-BY = Annotated[
-    str, typer.Option("--by", help="Who decides (recorded on the allocations and in the audit log).")
-]
 CANDIDATE = Annotated[int, typer.Option("--candidate", min=0, help="Which candidate (0: the best).")]
 
 
@@ -44,12 +52,19 @@ def import_command(
     entity: Annotated[
         str | None, typer.Option("--entity", help="The entity the account belongs to (first import).")
     ] = None,
+    *,
+    by: ACTOR,
     as_json: JSON = False,
 ) -> None:
-    """Store a statement's credits as unapplied payments; a statement already imported changes nothing."""
-    runtime = open_runtime()
-    with user_errors(), transaction(runtime) as session:
-        result = import_statement(session, statement, entity_code=entity, actor="cli")
+    """Store a statement's credits as unapplied payments; a statement already imported changes nothing.
+
+    JSON: {"file", "format", "sha256", "statements_new", "statements_skipped", "statements_amended",
+    "payments_created", "payments_present", "debits", "reversals", "statements", "problems"}.
+    """
+    with user_errors():
+        runtime = open_runtime()
+        with transaction(runtime) as session:
+            result = import_statement(session, statement, entity_code=entity, actor=by)
     payload = result.to_dict()
     if as_json:
         print_json(payload)
@@ -80,19 +95,26 @@ def run_command(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Match cash received by this day (default today).")
     ] = None,
+    *,
+    by: ACTOR,
     as_json: JSON = False,
 ) -> None:
-    """Match the unapplied bank cash; apply what is certain, queue the rest for review."""
-    match_in_database(parse_day(as_of, option="--as-of") if as_of else None, as_json)
+    """Match the database's unapplied bank cash received by --as-of; apply what is certain, queue
+    the rest for review. How short of its items a payment may be comes from
+    DUNWELL_CASHAPP_WRITE_OFF_LIMITS; what that leaves open is written off within the company's
+    policy (DUNWELL_WRITE_OFF_POLICY), else it waits in `dunwell writeoffs list`. (For files
+    alone, see `cashapp match`.)
 
-
-def match_in_database(as_of: date | None, as_json: bool) -> None:
-    """One matching run over the database's unapplied cash, as of ``as_of`` (None: today)."""
-    day = as_of or datetime.now(UTC).date()
-    runtime = open_runtime()
-    with user_errors(), transaction(runtime) as session:
-        tolerances = Tolerances(get_settings().cashapp_write_off_limits)
-        summary = run_matching(session, as_of=day, actor="cli", tolerances=tolerances)
+    JSON: {"run_id", "as_of", "payments", "auto", "suggested", "unmatched", "held_by_people",
+    "written_off", "write_offs_waiting", "applied_minor"}.
+    """
+    day = parse_day(as_of, option="--as-of") if as_of else datetime.now(UTC).date()
+    with user_errors(), progress_bar(f"matching the unapplied cash as of {day}", quiet=as_json):
+        runtime = open_runtime()
+        with transaction(runtime) as session:
+            tolerances = Tolerances(runtime.settings.cashapp_write_off_limits)
+            policy = load_policy(runtime.settings.write_off_policy)
+            summary = run_matching(session, as_of=day, actor=by, tolerances=tolerances, policy=policy)
     payload = summary.to_dict()
     if as_json:
         print_json(payload)
@@ -103,7 +125,9 @@ def match_in_database(as_of: date | None, as_json: bool) -> None:
     console.print(
         f"Run {summary.run_id} as of {day}: {payload['payments']} payment(s): {payload['auto']} applied "
         f"({applied}), {payload['suggested']} suggested, {payload['unmatched']} unmatched; "
-        f"{payload['held_by_people']} left alone (a person allocated part).",
+        f"{payload['held_by_people']} left alone (a person allocated part); "
+        f"{payload['written_off']} short payment(s) settled within the write-off policy, "
+        f"{payload['write_offs_waiting']} waiting for approval.",
         highlight=False,
     )
     if payload["suggested"] or payload["unmatched"]:
@@ -114,10 +138,17 @@ def review_command(
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many payments.")] = 50,
     as_json: JSON = False,
 ) -> None:
-    """Payments waiting for a person, newest first, with the best candidates and their evidence."""
-    runtime = open_runtime()
-    with user_errors(), transaction(runtime) as session:
-        items = [item.to_dict() for item in review_queue(session, limit=limit)]
+    """Payments waiting for a person, newest first, with the best candidates and their evidence
+    (reads only).
+
+    JSON: {"count", "items"}; each item {"match_id", "payment_id", "value_date", "currency",
+    "amount_minor", "unapplied_minor", "payer_name", "payer_account", "remittance", "status",
+    "confidence", "reason", "candidates", "rejected_before"}.
+    """
+    with user_errors():
+        runtime = open_reader()
+        with transaction(runtime) as session:
+            items = [item.to_dict() for item in review_queue(session, limit=limit)]
     if as_json:
         print_json({"count": len(items), "items": items})
         return
@@ -146,7 +177,11 @@ def export_command(
     until: Annotated[str | None, typer.Option("--to", help="Cash received on or before this day.")] = None,
     as_json: JSON = False,
 ) -> None:
-    """Write the runs' matches as MATCHES.csv (the engine's answer, ranked; for `cashapp evaluate`)."""
+    """Write the runs' matches as MATCHES.csv (the engine's answer, ranked; for `cashapp evaluate`);
+    reads the database only.
+
+    JSON: {"payments", "rows", "out"}.
+    """
     first = parse_day(since, option="--from") if since else None
     last = parse_day(until, option="--to") if until else None
     rows = stored_rows(since=first, until=last)
@@ -164,21 +199,33 @@ def export_command(
 
 def stored_rows(*, since: date | None = None, until: date | None = None) -> list[MatchRow]:
     """The MATCHES rows of the database's stored matches (``cashapp export`` and ``evaluate``)."""
-    runtime = open_runtime()
-    with user_errors(), transaction(runtime) as session:
-        return stored_match_rows(session, since=since, until=until)
+    with user_errors():
+        runtime = open_reader()
+        with transaction(runtime) as session:
+            return stored_match_rows(session, since=since, until=until)
 
 
 def confirm_command(
     match_id: Annotated[int, typer.Argument(help="The match (see `cashapp review`).")],
     candidate: CANDIDATE = 0,
-    by: BY = "cli",
+    *,
+    by: ACTOR,
     as_json: JSON = False,
 ) -> None:
-    """Apply a candidate and remember the payer's name and account for its customer."""
-    runtime = open_runtime()
-    with user_errors(), transaction(runtime) as session:
-        decision = confirm(session, match_id, candidate=candidate, actor=by)
+    """Apply a candidate and remember the payer's name and account for its customer.
+
+    What the cash leaves open for a reason the matcher found (a fee, a discount, a stated deduction)
+    is proposed for write-off: posted within the policy (DUNWELL_WRITE_OFF_POLICY), else it waits
+    in `dunwell writeoffs list`.
+
+    JSON: {"match_id", "payment_id", "decision", "candidate", "allocation_ids", "learned",
+    "write_off_ids"}.
+    """
+    with user_errors():
+        runtime = open_runtime()
+        policy = load_policy(runtime.settings.write_off_policy)
+        with transaction(runtime) as session:
+            decision = confirm(session, match_id, candidate=candidate, actor=by, policy=policy)
     payload = decision.to_dict()
     if as_json:
         print_json(payload)
@@ -196,13 +243,19 @@ def reject_command(
     match_id: Annotated[int, typer.Argument(help="The match (see `cashapp review`).")],
     reason: Annotated[str | None, typer.Option("--reason", help="Why it is wrong.")] = None,
     candidate: CANDIDATE = 0,
-    by: BY = "cli",
+    *,
+    by: ACTOR,
     as_json: JSON = False,
 ) -> None:
-    """Never propose this candidate's documents for this payment again (an automatic match is undone)."""
-    runtime = open_runtime()
-    with user_errors(), transaction(runtime) as session:
-        decision = reject(session, match_id, actor=by, reason=reason, candidate=candidate)
+    """Never propose this candidate's documents for this payment again (an automatic match is undone).
+
+    JSON: {"match_id", "payment_id", "decision", "candidate", "allocation_ids", "learned",
+    "write_off_ids"}.
+    """
+    with user_errors():
+        runtime = open_runtime()
+        with transaction(runtime) as session:
+            decision = reject(session, match_id, actor=by, reason=reason, candidate=candidate)
     payload = decision.to_dict()
     if as_json:
         print_json(payload)

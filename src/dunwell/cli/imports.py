@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from dunwell.cli.options import ACTOR, JSON
+from dunwell.cli.progress import progress_bar
 from dunwell.cli.runtime import (
     EXIT_REJECTED,
     EXIT_USAGE,
@@ -31,13 +33,16 @@ app = typer.Typer(
 FILE = typer.Argument(..., help="CSV, XLSX or Parquet file.", show_default=False)
 MAPPING = typer.Option(None, "--mapping", help="YAML mapping from the file's columns to canonical fields.")
 PRESET = typer.Option(None, "--preset", help="A shipped mapping: ibm, highradius (see `dunwell presets`).")
-AS_OF = typer.Option(None, "--as-of", help="Date the file describes (ERP snapshot); default today.")
+AS_OF = typer.Option(
+    None, "--as-of", help="Date the file describes (ERP snapshot): it dates the changes; default today."
+)
+#: Customer and payment files carry no changes to date: --as-of is refused there, not ignored.
+NO_AS_OF = Annotated[str | None, typer.Option("--as-of", hidden=True)]
 SNAPSHOT = typer.Option(
     False,
     "--snapshot",
     help="The file lists every open invoice of its entities: clear open ones it leaves out, on --as-of.",
 )
-JSON = typer.Option(False, "--json", help="Print one JSON object with the counts.")
 
 
 def choose_mapping(
@@ -58,31 +63,30 @@ def choose_mapping(
     return chosen, label
 
 
+def _refuse_as_of(kind: ImportKind, as_of: str | None) -> None:
+    if as_of is not None:
+        fail(
+            f"--as-of applies to invoice imports only: a {kind.value} file brings no changes to date "
+            "(leave it out)"
+        )
+
+
 def _run(
     kind: ImportKind,
     file: Path,
     mapping: Path | None,
     preset: str | None,
-    as_of: str | None,
+    day: date,
     as_json: bool,
     *,
+    actor: str,
     snapshot: bool = False,
 ) -> None:
-    day = parse_day(as_of, option="--as-of") if as_of else datetime.now(UTC).date()
     with user_errors():
         # The mapping first: a usage mistake must not create or migrate a database as a side effect.
         chosen, label = choose_mapping(kind, mapping, preset, get_settings().default_entity)
         runtime = open_runtime()
-        show_progress = not as_json and err_console.is_terminal
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            TimeElapsedColumn(),
-            console=err_console,
-            disable=not show_progress,
-            transient=True,
-        ) as progress:
-            task = progress.add_task(f"importing {kind.value} from {file.name}", total=None)
+        with progress_bar(f"importing {kind.value} from {file.name}", quiet=as_json) as bar:
             report = run_import(
                 runtime.sessions,
                 kind=kind,
@@ -91,7 +95,8 @@ def _run(
                 mapping_label=label,
                 as_of=day,
                 batch_size=runtime.settings.import_batch_size,
-                on_progress=lambda n: progress.update(task, description=f"{kind.value}: {n:,} rows read"),
+                actor=actor,
+                on_progress=lambda n: bar.stage(f"{kind.value}: {n:,} rows read"),
                 snapshot=snapshot,
             )
     if as_json:
@@ -134,11 +139,19 @@ def invoices_command(
     mapping: Path | None = MAPPING,
     preset: str | None = PRESET,
     as_of: str | None = AS_OF,
-    as_json: bool = JSON,
     snapshot: bool = SNAPSHOT,
+    *,
+    by: ACTOR,
+    as_json: JSON = False,
 ) -> None:
-    """Invoices and credit memos (a row with a paid date is cleared history)."""
-    _run(ImportKind.INVOICES, file, mapping, preset, as_of, as_json, snapshot=snapshot)
+    """Invoices and credit memos (a row with a paid date is cleared history).
+
+    JSON: {"read", "imported", "updated", "unchanged", "rejected", "reject_file"}, and "closed"
+    (a snapshot), "warnings" and "warning_samples" when there are any. Exit 3 when rows were
+    rejected.
+    """
+    day = parse_day(as_of, option="--as-of") if as_of else datetime.now(UTC).date()
+    _run(ImportKind.INVOICES, file, mapping, preset, day, as_json, actor=by, snapshot=snapshot)
 
 
 @app.command("payments")
@@ -146,11 +159,19 @@ def payments_command(
     file: Path = FILE,
     mapping: Path | None = MAPPING,
     preset: str | None = PRESET,
-    as_of: str | None = AS_OF,
-    as_json: bool = JSON,
+    as_of: NO_AS_OF = None,
+    *,
+    by: ACTOR,
+    as_json: JSON = False,
 ) -> None:
-    """Received payments (bank credits), stored as unapplied cash."""
-    _run(ImportKind.PAYMENTS, file, mapping, preset, as_of, as_json)
+    """Received payments (bank credits), stored as unapplied cash.
+
+    JSON: {"read", "imported", "updated", "unchanged", "rejected", "reject_file"}, and "closed"
+    (a snapshot), "warnings" and "warning_samples" when there are any. Exit 3 when rows were
+    rejected.
+    """
+    _refuse_as_of(ImportKind.PAYMENTS, as_of)
+    _run(ImportKind.PAYMENTS, file, mapping, preset, datetime.now(UTC).date(), as_json, actor=by)
 
 
 @app.command("customers")
@@ -158,11 +179,19 @@ def customers_command(
     file: Path = FILE,
     mapping: Path | None = MAPPING,
     preset: str | None = PRESET,
-    as_of: str | None = AS_OF,
-    as_json: bool = JSON,
+    as_of: NO_AS_OF = None,
+    *,
+    by: ACTOR,
+    as_json: JSON = False,
 ) -> None:
-    """The customer master: names, countries, terms, credit limits, segments, owners."""
-    _run(ImportKind.CUSTOMERS, file, mapping, preset, as_of, as_json)
+    """The customer master: names, countries, terms, credit limits, segments, owners.
+
+    JSON: {"read", "imported", "updated", "unchanged", "rejected", "reject_file"}, and "closed"
+    (a snapshot), "warnings" and "warning_samples" when there are any. Exit 3 when rows were
+    rejected.
+    """
+    _refuse_as_of(ImportKind.CUSTOMERS, as_of)
+    _run(ImportKind.CUSTOMERS, file, mapping, preset, datetime.now(UTC).date(), as_json, actor=by)
 
 
 __all__ = ["EXIT_USAGE", "app"]

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from dunwell.cli.runtime import console, open_runtime, print_json, transaction, user_errors
+from dunwell.cli.options import JSON
+from dunwell.cli.runtime import console, open_reader, print_json, transaction, user_errors
 from dunwell.prediction.invoice_view import invoice_detail
 
 app = typer.Typer(help="Look up invoices.", no_args_is_help=True)
@@ -16,12 +17,19 @@ app = typer.Typer(help="Look up invoices.", no_args_is_help=True)
 def show_command(
     number: Annotated[str, typer.Argument(help="The invoice number.")],
     entity: Annotated[str | None, typer.Option("--entity", help="Entity code, when numbers repeat.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: JSON = False,
 ) -> None:
-    """The invoice, and when it will be paid and how risky it is, with the reasons."""
-    runtime = open_runtime()
-    with user_errors(), transaction(runtime) as session:
-        detail = invoice_detail(session, number, entity=entity)
+    """The invoice, and when it will be paid and how risky it is, with the reasons (reads only).
+
+    JSON: {"invoice", "entity", "customer", "kind", "issue_date", "due_date", "terms", "currency",
+    "amount", "open_amount", "status", "cleared_on", "disputed", "prediction"}; "prediction" is null
+    or {"model_version", "as_of", "p10_date", "p50_date", "p90_date", "p50_days_late", "risk_late",
+    "risk_late30", "risk_late60", "reasons", "risk_reasons"}.
+    """
+    with user_errors():
+        runtime = open_reader()
+        with transaction(runtime) as session:
+            detail = invoice_detail(session, number, entity=entity)
     if as_json:
         print_json(detail)
         return

@@ -7,7 +7,8 @@ from decimal import Decimal
 import typer
 from rich.table import Table
 
-from dunwell.cli.runtime import console, open_runtime, parse_day, print_json, transaction, user_errors
+from dunwell.cli.options import JSON
+from dunwell.cli.runtime import console, open_reader, parse_day, print_json, transaction, user_errors
 from dunwell.core.aging import BUCKET_NAMES
 from dunwell.core.documents import GroupDimension
 from dunwell.core.metrics import ARMetrics, format_amount, metrics_to_dict
@@ -36,12 +37,11 @@ AS_OF = typer.Option(..., "--as-of", help="Compute as the book stood at the end 
 PERIOD = typer.Option(90, "--period-days", min=1, help="Length of the period ending on the as-of date.")
 BY = typer.Option(None, "--by", help="Break down by entity, customer, segment or collector.")
 CURRENCY = typer.Option(None, "--currency", help="Report currency (needed when the book has several).")
-JSON = typer.Option(False, "--json", help="Print one JSON object instead of tables.")
 
 
 def _report(as_of: str, period_days: int, by: GroupDimension | None, currency: str | None) -> MetricsReport:
     day = parse_day(as_of, option="--as-of")
-    runtime = open_runtime()
+    runtime = open_reader()
     with transaction(runtime) as session:
         return metrics_as_of(session, as_of=day, period_days=period_days, by=by, currency=currency)
 
@@ -59,9 +59,15 @@ def metrics_command(
     period_days: int = PERIOD,
     by: GroupDimension | None = BY,
     currency: str | None = CURRENCY,
-    as_json: bool = JSON,
+    as_json: JSON = False,
 ) -> None:
-    """AR metrics (DSO, countback DSO, BPDSO, ADD, CEI, % current, days to pay, bad debt) as of a date."""
+    """AR metrics (DSO, countback DSO, BPDSO, ADD, CEI, % current, days to pay, bad debt) as of a date
+    (reads only).
+
+    JSON: {"as_of", "period_days", "currency", "document_count", "total_ar", "current_ar", "aging",
+    "credit_sales", "dso", "dso_countback", "bpdso", "add", "pct_current", "cei", "avg_days_to_pay",
+    "avg_days_late", "bad_debt_ratio"}; with --by also {"by", "groups"}, each group the same figures.
+    """
     with user_errors():
         report = _report(as_of, period_days, by, currency)
     if as_json:
@@ -90,9 +96,13 @@ def aging_command(
     as_of: str = AS_OF,
     by: GroupDimension | None = BY,
     currency: str | None = CURRENCY,
-    as_json: bool = JSON,
+    as_json: JSON = False,
 ) -> None:
-    """Open AR by days past due (current, 1-30, 31-60, 61-90, 91+) as of a date."""
+    """Open AR by days past due (current, 1-30, 31-60, 61-90, 91+) as of a date (reads only).
+
+    JSON: {"as_of", "currency", "total_ar", "aging", "document_count"}; with --by also {"by",
+    "groups"}, each group the same figures.
+    """
     with user_errors():
         report = _report(as_of, 90, by, currency)
     if as_json:

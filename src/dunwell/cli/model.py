@@ -7,7 +7,17 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from dunwell.cli.runtime import console, open_runtime, parse_day, print_json, transaction, user_errors
+from dunwell.cli.options import ACTOR, JSON
+from dunwell.cli.progress import progress_bar
+from dunwell.cli.runtime import (
+    console,
+    open_reader,
+    open_runtime,
+    parse_day,
+    print_json,
+    transaction,
+    user_errors,
+)
 from dunwell.prediction.monitoring import Thresholds, monitor_model
 from dunwell.prediction.repository import ModelRepository
 from dunwell.prediction.service import score_book, train_model
@@ -15,7 +25,6 @@ from dunwell.prediction.service import score_book, train_model
 app = typer.Typer(help="Train, score with, list and monitor payment prediction models.", no_args_is_help=True)
 
 AS_OF = Annotated[str, typer.Option("--as-of", help="The day (YYYY-MM-DD) whose end the book is taken at.")]
-JSON = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 VERSION = Annotated[int | None, typer.Option("--version", help="Model version (default: the newest).")]
 
 
@@ -26,15 +35,21 @@ def train_command(
         int, typer.Option("--holdout-days", min=0, help="Check the model on the last N days first (0: skip).")
     ] = 90,
     seed: Annotated[int, typer.Option("--seed")] = 0,
+    *,
+    by: ACTOR,
     as_json: JSON = False,
 ) -> None:
-    """Train on everything known at the end of --as-of and register the model."""
+    """Train on everything known at the end of --as-of and register the model.
+
+    JSON: {"version", "known_until", "window_start", "training_invoices", "metrics"}.
+    """
     day = parse_day(as_of, option="--as-of")
-    runtime = open_runtime()
-    with user_errors(), transaction(runtime) as session:
-        result = train_model(
-            session, as_of=day, holdout_days=holdout_days or None, random_state=seed, actor="cli"
-        )
+    with user_errors(), progress_bar(f"training a model on the book as of {day}", quiet=as_json):
+        runtime = open_runtime()
+        with transaction(runtime) as session:
+            result = train_model(
+                session, as_of=day, holdout_days=holdout_days or None, random_state=seed, actor=by
+            )
     payload = {
         "version": result.version,
         "known_until": result.known_until.isoformat(),
@@ -70,12 +85,16 @@ def train_command(
 
 
 @app.command("score")
-def score_command(as_of: AS_OF, version: VERSION = None, as_json: JSON = False) -> None:
-    """Predict every invoice open at the end of --as-of and store the predictions."""
+def score_command(as_of: AS_OF, by: ACTOR, version: VERSION = None, as_json: JSON = False) -> None:
+    """Predict every invoice open at the end of --as-of and store the predictions.
+
+    JSON: {"version", "as_of", "invoices_scored", "mean_risk_late", "expected_paid_within_30_days"}.
+    """
     day = parse_day(as_of, option="--as-of")
-    runtime = open_runtime()
-    with user_errors(), transaction(runtime) as session:
-        result = score_book(session, as_of=day, version=version, actor="cli")
+    with user_errors(), progress_bar(f"scoring the open invoices as of {day}", quiet=as_json):
+        runtime = open_runtime()
+        with transaction(runtime) as session:
+            result = score_book(session, as_of=day, version=version, actor=by)
     payload = {
         "version": result.version,
         "as_of": result.as_of.isoformat(),
@@ -94,10 +113,15 @@ def score_command(as_of: AS_OF, version: VERSION = None, as_json: JSON = False) 
 
 @app.command("list")
 def list_command(as_json: JSON = False) -> None:
-    """Every registered model, newest first."""
-    runtime = open_runtime()
-    with user_errors(), transaction(runtime) as session:
-        models = ModelRepository(session).summaries()
+    """Every registered model, newest first (reads only).
+
+    JSON: a list, newest first, of {"version", "trained_at", "window_start", "known_until",
+    "training_invoices", "features", "params", "metrics", "chosen", "scoring_runs", "last_scored"}.
+    """
+    with user_errors():
+        runtime = open_reader()
+        with transaction(runtime) as session:
+            models = ModelRepository(session).summaries()
     payload = [_summary(m) for m in models]
     if as_json:
         print_json(payload)
@@ -144,16 +168,21 @@ def monitor_command(
     max_psi: Annotated[float, typer.Option("--max-psi", min=0, help="Retrain above this PSI.")] = 0.2,
     as_json: JSON = False,
 ) -> None:
-    """Accuracy by month, calibration and drift of a model; says when to retrain."""
+    """Accuracy by month, calibration and drift of a model; says when to retrain (reads only).
+
+    JSON: {"model", "as_of", "months", "calibration_late", "drift", "thresholds", "retrain",
+    "retrain_reasons"}.
+    """
     day = parse_day(as_of, option="--as-of") if as_of else None
-    runtime = open_runtime()
-    with user_errors(), transaction(runtime) as session:
-        report = monitor_model(
-            session,
-            version=version,
-            as_of=day,
-            thresholds=Thresholds(min_within_5=min_within_5, max_psi=max_psi),
-        )
+    with user_errors():
+        runtime = open_reader()
+        with transaction(runtime) as session:
+            report = monitor_model(
+                session,
+                version=version,
+                as_of=day,
+                thresholds=Thresholds(min_within_5=min_within_5, max_psi=max_psi),
+            )
     if as_json:
         print_json(report)
         return

@@ -1,39 +1,49 @@
-"""What every command needs: settings, an engine, a session factory, and a consistent way to fail."""
+"""What every command needs: settings, an engine, a session factory, and a consistent way to fail.
+
+Writing commands open the database with ``open_runtime()``, which creates and migrates it on first
+use. Reading commands use ``open_reader()``: it never creates or migrates a database, and says so
+when the file is missing or the schema is behind the code.
+"""
 
 from __future__ import annotations
 
-import json
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import NoReturn
 
-import typer
-from rich.console import Console
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from dunwell.cli.errors import (
+    EXIT_BY_KIND,
+    EXIT_REJECTED,
+    EXIT_USAGE,
+    fail,
+    json_requested,
+    user_errors,
+)
+from dunwell.cli.output import console, err_console, print_json
 from dunwell.config import Settings, get_settings
-from dunwell.core.errors import DunwellError, ErrorKind
 from dunwell.kit.db import create_db_engine, session_factory, unit_of_work
-from dunwell.kit.migrate import ensure_schema
+from dunwell.kit.migrate import ensure_schema, require_current_schema
 
-#: Exit codes: 2 is a usage or input error (as click uses it), 3 an import with rejected rows.
-EXIT_USAGE = 2
-EXIT_REJECTED = 3
-EXIT_BY_KIND = {
-    ErrorKind.INVALID: EXIT_USAGE,
-    ErrorKind.NOT_FOUND: 4,
-    ErrorKind.CONFLICT: 5,
-    ErrorKind.FORBIDDEN: 6,
-}
-
-#: Wide enough for grouped tables when output goes to a file or pipe (rich assumes 80 there).
-console = Console(width=None if sys.stdout.isatty() else 160)
-err_console = Console(stderr=True, soft_wrap=True)
+__all__ = [
+    "EXIT_BY_KIND",
+    "EXIT_REJECTED",
+    "EXIT_USAGE",
+    "Runtime",
+    "console",
+    "err_console",
+    "fail",
+    "json_requested",
+    "open_reader",
+    "open_runtime",
+    "parse_day",
+    "print_json",
+    "transaction",
+    "user_errors",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,29 +53,22 @@ class Runtime:
     sessions: sessionmaker[Session]
 
 
-def fail(message: str, *, code: int = EXIT_USAGE) -> NoReturn:
-    """One clear line on stderr, no traceback."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
-    raise typer.Exit(code)
-
-
-@contextmanager
-def user_errors() -> Iterator[None]:
-    """Turn expected failures into one line and an exit code."""
-    try:
-        yield
-    except DunwellError as exc:
-        fail(str(exc), code=EXIT_BY_KIND.get(exc.kind, 1))
-    except OperationalError as exc:
-        fail(f"database error: {str(exc.orig).strip().splitlines()[0]}", code=1)
-
-
 def open_runtime(*, migrate: bool = True) -> Runtime:
-    """Connect to the configured database, migrating it on first use."""
+    """Connect to the configured database for writing, creating and migrating it on first use
+    (``migrate=False``: as it is, for `dunwell db`)."""
     settings = get_settings()
     engine = create_db_engine(settings.database_url, echo=settings.echo_sql)
     if migrate:
         ensure_schema(engine)
+    return Runtime(settings=settings, engine=engine, sessions=session_factory(engine))
+
+
+def open_reader() -> Runtime:
+    """Connect for reading: the database must exist and be at the code's revision (never migrated
+    here; the error names both revisions and says to run `dunwell db upgrade`)."""
+    settings = get_settings()
+    engine = create_db_engine(settings.database_url, echo=settings.echo_sql)
+    require_current_schema(engine)
     return Runtime(settings=settings, engine=engine, sessions=session_factory(engine))
 
 
@@ -80,7 +83,3 @@ def parse_day(value: str, *, option: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         fail(f"{option} must be a date as YYYY-MM-DD, not {value!r}")
-
-
-def print_json(payload: object) -> None:
-    sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")

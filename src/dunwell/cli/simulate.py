@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import json
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from dunwell.cli.runtime import console, fail, parse_day, print_json
-from dunwell.simulate.company import generate_company
-from dunwell.simulate.export import write_cash_month, write_company
-from dunwell.simulate.lab import load_policy, run_lab, summarise
+from dunwell.cli.options import JSON
+from dunwell.cli.progress import progress_bar
+from dunwell.cli.runtime import console, fail, parse_day, print_json, user_errors
+from dunwell.simulate.company_folder import write_company_folder
+from dunwell.simulate.policy_replay import replay_policy
 from dunwell.simulate.presets import PRESETS
 
 app = typer.Typer(
@@ -40,29 +40,28 @@ def company_command(
             "statements, and what their payments really paid (for `dunwell cashapp`).",
         ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: JSON = False,
 ) -> None:
-    """Write customers, contacts, invoices, payments and the truth for a generated company."""
-    if preset not in PRESETS:
-        fail(f"unknown preset {preset!r}; the presets are: {', '.join(PRESETS)}")
+    """Write customers, contacts, invoices, payments and the truth for a generated company.
+
+    JSON: {"preset", "seed", "start", "end", "out", "files"}; "files" maps each file written to its
+    rows (statements for statement folders).
+    """
     first = _month(start, option="--start")
     cut = parse_day(as_of, option="--as-of") if as_of is not None else None
     cash = _month(cash_month, option="--cash-month") if cash_month is not None else None
-    company = generate_company(
-        preset=PRESETS[preset], customers=customers, months=months, seed=seed, start=first
-    )
-    if cut is not None and not company.start <= cut <= company.end:
-        fail(f"--as-of {cut} is outside the simulated period {company.start} to {company.end}")
-    if cash is not None and not company.start <= cash <= company.end:
-        fail(f"--cash-month {cash:%Y-%m} is outside the simulated period {company.start} to {company.end}")
-    try:
-        counts = write_company(company, out, as_of=cut)
-        if cash is not None:
-            folder = f"cash-{cash:%Y-%m}"
-            for name, rows in write_cash_month(company, out / folder, cash).items():
-                counts[f"{folder}/{name}"] = rows
-    except OSError as exc:
-        fail(f"cannot write to {out}: {exc.strerror or exc}")
+    with user_errors(), progress_bar(f"simulating a {preset} company", quiet=as_json) as bar:
+        company, counts = write_company_folder(
+            out,
+            preset=preset,
+            customers=customers,
+            months=months,
+            seed=seed,
+            start=first,
+            as_of=cut,
+            cash_month=cash,
+            progress=bar,
+        )
     summary = {"preset": preset, "seed": seed, "start": str(company.start), "end": str(company.end),
                "out": str(out), "files": counts}  # fmt: skip
     if as_json:
@@ -97,61 +96,33 @@ def policy_command(
             "--start", help="First day (default: the company's as-of date, else the last DAYS days)."
         ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: JSON = False,
 ) -> None:
-    """Replay the company's period day by day under POLICY; cash at 30/60/90 days, DSO, touches."""
-    manifest_path = company_dir / "company.json"
-    if not manifest_path.is_file():
-        fail(
-            f"{company_dir} has no company.json: write it with `dunwell simulate company --out {company_dir}`"
+    """Replay the company's period day by day under POLICY; cash at 30/60/90 days, DSO, touches.
+
+    JSON: {"policy", "start", "days", "capacity_hours", "seeds", "mean"}; "seeds" holds each seed's
+    figures, "mean" their mean, spread, minimum and maximum.
+    """
+    first = parse_day(start, option="--start") if start is not None else None
+    with user_errors(), progress_bar(f"replaying under {policy}", quiet=as_json) as bar:
+        summary = replay_policy(
+            company_dir,
+            policy,
+            start=first,
+            days=days,
+            seeds=seeds,
+            capacity_hours=capacity_hours,
+            progress=bar,
         )
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        preset_name = manifest["preset"]
-        missing = [k for k in ("customers", "months", "seed", "start", "invoices") if k not in manifest]
-        if missing:
-            raise KeyError(", ".join(missing))
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        fail(f"{manifest_path} is not a company manifest ({type(exc).__name__}: {exc})")
-    if preset_name not in PRESETS:
-        fail(f"{manifest_path}: unknown preset {preset_name!r}")
-    try:
-        chosen = load_policy(policy)
-    except (ValueError, ImportError, AttributeError) as exc:
-        fail(str(exc))
-    company = generate_company(
-        preset=PRESETS[manifest["preset"]],
-        customers=manifest["customers"],
-        months=manifest["months"],
-        seed=manifest["seed"],
-        start=date.fromisoformat(manifest["start"]),
-    )
-    if len(company.invoices) != manifest["invoices"]:
-        fail(f"{manifest_path}: the company rebuilt differently ({len(company.invoices)} invoices, not "
-             f"{manifest['invoices']}); was it written by another Dunwell version?")  # fmt: skip
-    first = _lab_start(start, manifest, company.end, days)
-    if first < company.start or first + timedelta(days=days - 1) > company.end:
-        fail(f"{days} days from {first} leave the simulated period {company.start} to {company.end}")
-    results = [
-        run_lab(company, chosen, start=first, days=days, capacity_hours=capacity_hours, seed=seed)
-        for seed in range(1, seeds + 1)
-    ]
-    summary = {"policy": chosen.name, "start": str(first), "days": days, "capacity_hours": capacity_hours,
-               **summarise(results)}  # fmt: skip
     if as_json:
         print_json(summary)
         return
-    console.print(f"policy {chosen.name}: {days} days from {first}, {capacity_hours} h a day, {seeds} seeds")
+    console.print(
+        f"policy {summary['policy']}: {days} days from {summary['start']}, {capacity_hours} h a day, "
+        f"{seeds} seeds"
+    )
     for name, by_currency in summary["mean"].items():  # type: ignore[attr-defined]
         for key, figures in by_currency.items():
             console.print(
                 f"  {name} {key}: mean {figures['mean']} (min {figures['min']}, max {figures['max']})"
             )
-
-
-def _lab_start(start: str | None, manifest: dict[str, str], end: date, days: int) -> date:
-    if start is not None:
-        return parse_day(start, option="--start")
-    if manifest.get("as_of"):
-        return date.fromisoformat(manifest["as_of"]) + timedelta(days=1)
-    return end - timedelta(days=days - 1)

@@ -7,14 +7,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from dunwell.cli.runtime import console, open_runtime, print_json, transaction, user_errors
+from dunwell.cli.options import ACTOR, JSON
+from dunwell.cli.runtime import console, open_reader, open_runtime, print_json, transaction, user_errors
 from dunwell.terms.service import catalogue, set_terms
 
 app = typer.Typer(
     help="The terms catalogue: what each terms code means (its early-payment discount).",
     no_args_is_help=True,
 )
-JSON = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 
 
 @app.command("set")
@@ -23,13 +23,17 @@ def set_command(
     definition: Annotated[
         str, typer.Argument(help="What it means: 'net 30', '2/10 net 30', '30 EOM', 'due on receipt'.")
     ],
-    by: Annotated[str, typer.Option("--by", help="Who sets it (recorded in the audit log).")] = "cli",
+    by: ACTOR,
     as_json: JSON = False,
 ) -> None:
-    """Say what a terms code means; cash application then knows the discounts its invoices offer."""
-    runtime = open_runtime()
-    with user_errors(), transaction(runtime) as session:
-        entry = set_terms(session, code, definition, actor=by)
+    """Say what a terms code means; cash application then knows the discounts its invoices offer.
+
+    JSON: {"code", "definition", "net_days", "discount_percent", "discount_days", "end_of_month"}.
+    """
+    with user_errors():
+        runtime = open_runtime()
+        with transaction(runtime) as session:
+            entry = set_terms(session, code, definition, actor=by)
     if as_json:
         print_json(entry.to_dict())
         return
@@ -38,10 +42,14 @@ def set_command(
 
 @app.command("list")
 def list_command(as_json: JSON = False) -> None:
-    """Every code in the catalogue with what it means."""
-    runtime = open_runtime()
-    with user_errors(), transaction(runtime) as session:
-        entries = [e.to_dict() for e in catalogue(session)]
+    """Every code in the catalogue with what it means (reads only).
+
+    JSON: {"count", "terms"}; each term as `terms set` prints it.
+    """
+    with user_errors():
+        runtime = open_reader()
+        with transaction(runtime) as session:
+            entries = [e.to_dict() for e in catalogue(session)]
     if as_json:
         print_json({"count": len(entries), "terms": entries})
         return

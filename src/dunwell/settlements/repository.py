@@ -60,6 +60,7 @@ class SettlementRepository:
         status: WriteOffStatus | None = None,
         disputes_only: bool = False,
         limit: int | None = None,
+        write_off_id: int | None = None,
     ) -> list[tuple[WriteOff, str, str]]:
         """Write-off requests, newest first, with their invoice's number and entity code."""
         stmt = (
@@ -72,6 +73,8 @@ class SettlementRepository:
             stmt = stmt.where(WriteOff.status == status)
         if disputes_only:
             stmt = stmt.where(WriteOff.dispute_candidate.is_(True))
+        if write_off_id is not None:
+            stmt = stmt.where(WriteOff.id == write_off_id)
         if limit is not None:
             stmt = stmt.limit(limit)
         return [(w, number, code) for w, number, code in self.session.execute(stmt)]

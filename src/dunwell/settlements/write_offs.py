@@ -167,10 +167,24 @@ def withdraw_for_payment(session: Session, payment_id: int, *, actor: str, reaso
     return done
 
 
+def view(session: Session, write_off_id: int) -> WriteOffView:
+    rows = SettlementRepository(session).write_offs(write_off_id=write_off_id)
+    if not rows:
+        raise DunwellError(
+            f"no write-off {write_off_id}", code="write_off_not_found", kind=ErrorKind.NOT_FOUND
+        )
+    return _views(rows)[0]
+
+
 def listing(
     session: Session, *, status: WriteOffStatus | None = None, disputes_only: bool = False, limit: int = 100
 ) -> list[WriteOffView]:
-    rows = SettlementRepository(session).write_offs(status=status, disputes_only=disputes_only, limit=limit)
+    return _views(
+        SettlementRepository(session).write_offs(status=status, disputes_only=disputes_only, limit=limit)
+    )
+
+
+def _views(rows: list[tuple[WriteOff, str, str]]) -> list[WriteOffView]:
     return [
         WriteOffView(
             id=w.id,
