@@ -340,3 +340,12 @@ def test_the_discount_an_invoices_terms_offer_is_recognised(
     assert (readings[:1] == [("early-payment discount", [("90000007", 490000)])]) is discounted, readings
     if discounted:
         assert match.candidates[0]["write_off_minor"] == 10000
+
+
+def test_a_run_reports_its_progress_per_entity(session: Session, book: Book, import_camt: ImportCamt) -> None:
+    import_camt([Entry("E-1", "100.00", remittance="INV 90000001", **ACME)])
+    heard: list[tuple[int, int]] = []
+
+    run_matching(session, as_of=AS_OF, actor="test", progress=lambda done, total: heard.append((done, total)))
+
+    assert heard == [(1, 1)]

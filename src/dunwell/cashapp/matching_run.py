@@ -16,6 +16,7 @@ policy, else left for a person (``dunwell writeoffs``).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -92,9 +93,11 @@ def run_matching(
     auto_threshold: float | None = None,
     tolerances: Tolerances | None = None,
     policy: SettlementPolicy = DEFAULT_POLICY,
+    progress: Callable[[int, int], None] | None = None,
 ) -> RunSummary:
     """Match the unapplied bank cash received by ``as_of`` against what is open at ``as_of``;
-    ``policy`` decides which write-offs the automatic matches post with no person."""
+    ``policy`` decides which write-offs the automatic matches post with no person. ``progress``
+    hears (entities done, entities) as each entity's payments are stored."""
     repo = CashAppRepository(session)
     run = repo.add_run(CashMatchRun(as_of=as_of, actor=actor, counts={}))
     counts: Counter[str] = Counter(
@@ -103,10 +106,13 @@ def run_matching(
     applied: Counter[str] = Counter()
     terms = terms_reader(session)
     model = model_in_use(session).model
-    for entity_id in repo.pending_entities(as_of):
+    entities = repo.pending_entities(as_of)
+    for done, entity_id in enumerate(entities, start=1):
         _run_entity(session, repo, run, entity_id, as_of=as_of, threshold=auto_threshold, terms=terms,
                     model=model, tolerances=tolerances, counts=counts, applied=applied,
                     policy=policy)  # fmt: skip
+        if progress is not None:
+            progress(done, len(entities))
     counts["held_by_people"] = repo.count_held_by_people(as_of)
     run.counts = dict(counts)
     audit.record(

@@ -109,12 +109,14 @@ def run_command(
     "written_off", "write_offs_waiting", "applied_minor"}.
     """
     day = parse_day(as_of, option="--as-of") if as_of else datetime.now(UTC).date()
-    with user_errors(), progress_bar(f"matching the unapplied cash as of {day}", quiet=as_json):
+    with user_errors(), progress_bar(f"matching the unapplied cash as of {day}", quiet=as_json) as bar:
         runtime = open_runtime()
         with transaction(runtime) as session:
             tolerances = Tolerances(runtime.settings.cashapp_write_off_limits)
             policy = load_policy(runtime.settings.write_off_policy)
-            summary = run_matching(session, as_of=day, actor=by, tolerances=tolerances, policy=policy)
+            summary = run_matching(
+                session, as_of=day, actor=by, tolerances=tolerances, policy=policy, progress=bar
+            )
     payload = summary.to_dict()
     if as_json:
         print_json(payload)
