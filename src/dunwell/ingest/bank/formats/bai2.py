@@ -12,8 +12,8 @@ See ADR 0011.
 from __future__ import annotations
 
 import codecs
+import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -50,6 +50,8 @@ _OPENING_LEDGER, _CLOSING_LEDGER, _TOTAL_CREDITS, _TOTAL_DEBITS = "010", "015", 
 _INTRADAY_MODIFIERS = frozenset({"1", "3", "4"})
 #: Extra fields each funds type puts between the amount and the bank reference (D is variable).
 _FUNDS_FIELDS = {"": 0, "Z": 0, "0": 0, "1": 0, "2": 0, "V": 2, "S": 3}
+#: A numeric type code, leading zeros aside (the digits are bounded: int() refuses 4,300 of them).
+_TYPE_CODE = re.compile(r"0*([0-9]{1,4})")
 
 
 def sniff(head: bytes, path: Path) -> bool:
@@ -76,9 +78,10 @@ def _decode(raw: bytes) -> str:
 
 def direction_of(type_code: str) -> Direction | None:
     """Credit or debit for a detail type code; None for status and non-monetary codes (890...)."""
-    if type_code.isdigit() and 100 <= int(type_code) <= 399:
+    numeric = _TYPE_CODE.fullmatch(type_code)  # ASCII digits only: "1²5" is no number for int()
+    if numeric and 100 <= int(numeric.group(1)) <= 399:
         return Direction.CREDIT
-    if type_code.isdigit() and 400 <= int(type_code) <= 699:
+    if numeric and 400 <= int(numeric.group(1)) <= 699:
         return Direction.DEBIT
     known = TypeCodes.get(type_code)  # loan (7xx) and bank-specific codes the package knows
     value = getattr(getattr(known, "transaction", None), "value", None)
@@ -235,31 +238,38 @@ class _Reader:
 
     def _summaries(self, account: _Account, values: list[str], line: int) -> None:
         """Type code, amount, item count, funds type (and its fields), repeated."""
-        cursor = iter(values)
-        for code in cursor:
+        cursor = FieldCursor.over(values)
+        while not cursor.done:
+            code = cursor.next()
             if not code:  # a stray separator: some banks add an empty field before "/"
                 continue
-            amount, count = signed_int(next(cursor, "")), signed_int(next(cursor, ""))
-            self._skip_funds(next(cursor, "").upper(), lambda: next(cursor, ""), line)
+            amount, count = signed_int(cursor.next()), signed_int(cursor.next())
+            self._skip_funds(cursor.next().upper(), cursor, line)
             if amount is not None:
                 account.amount_sum += amount
             account.summaries.setdefault(code, (amount, count))
 
-    def _skip_funds(self, funds: str, take: Callable[[], str], line: int) -> str:
+    def _skip_funds(self, funds: str, cursor: FieldCursor, line: int) -> str:
         """Read past the funds type's own fields; returns the value date of a V (else "")."""
         if funds == "D":  # a count, then that many (days, amount) pairs
-            for _ in range(2 * max(signed_int(take()) or 0, 0)):
-                take()
+            stated = cursor.next()
+            pairs = max(signed_int(stated) or 0, 0)
+            for _ in range(2 * pairs):
+                if cursor.done:  # the count is not to be trusted past the record's end
+                    message = f"funds type D states {stated[:20]} distributions, the record has fewer"
+                    self._problem("bad_record", message, line)
+                    break
+                cursor.next()
             return ""
         if funds not in _FUNDS_FIELDS:
             self._problem("unknown_funds_type", f"funds type {funds!r}: read as having no extra fields", line)
-        extra = [take() for _ in range(_FUNDS_FIELDS.get(funds, 0))]
+        extra = [cursor.next() for _ in range(_FUNDS_FIELDS.get(funds, 0))]
         return extra[0] if funds == "V" else ""
 
     def _detail(self, record: Record, account: _Account) -> None:
         cursor = FieldCursor(record)
         type_code, amount_text, funds = cursor.next(), cursor.next(), cursor.next().upper()
-        value_date = bai_date(self._skip_funds(funds, cursor.next, record.line))
+        value_date = bai_date(self._skip_funds(funds, cursor, record.line))
         bank_ref, customer_ref = cursor.next(), cursor.next()
         text = cursor.rest()
         amount = signed_int(amount_text)
@@ -267,7 +277,7 @@ class _Reader:
             account.amount_sum += amount
         if amount is None or amount < 0:
             self._problem(
-                "bad_entry", f"amount {amount_text!r} is not a whole number of minor units", record.line
+                "bad_entry", f"amount {amount_text[:40]!r} is not a whole number of minor units", record.line
             )
             return
         direction = direction_of(type_code)

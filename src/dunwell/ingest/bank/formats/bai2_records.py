@@ -22,7 +22,9 @@ _CODES = "01|02|03|16|49|88|98|99"
 _RECORD_START = re.compile(rf"\s*({_CODES}),")
 # A record ends with "/"; what follows on the same line, after blanks, may be the next record.
 _RECORD_BREAK = re.compile(rf"(?<=/)\s+(?=(?:{_CODES}),)")
-_SIGNED = re.compile(r"[+-]?\d+")
+#: ASCII digits, at most as many as a Decimal holds exactly (28): longer is no amount a bank sent,
+#: and past 4,300 digits int() refuses the text altogether.
+_SIGNED = re.compile(r"[+-]?[0-9]{1,28}")
 
 
 @dataclass(slots=True)
@@ -88,10 +90,23 @@ class FieldCursor:
     end exactly at a record's end, the text starts in the next ``88``.
     """
 
-    def __init__(self, record: Record) -> None:
-        self._chunks = [chunk.split(",") for chunk in record.chunks()]
+    def __init__(self, record: Record | None = None) -> None:
+        self._chunks = [chunk.split(",") for chunk in record.chunks()] if record else []
         self._chunk = 0
         self._piece = 0
+
+    @classmethod
+    def over(cls, values: list[str]) -> FieldCursor:
+        """A cursor over fields already split (a summary's list)."""
+        cursor = cls()
+        cursor._chunks = [values]
+        return cursor
+
+    @property
+    def done(self) -> bool:
+        """No field left: ``next`` would only give "" from here on."""
+        last = len(self._chunks) - 1
+        return self._chunk > last or (self._chunk == last and self._piece >= len(self._chunks[last]))
 
     def next(self) -> str:
         while self._chunk < len(self._chunks):
@@ -132,7 +147,7 @@ def to_decimal(minor: int, decimals: int) -> Decimal:
 def bai_date(value: str) -> date | None:
     """YYMMDD; years 80-99 are read as 19xx (BAI2 dates from 1987), the rest as 20xx."""
     value = value.strip()
-    if len(value) != 6 or not value.isdigit():
+    if len(value) != 6 or not (value.isascii() and value.isdigit()):
         return None
     year = int(value[:2])
     try:

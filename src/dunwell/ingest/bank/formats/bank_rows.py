@@ -26,7 +26,7 @@ from dunwell.ingest.bank.formats.bank_detect import (
 )
 from dunwell.ingest.bank.formats.bank_mappings import AMOUNT_FIELDS, TEXT_FIELDS, BankMapping, normalize
 from dunwell.ingest.bank.model import BankStatement, BankTransaction, Direction, StatementProblem
-from dunwell.ingest.converters import FieldError, make_decimal_parser
+from dunwell.ingest.converters import MAX_INTEGER_DIGITS, FieldError, make_decimal_parser
 from dunwell.ingest.errors import MAPPING_MISSING_COLUMN, MappingError
 
 __all__ = ["UNKNOWN_CURRENCY", "Cell", "Row", "build_statements", "cell_text", "column_names"]
@@ -120,6 +120,12 @@ class _Formats:
                 raise FieldError(f"a date ({cell}) where an amount was expected")
             return None
         if isinstance(cell, Decimal):
+            # A spreadsheet number skips the text parser and its size check: 1e300 in a cell would
+            # otherwise fail to round to minor units (decimal.InvalidOperation), not as a bad row.
+            if cell.adjusted() >= MAX_INTEGER_DIGITS:
+                raise FieldError(
+                    f"number too large: {cell:.6g} (at most {MAX_INTEGER_DIGITS} digits before the decimals)"
+                )
             value = cell
         else:
             text, _ = clean_amount(cell)

@@ -13,6 +13,7 @@ A ``.zip`` of camt files (as banks deliver them) is read member by member.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from decimal import Decimal
@@ -21,6 +22,7 @@ from pathlib import Path
 from lxml import etree  # type: ignore[import-untyped]
 
 from dunwell.ingest.bank import StatementUnreadable
+from dunwell.ingest.bank.formats.archives import DAMAGED_ZIP
 from dunwell.ingest.bank.formats.camt_entries import (
     Doc,
     Element,
@@ -48,6 +50,7 @@ _MESSAGES = {
     "BkToCstmrDbtCdtNtfctn": (StatementFormat.CAMT054, "Ntfctn"),
 }
 _ZIP = b"PK\x03\x04"
+_COUNT = re.compile(r"[0-9]{1,15}")  # Max15NumericText; isdigit() would pass "²", which int() refuses
 MAX_ZIP_BYTES = 200 * 1024 * 1024  # a zip inflating to more is refused (a zip bomb, or not statements)
 
 
@@ -62,7 +65,7 @@ def sniff(head: bytes, path: Path) -> bool:
                     if _is_camt(member.read(4096)):
                         return True
         return False
-    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
+    except DAMAGED_ZIP:  # OSError included
         return False  # encrypted or broken: not recognisably ours
 
 
@@ -98,11 +101,14 @@ def _members(path: Path) -> list[tuple[str | None, bytes]]:
     """The file's content, or each file in it when it is a zip (name and content)."""
     try:
         data = path.read_bytes()
-        if not data.startswith(_ZIP):
-            return [(None, data)]
-        members: list[tuple[str | None, bytes]] = []
-        left = MAX_ZIP_BYTES
-        with zipfile.ZipFile(path) as archive:
+    except OSError as exc:
+        raise StatementUnreadable(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    if not data.startswith(_ZIP):
+        return [(None, data)]
+    members: list[tuple[str | None, bytes]] = []
+    left = MAX_ZIP_BYTES
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for info in (i for i in archive.infolist() if not i.is_dir()):
                 with archive.open(info) as member:
                     content = member.read(left + 1)  # the sizes in the archive may lie: read no more
@@ -110,11 +116,11 @@ def _members(path: Path) -> list[tuple[str | None, bytes]]:
                 if left < 0:
                     raise StatementUnreadable(f"{path}: the zip archive inflates to more than 200 MiB")
                 members.append((info.filename, content))
-        return members
-    except (zipfile.BadZipFile, RuntimeError, NotImplementedError) as exc:
-        raise StatementUnreadable(f"{path}: the zip archive cannot be read ({exc})") from exc
-    except OSError as exc:
-        raise StatementUnreadable(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    except DAMAGED_ZIP as exc:
+        raise StatementUnreadable(
+            f"{path}: the zip archive cannot be read ({type(exc).__name__}: {exc})"
+        ) from exc
+    return members
 
 
 def _read_document(
@@ -210,7 +216,7 @@ def _statement(
 def _control(doc: Doc, record: Element) -> ControlTotals:
     def count(path: str) -> int | None:
         text = doc.text(record, f"TxsSummry/{path}/NbOfNtries")
-        return int(text) if text and text.isdigit() else None
+        return int(text) if text and _COUNT.fullmatch(text) else None
 
     return ControlTotals(
         entries=count("TtlNtries"),

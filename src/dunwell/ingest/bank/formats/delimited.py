@@ -15,16 +15,18 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
-import zipfile
 from collections import Counter
 from dataclasses import replace
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from dunwell.ingest.bank import StatementUnreadable
+from dunwell.ingest.bank.formats.archives import DAMAGED_ZIP
 from dunwell.ingest.bank.formats.bank_detect import mapping_from_header
 from dunwell.ingest.bank.formats.bank_mappings import BankMapping, bank_presets, load_bank_mapping, normalize
 from dunwell.ingest.bank.formats.bank_rows import Cell, Row, build_statements, column_names
@@ -41,6 +43,17 @@ HEADER_SCAN_ROWS = 50
 _DELIMITERS = (",", ";", "\t", "|")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary Office container (.xls)
+#: Read-only workbooks parse a sheet as its rows are asked for, so a damaged sheet surfaces while
+#: iterating: as a damaged archive, broken XML (``ParseError``), a cell value that is not of its
+#: type (``ValueError``) or a shared-string index past the table (``IndexError``).
+_DAMAGED_SHEET: tuple[type[Exception], ...] = (
+    *DAMAGED_ZIP,
+    ElementTree.ParseError,
+    KeyError,
+    IndexError,
+    ValueError,
+    TypeError,
+)
 # Other statement formats, which this reader must leave alone even in a .txt file.
 _FOREIGN = re.compile(
     r"\s*(?:<|OFXHEADER|\{1:|:20:|!(?:Type|Account|Option|Clear)|01,[^,\n]*,[^,\n]*,\d{6},)", re.IGNORECASE
@@ -202,7 +215,11 @@ def _decode(raw: bytes, encoding: str | None, path: Path, *, partial: bool) -> s
                 f"{path}: not valid {encoding} text ({exc.reason} at byte {exc.start})"
             ) from None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16", errors="replace" if partial else "strict")
+        try:
+            return raw.decode("utf-16", errors="replace" if partial else "strict")
+        except UnicodeDecodeError as exc:  # an odd byte count, a lone surrogate: damaged, not guessed at
+            where = f"at byte {exc.start}; {_line_at(raw, exc.start)}"
+            raise StatementUnreadable(f"{path}: not valid UTF-16 text ({exc.reason} {where})") from None
     if b"\x00" in raw[:4096]:
         return None
     try:
@@ -211,6 +228,11 @@ def _decode(raw: bytes, encoding: str | None, path: Path, *, partial: bool) -> s
         if partial and exc.start >= len(raw) - 3:
             return raw[: exc.start].decode("utf-8-sig")
     return raw.decode("cp1252", errors="replace")
+
+
+def _line_at(raw: bytes, offset: int) -> str:
+    """Where byte ``offset`` of a UTF-16 file is, as a line number."""
+    return f"line {raw[:offset].decode('utf-16', errors='replace').count(chr(10)) + 1}"
 
 
 def _sniff_delimiter(lines: list[str]) -> str:
@@ -271,8 +293,10 @@ def _xlsx_rows(path: Path, raw: bytes, sheet: str | None) -> list[Row]:
         return rows
     except StatementUnreadable:
         raise
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
-        raise StatementUnreadable(f"{path}: cannot read the workbook's cells ({exc})") from None
+    except _DAMAGED_SHEET as exc:
+        raise StatementUnreadable(
+            f"{path}: cannot read the workbook's cells ({type(exc).__name__}: {exc})"
+        ) from None
     finally:
         book.close()
 
@@ -298,7 +322,9 @@ def _cell(value: Any) -> Cell:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        return Decimal(repr(value))
+        # Excel stores no infinity or NaN; a damaged sheet's "1e999" reads as one: keep it as the
+        # text it is, which the amount parser refuses (a Decimal infinity breaks every sum after it).
+        return Decimal(repr(value)) if math.isfinite(value) else repr(value)
     if isinstance(value, Decimal):
         return value
     return str(value).strip() or None

@@ -48,6 +48,8 @@ _MANDATORY = {
     StatementFormat.MT940: (("20",), ("25",), ("28C", "28"), _OPENING, _CLOSING),
     StatementFormat.MT942: (("20",), ("25",), ("28C", "28"), ("34F",), ("13D",)),
 }
+#: The fields after the entries: an :86: that follows one of them is not an entry's.
+_STATEMENT_END = frozenset({*_CLOSING, "64", "65"})
 _FIRST_TAG = re.compile(rb"\s*:(\d{2}[A-Z]?|NS):")
 _ACCOUNT_CURRENCY = re.compile(r"[/ ]?([A-Z]{3})$")
 
@@ -188,12 +190,14 @@ class _Message:
     def _entries(self) -> list[_Entry]:
         """Each :61: with the :86: (and, for old Rabobank files, several :86:) that follows it."""
         entries: list[_Entry] = []
+        closed = False  # a closing balance since the last :61:: an :86: now is about the statement
         for found in self.message.fields:
             if found.tag == "61":
                 entries.append(_Entry(found))
-            elif (
-                found.tag == "86" and entries and not _after_closing(self.message, entries[-1].source, found)
-            ):
+                closed = False
+            elif found.tag in _STATEMENT_END:
+                closed = True
+            elif found.tag == "86" and entries and not closed:
                 entries[-1].details.append(found.value)
         return entries
 
@@ -248,11 +252,6 @@ class _Message:
             credit_entries=credits[0] if credits else None,
             debit_entries=debits[0] if debits else None,
         )
-
-
-def _after_closing(message: Message, entry: Field, detail: Field) -> bool:
-    """An :86: after the closing balance is about the statement, not the last entry."""
-    return any(f.tag in (*_CLOSING, "64", "65") and entry.line < f.line < detail.line for f in message.fields)
 
 
 def _entry_ref(line: StatementLine) -> str | None:

@@ -32,8 +32,6 @@ from dunwell.ingest.bank.model import (
     StatementProblem,
 )
 
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_INSTRUCTION = re.compile(r"<\?.*?\?>", re.DOTALL)
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9._]*)>")
 _AMOUNT = re.compile(r"[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)")
 _DATE = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
@@ -57,7 +55,7 @@ def read(path: Path) -> StatementFile:
         raise StatementUnreadable(f"{path}: no <OFX> element")
     builder = _Builder()
     try:
-        builder.feed(_INSTRUCTION.sub(_blank, text[start:]))
+        builder.feed(_blank_spans(text[start:], "<?", "?>"))
         root = builder.close()
     except Exception as exc:  # the lexer raises assorted errors on broken markup: all mean the same
         raise StatementUnreadable(f"{path}: not well-formed OFX ({exc})") from exc
@@ -112,12 +110,26 @@ def _markup(raw: bytes) -> str:
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")
     # Comments are legal in OFX 2 XML; the SGML lexer would read what they hide as live data.
-    text = _COMMENT.sub(_blank, text)
+    text = _blank_spans(text, "<!--", "-->")
     return _TAG.sub(lambda m: f"<{m[1]}{m[2].upper()}>", text)
 
 
-def _blank(match: re.Match[str]) -> str:
-    return "\n" * match.group().count("\n")
+def _blank_spans(text: str, opener: str, closer: str) -> str:
+    """``text`` with each ``opener ... closer`` span (the first closer after it) reduced to its
+    newlines, so that line numbers hold. Linear: an opener that nothing closes ends the search, as
+    no later one can be closed either; a lazy regex would rescan the rest of the file for each of
+    them (20,000 unclosed ``<!--`` took seconds)."""
+    parts: list[str] = []
+    at = 0
+    while (start := text.find(opener, at)) >= 0:
+        end = text.find(closer, start + len(opener))
+        if end < 0:
+            break
+        end += len(closer)
+        parts += [text[at:start], "\n" * text.count("\n", start, end)]
+        at = end
+    parts.append(text[at:])
+    return "".join(parts)
 
 
 def _entry_lines(root: ET.Element, text: str) -> dict[int, int]:

@@ -27,7 +27,7 @@ _BLOCK_TYPE = re.compile(r"\{2:[IO](\d{3})")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # SOH/ETX framing and stray bytes
 # Some banks leave the currency out of intermediate balances (":62M:C020315105000,00").
 _BALANCE = re.compile(r"(?P<mark>[DC])(?P<date>\d{6})(?P<currency>[A-Z]{3})?(?P<amount>[\d,]+)")
-_SUM = re.compile(r"(?P<count>\d*)(?P<currency>[A-Z]{3})(?P<amount>[\d,]+)")
+_SUM = re.compile(r"(?P<count>\d{0,5})(?P<currency>[A-Z]{3})(?P<amount>[\d,]+)")  # SWIFT: 5n count
 _FLOOR = re.compile(r"(?P<currency>[A-Z]{3})[DC]?(?P<amount>[\d,]+)")
 _STATEMENT_LINE = re.compile(
     r"(?P<value>\d{6})(?P<entry>\d{4}|\s{4})?(?P<mark>R?[DC])(?P<funds>[A-Z])?\n?\s?"
@@ -111,7 +111,8 @@ def messages(text: str) -> list[Message]:
 def _ends_message(lines: list[str], after: int) -> bool:
     """A "-" line ends a message when what follows is not text: a tag, a block, the end. ING wraps
     :86: text so that a "-" of a reference can stand alone on a line."""
-    following = next((line.strip() for line in lines[after:] if line.strip()), "")
+    # By index, not over lines[after:]: a copy of the rest for every "-" line is quadratic.
+    following = next((lines[i].strip() for i in range(after, len(lines)) if lines[i].strip()), "")
     tag = _TAG.match(following)
     return not following or following[0] in "{}" or (tag is not None and tag.group(1) in KNOWN_TAGS)
 
@@ -193,6 +194,8 @@ def statement_line(value: str) -> StatementLine | str:
     """
     match = _STATEMENT_LINE.match(value)
     if match is None:
+        if not value.strip():  # the tag alone: ":61:" with nothing after it, or only blanks
+            return "an empty statement line"
         return f"not a statement line: {value.splitlines()[0][:40]!r}"
     amount = swift_amount(match.group("amount"))
     if amount is None:
