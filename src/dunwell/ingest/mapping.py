@@ -37,6 +37,7 @@ import yaml
 from dunwell.ingest.errors import MAPPING_MISSING_COLUMN, MappingError
 from dunwell.ingest.fields import FieldType, ImportKind, schema
 from dunwell.ingest.specs import AddDaysSpec, ColumnSpec, ConstantSpec, FieldSpec, ImportMapping
+from dunwell.ingest.yaml_objects import read_mapping_file, yaml_object
 
 __all__ = [
     "AddDaysSpec",
@@ -75,12 +76,8 @@ _YAML_FALSE = ("no", "false", "off")
 
 def load_mapping(path: Path | str) -> ImportMapping:
     """Read a YAML mapping file; raises ``MappingError`` (``mapping_invalid``) when it is not valid."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MappingError(f"cannot read mapping file {path}: {exc}") from None
-    return _from_yaml(text, source=str(path))
+    text, source = read_mapping_file(path)
+    return _from_yaml(text, source=source)
 
 
 def load_preset(name: str, kind: ImportKind | str) -> ImportMapping:
@@ -186,14 +183,8 @@ def mapping_from_dict(data: Mapping[str, Any], *, source: str = "mapping") -> Im
 
 
 def _from_yaml(text: str, *, source: str) -> ImportMapping:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        detail = " ".join(str(exc).split())
-        raise MappingError(f"{source}: not valid YAML: {detail}") from None
-    if not isinstance(data, dict):
-        raise MappingError(f"{source}: a mapping must be a YAML object with 'kind' and 'fields'")
-    return mapping_from_dict(data, source=source)
+    shape = "a mapping must be a YAML object with 'kind' and 'fields'"
+    return mapping_from_dict(yaml_object(text, source=source, shape=shape), source=source)
 
 
 def _kind(value: object, *, source: str) -> ImportKind:

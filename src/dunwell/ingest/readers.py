@@ -134,12 +134,14 @@ def cell_text(value: Any, decimal_separator: str = ".") -> str | None:
     return str(value).strip() or None
 
 
-def _column_names(header: Iterable[Any]) -> list[str]:
-    """Stripped header names; a blank one becomes ``column_<n>``, a repeat ``<name>.<k>`` (as in pandas)."""
+def column_names(header: Iterable[Any], text: Callable[[Any], str | None] | None = None) -> list[str]:
+    """Header names (``text`` of each cell, ``cell_text`` by default); a blank one becomes
+    ``column_<n>``, a repeat ``<name>.<k>`` (as in pandas). Bank exports name columns the same way."""
+    read = text or cell_text
     names: list[str] = []
     seen: dict[str, int] = {}
     for position, cell in enumerate(header, start=1):
-        name = cell_text(cell) or f"column_{position}"
+        name = read(cell) or f"column_{position}"
         if name in seen:
             seen[name] += 1
             name = f"{name}.{seen[name]}"
@@ -188,7 +190,7 @@ def _open_csv(path: Path, *, delimiter: str, encoding: str) -> SourceTable:
     except SourceError:
         handle.close()
         raise
-    columns = _column_names(header)
+    columns = column_names(header)
     width = len(columns)
 
     def rows() -> Iterator[SourceRow]:
@@ -227,7 +229,7 @@ def _open_xlsx(path: Path, *, sheet: str | None, decimal_separator: str) -> Sour
     # Read-only sheets often report formatted-but-empty trailing cells: drop blank trailing headers.
     while header and cell_text(header[-1]) is None:
         header = header[:-1]
-    columns = _column_names(header)
+    columns = column_names(header)
     width = len(columns)
 
     def rows() -> Iterator[SourceRow]:
@@ -246,7 +248,7 @@ def _open_parquet(path: Path, *, decimal_separator: str) -> SourceTable:
 
     try:
         parquet = pq.ParquetFile(path)
-        columns = _column_names(parquet.schema_arrow.names)
+        columns = column_names(parquet.schema_arrow.names)
     except (pa.ArrowException, OSError) as exc:
         raise SourceError(f"{path}: not a readable Parquet file ({exc})") from None
     if not columns:

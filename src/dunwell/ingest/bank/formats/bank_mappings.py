@@ -50,10 +50,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
 from dunwell.core.currencies import is_currency
 from dunwell.ingest.errors import MappingError
+from dunwell.ingest.yaml_objects import read_mapping_file, yaml_object
 
 __all__ = [
     "AMOUNT_FIELDS",
@@ -224,12 +223,8 @@ def _validate(m: BankMapping) -> None:
 
 def load_bank_mapping(path: Path | str) -> BankMapping:
     """Read a YAML bank mapping; raises ``MappingError`` when it is not valid."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MappingError(f"cannot read mapping file {path}: {exc}") from None
-    return _from_yaml(text, source=str(path))
+    text, source = read_mapping_file(path)
+    return _from_yaml(text, source=source)
 
 
 def load_bank_preset(name: str) -> BankMapping:
@@ -253,13 +248,8 @@ def bank_presets() -> Mapping[str, BankMapping]:
 
 
 def _from_yaml(text: str, *, source: str) -> BankMapping:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise MappingError(f"{source}: not valid YAML: {' '.join(str(exc).split())}") from None
-    if not isinstance(data, dict):
-        raise MappingError(f"{source}: a bank mapping must be a YAML object with 'fields'")
-    return bank_mapping_from_dict(data, source=source)
+    shape = "a bank mapping must be a YAML object with 'fields'"
+    return bank_mapping_from_dict(yaml_object(text, source=source, shape=shape), source=source)
 
 
 def bank_mapping_from_dict(data: Mapping[str, Any], *, source: str = "mapping") -> BankMapping:

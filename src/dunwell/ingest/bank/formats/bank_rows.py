@@ -28,6 +28,7 @@ from dunwell.ingest.bank.formats.bank_mappings import AMOUNT_FIELDS, TEXT_FIELDS
 from dunwell.ingest.bank.model import BankStatement, BankTransaction, Direction, StatementProblem
 from dunwell.ingest.converters import MAX_INTEGER_DIGITS, FieldError, make_decimal_parser
 from dunwell.ingest.errors import MAPPING_MISSING_COLUMN, MappingError
+from dunwell.ingest.readers import column_names as shared_column_names
 
 __all__ = ["UNKNOWN_CURRENCY", "Cell", "Row", "build_statements", "cell_text", "column_names"]
 
@@ -51,17 +52,8 @@ def cell_text(cell: Cell) -> str | None:
 
 
 def column_names(cells: Sequence[Cell]) -> list[str]:
-    """Header names; a blank one becomes ``column_<n>``, a repeat ``<name>.<k>`` (as for imports)."""
-    names: list[str] = []
-    seen: dict[str, int] = {}
-    for position, cell in enumerate(cells, start=1):
-        name = cell_text(cell) or f"column_{position}"
-        if name in seen:
-            seen[name] += 1
-            name = f"{name}.{seen[name]}"
-        seen.setdefault(name, 0)
-        names.append(name)
-    return names
+    """Header names, named as imports name them (``ingest.readers.column_names``)."""
+    return shared_column_names(cells, cell_text)
 
 
 @dataclass(frozen=True, slots=True)
