@@ -3,11 +3,13 @@ cash does not cover, by the company's policy or by a person (ADR 0018)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated
 
 import typer
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from dunwell.cli.options import ACTOR, JSON
 from dunwell.cli.runtime import (
@@ -90,12 +92,12 @@ def approve_command(
 
     JSON: the write-off, as `writeoffs list --json` prints each.
     """
-    with user_errors():
-        runtime = open_runtime()
-        with transaction(runtime) as session:
-            write_offs.approve(session, write_off_id, actor=by, note=note)
-            view = write_offs.view(session, write_off_id)
-    _show(view, as_json, "Posted")
+    _decide(
+        lambda session: write_offs.approve(session, write_off_id, actor=by, note=note),
+        write_off_id,
+        as_json,
+        "Posted",
+    )
 
 
 @app.command("reject")
@@ -109,12 +111,12 @@ def reject_command(
 
     JSON: the write-off, as `writeoffs list --json` prints each.
     """
-    with user_errors():
-        runtime = open_runtime()
-        with transaction(runtime) as session:
-            write_offs.reject(session, write_off_id, actor=by, note=note)
-            view = write_offs.view(session, write_off_id)
-    _show(view, as_json, "Rejected")
+    _decide(
+        lambda session: write_offs.reject(session, write_off_id, actor=by, note=note),
+        write_off_id,
+        as_json,
+        "Rejected",
+    )
 
 
 @app.command("reverse")
@@ -134,12 +136,12 @@ def reverse_command(
     JSON: the write-off, as `writeoffs list --json` prints each.
     """
     day = parse_day(on, option="--on") if on else None
-    with user_errors():
-        runtime = open_runtime()
-        with transaction(runtime) as session:
-            write_offs.reverse(session, write_off_id, actor=by, reason=reason, reversed_on=day)
-            view = write_offs.view(session, write_off_id)
-    _show(view, as_json, "Reversed")
+    _decide(
+        lambda session: write_offs.reverse(session, write_off_id, actor=by, reason=reason, reversed_on=day),
+        write_off_id,
+        as_json,
+        "Reversed",
+    )
 
 
 def write_off_invoice_command(
@@ -195,6 +197,16 @@ def _invoice(repo: SettlementRepository, number: str, entity: str | None) -> Inv
             kind=ErrorKind.INVALID,
         )
     return found[0]
+
+
+def _decide(step: Callable[[Session], object], write_off_id: int, as_json: bool, verb: str) -> None:
+    """Run a person's decision on a write-off in one transaction and show the result."""
+    with user_errors():
+        runtime = open_runtime()
+        with transaction(runtime) as session:
+            step(session)
+            view = write_offs.view(session, write_off_id)
+    _show(view, as_json, verb)
 
 
 def _status(status: str | None) -> WriteOffStatus | None:
