@@ -27,6 +27,10 @@ WRITERS = [
     "cashapp recalibrate",
     "model train",
     "model score",
+    "writeoffs approve",
+    "writeoffs reject",
+    "writeoffs reverse",
+    "invoices write-off",
 ]
 
 
