@@ -62,6 +62,7 @@ lint: install
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/lint-imports
 	$(PY) scripts/check_sql_placement.py
+	$(PY) scripts/check_engine_io.py
 
 typecheck: install
 	$(VENV)/bin/mypy

@@ -5,8 +5,8 @@ Runs the engine without applying anything (every payment ranked) on the simulato
 seeds 1-3: nothing is judged on the data it was fitted on), over their last six months, in every
 remittance family (``dunwell.cashapp.families``); keeps each payment's top candidate and whether
 it was right; fits the monotone logistic model over the evidence with the families weighted
-equally, and its threshold (``dunwell.matching.confidence_fit``). Writes
-``src/dunwell/matching/confidence.json`` with ``--write``.
+equally, and its threshold (``dunwell.matching.confidence_fit``). Writes the shipped model,
+``src/dunwell/matching/shipped_confidence.py`` (its JSON as one Python literal), with ``--write``.
 
     .venv/bin/python bench/cashapp_calibrate.py [--write] [--families sim,us_ach] [--seeds 11,12,13]
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from dunwell.cashapp.families import FAMILY_NAMES, family_case
 from dunwell.cashapp.simulated import MonthCase
-from dunwell.matching.confidence import MODEL_FILE, ConfidenceModel
+from dunwell.matching.confidence import ConfidenceModel, module_source
 from dunwell.matching.confidence_fit import Outcome, fit
 from dunwell.matching.engine import Matcher
 from dunwell.simulate.company import generate_company
@@ -33,6 +33,7 @@ START = date(2024, 1, 1)
 MONTH = date(2025, 7, 1)
 #: Any model: the outcomes are the top candidates' evidence, not its confidence.
 RANKING = ConfidenceModel(0.0, {}, auto_threshold=2.0)
+SHIPPED_MODULE = "shipped_confidence.py"
 
 
 def cases(families: Sequence[str], presets: Sequence[str], seeds: Sequence[int]) -> dict[str, MonthCase]:
@@ -78,7 +79,7 @@ def fit_on(named: dict[str, MonthCase], families: Sequence[str], seeds: Sequence
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--write", action="store_true", help="write the shipped model file")
+    parser.add_argument("--write", action="store_true", help="write the shipped model module")
     parser.add_argument("--families", default=",".join(FAMILY_NAMES))
     parser.add_argument("--seeds", default=",".join(map(str, SEEDS)))
     args = parser.parse_args()
@@ -88,8 +89,8 @@ def main() -> None:
     data = model.to_json()
     print(json.dumps(data, indent=2))
     if args.write:
-        target = Path(__file__).resolve().parents[1] / "src" / "dunwell" / "matching" / MODEL_FILE
-        target.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        target = Path(__file__).resolve().parents[1] / "src" / "dunwell" / "matching" / SHIPPED_MODULE
+        target.write_text(module_source(model), encoding="utf-8")
         print(f"wrote {target}")
 
 

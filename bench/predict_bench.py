@@ -34,8 +34,8 @@ from dunwell.ml.history import NEVER, InvoiceHistory, day_of
 from dunwell.ml.predictor import PaymentPredictor
 from dunwell.prediction.files import read_book
 from dunwell.simulate.company import generate_company
-from dunwell.simulate.export import write_company
 from dunwell.simulate.presets import PRESETS
+from dunwell.simulation.company_files import write_company
 
 try:  # run as a script (bench/ on the path) or imported as bench.predict_bench
     import predict_standins as standins

@@ -35,9 +35,9 @@ from dunwell.ml.backtest import run_backtest
 from dunwell.prediction.files import read_book
 from dunwell.simulate.behaviour import payment_day
 from dunwell.simulate.company import _instalments, _State, generate_company
-from dunwell.simulate.export import write_company
 from dunwell.simulate.presets import PRESETS
 from dunwell.simulate.records import Company, SimInvoice
+from dunwell.simulation.company_files import write_company
 
 START, CUTOFF, HORIZON = date(2024, 1, 1), date(2025, 7, 1), 90
 

@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from dunwell.simulate.company import generate_company
-from dunwell.simulate.export import write_company
 from dunwell.simulate.presets import PRESETS, Preset
+from dunwell.simulation.company_files import write_company
 
 TARGET_SECONDS = 120
 START = date(2024, 1, 1)

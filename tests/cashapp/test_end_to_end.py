@@ -21,8 +21,8 @@ from dunwell.matching.evaluate import evaluate
 from dunwell.orm import Customer, Payment
 from dunwell.orm.payment import PaymentOrigin
 from dunwell.simulate.company import generate_company
-from dunwell.simulate.export import write_cash_month
 from dunwell.simulate.presets import PRESETS
+from dunwell.simulation.company_files import write_cash_month
 
 BOOK_DAY = date(2024, 2, 29)
 MARCH = date(2024, 3, 1)

@@ -15,8 +15,8 @@ from dunwell.cashapp.service import ImportResult, import_statement
 from dunwell.core.errors import DunwellError, ErrorKind
 from dunwell.orm import AuditEntry, BankAccount, BankStatement, Payment, PaymentOrigin, StatementEntry
 from dunwell.simulate.company import generate_company
-from dunwell.simulate.export import write_company
 from dunwell.simulate.presets import PRESETS
+from dunwell.simulation.company_files import write_company
 
 ImportCamt = Callable[..., ImportResult]
 Count = Callable[[type], int]

@@ -14,8 +14,8 @@ from cashapp.helpers import Entry, camt053
 from cli_inputs import count
 from dunwell.orm import Allocation, PayerAlias, Payment, RejectedMatch
 from dunwell.simulate.company import generate_company
-from dunwell.simulate.export import write_company
 from dunwell.simulate.presets import PRESETS
+from dunwell.simulation.company_files import write_company
 
 Cli = Callable[..., Result]
 

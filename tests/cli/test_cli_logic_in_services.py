@@ -12,8 +12,8 @@ import pytest
 
 from cashapp.helpers import Entry, camt053
 from dunwell.cashapp.file_match import match_files
-from dunwell.simulate.company_folder import SimulationRefused, read_manifest, write_company_folder
-from dunwell.simulate.policy_replay import replay_policy
+from dunwell.simulation.company_folder import SimulationRefused, read_manifest, write_company_folder
+from dunwell.simulation.policy_replay import replay_policy
 
 CLI = Path(__file__).resolve().parents[2] / "src" / "dunwell" / "cli"
 OPEN = (
@@ -81,7 +81,13 @@ def test_the_simulators_folder_checks_are_a_service(tmp_path: Path) -> None:
         ("cashapp.py", {"dunwell.matching.engine", "dunwell.matching.tolerances.Tolerances.limits"}),
         (
             "simulate.py",
-            {"json", "dunwell.simulate.company", "dunwell.simulate.lab", "dunwell.simulate.export"},
+            {
+                "json",
+                "dunwell.simulate.company",
+                "dunwell.simulate.lab",
+                "dunwell.simulate.company_tables",
+                "dunwell.simulation.company_files",
+            },
         ),
     ],
 )

@@ -4,13 +4,15 @@ the learned confidence model: monotone, stored as data, its threshold held to th
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.matching.test_engine import CUSTOMERS, ITEMS, item, pay
 
-from dunwell.matching.confidence import ConfidenceModel, shipped_model, strengths
+from dunwell.matching import shipped_confidence
+from dunwell.matching.confidence import ConfidenceModel, module_source, shipped_model, strengths
 from dunwell.matching.confidence_fit import NEVER, Outcome, choose_threshold, fit
 from dunwell.matching.engine import Matcher
 from dunwell.matching.evidence import WEIGHTS
@@ -139,6 +141,14 @@ def test_the_shipped_model_is_data_and_refuses_what_it_does_not_know() -> None:
     bad = {**model.to_json(), "coefficients": {"payer_telepathy": 1.0}}
     with pytest.raises(ValueError, match="payer_telepathy"):
         ConfidenceModel.from_json(bad)
+
+
+def test_the_shipped_model_module_is_exactly_what_the_calibration_writes() -> None:
+    # bench/cashapp_calibrate.py --write renders the fitted model with module_source: the module
+    # in the package is that text, so regenerating it changes only the numbers.
+    source = Path(shipped_confidence.__file__).read_text(encoding="utf-8")
+    assert module_source(shipped_model()) == source
+    assert shipped_model().to_json() == shipped_confidence.MODEL
 
 
 def test_a_fitted_model_keeps_the_signs_even_when_the_data_pulls_the_other_way() -> None:

@@ -19,8 +19,8 @@ from dunwell.ml.backtest import run_backtest
 from dunwell.ml.history import InvoiceHistory
 from dunwell.prediction.files import read_book
 from dunwell.simulate.company import generate_company
-from dunwell.simulate.export import write_company
 from dunwell.simulate.presets import PRESETS
+from dunwell.simulation.company_files import write_company
 
 
 def simulated(preset: str, folder: Path, seed: int = 1) -> InvoiceHistory:

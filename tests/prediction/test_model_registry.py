@@ -35,8 +35,8 @@ from dunwell.prediction.monitoring import Thresholds, monitor_model
 from dunwell.prediction.repository import ModelRepository
 from dunwell.prediction.service import load_model, score_book, train_model
 from dunwell.simulate.company import generate_company
-from dunwell.simulate.export import write_company
 from dunwell.simulate.presets import PRESETS
+from dunwell.simulation.company_files import write_company
 
 TRAINED_TO = date(2024, 12, 31)
 SCORED_ON = date(2025, 1, 15)

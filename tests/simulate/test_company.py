@@ -13,8 +13,8 @@ import holidays
 import pytest
 
 from dunwell.simulate.company import generate_company
-from dunwell.simulate.export import write_company
 from dunwell.simulate.presets import PRESETS
+from dunwell.simulation.company_files import write_company
 
 START = date(2012, 1, 1)
 

@@ -13,10 +13,10 @@ from pycamt.parser import Camt053Parser
 from stdnum import iso11649
 
 from dunwell.simulate.company import generate_company
-from dunwell.simulate.export import write_company
 from dunwell.simulate.presets import PRESETS
 from dunwell.simulate.records import Company
 from dunwell.simulate.remittance import creditor_reference
+from dunwell.simulation.company_files import write_company
 
 START = date(2024, 1, 1)
 

@@ -14,9 +14,9 @@ from bai2 import bai2
 from pycamt.parser import Camt053Parser
 
 from dunwell.simulate.company import generate_company
-from dunwell.simulate.export import write_cash_month, write_company
 from dunwell.simulate.presets import PRESETS
 from dunwell.simulate.statements import monthly_statements
+from dunwell.simulation.company_files import write_cash_month, write_company
 
 START = date(2024, 1, 1)
 AS_OF = date(2024, 7, 15)

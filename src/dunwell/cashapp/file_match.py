@@ -55,10 +55,10 @@ def match_files(
     Payments are matched in statement order, and what an automatic match applies is no longer open
     for the next payment (as in a database run). ``progress(done, total)`` is told per payment.
     """
-    book = read_open_items(open_items)
+    opened = read_open_items(open_items)
     parsed = read_statement(statement)
     payments = payments_of(parsed, statement)
-    matcher = Matcher(book.items, book.customers, tolerances=tolerances or Tolerances())
+    matcher = Matcher(opened.items, opened.customers, tolerances=tolerances or Tolerances())
     results: list[MatchResult] = []
     for done, payment in enumerate(payments, start=1):
         results.extend(matcher.match_all([payment]))
@@ -75,8 +75,8 @@ def match_files(
     return FileMatchResult(
         payments=len(results),
         counts={status: sum(r.status.value == status for r in results) for status in STATUSES},
-        open_items=len(book.items),
-        open_item_problems=book.problems,
+        open_items=len(opened.items),
+        open_item_problems=opened.problems,
         statement_problems=[p.message for p in parsed.problems],
         out=out,
     )

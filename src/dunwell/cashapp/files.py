@@ -37,14 +37,17 @@ class CashFileError(DunwellError):
 
 
 @dataclass
-class OpenBook:
+class OpenItemsFile:
+    """What an OPEN.csv holds: its open items, a profile of each customer they name, and the rows
+    that could not be read."""
+
     items: list[OpenItem] = field(default_factory=list)
     customers: list[CustomerProfile] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # "line N: reason"
 
 
-def read_open_items(path: Path) -> OpenBook:
-    book = OpenBook()
+def read_open_items(path: Path) -> OpenItemsFile:
+    found = OpenItemsFile()
     names: dict[str, str] = {}
     accounts: dict[str, set[str]] = {}
     aliases: dict[str, set[str]] = {}
@@ -76,7 +79,7 @@ def read_open_items(path: Path) -> OpenBook:
                 discount_until=until,
             )
         except (ValueError, InvalidOperation, DunwellError) as exc:
-            book.problems.append(f"line {line}: {exc}")
+            found.problems.append(f"line {line}: {exc}")
             continue
         customer = item.customer_id
         names.setdefault(customer, (row.get("customer_name") or "").strip() or customer)
@@ -86,14 +89,14 @@ def read_open_items(path: Path) -> OpenBook:
         if parent and parent != customer:
             parents.setdefault(customer, parent)
         if item.open_minor != 0:
-            book.items.append(item)
-    book.customers = [
+            found.items.append(item)
+    found.customers = [
         CustomerProfile(
             c, names[c], tuple(sorted(accounts[c])), tuple(sorted(aliases[c])), parent_id=parents.get(c)
         )
         for c in names
     ]
-    return book
+    return found
 
 
 def payments_of(statement: StatementFile, source: Path) -> list[IncomingPayment]:

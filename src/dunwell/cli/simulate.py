@@ -11,9 +11,9 @@ import typer
 from dunwell.cli.options import JSON
 from dunwell.cli.progress import progress_bar
 from dunwell.cli.runtime import console, fail, parse_day, print_json, user_errors
-from dunwell.simulate.company_folder import write_company_folder
-from dunwell.simulate.policy_replay import replay_policy
 from dunwell.simulate.presets import PRESETS
+from dunwell.simulation.company_folder import write_company_folder
+from dunwell.simulation.policy_replay import replay_policy
 
 app = typer.Typer(
     help="Generate synthetic companies (customers, invoices, payments, truth).", no_args_is_help=True

@@ -33,6 +33,7 @@ Behaviour model (strategy comparisons depend on it; ADR 0007):
 - Responses to collection actions (``actions``): see that module; the company's routine dunning
   is part of the history (``touches``), and the strategy lab (``lab``) measures work on top of it.
 
-The engine is pure: the standard library, ``holidays`` and ``python-stdnum`` (check digits) only;
-``export`` writes the CSV files and ``statements`` the bank statements.
+The engine is pure and does no I/O: the standard library, ``holidays`` and ``python-stdnum``
+(check digits) only; ``company_tables`` lays out a company's CSV files as rows and ``statements``
+renders its bank statements as text, and ``dunwell.simulation`` writes them into a folder.
 """

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from dunwell.simulate.presets import Entity
@@ -75,17 +74,25 @@ def monthly_statements(
     return statements
 
 
-def write_statements(statements: Iterable[Statement], folder: Path) -> int:
-    """Write each statement as ``<id>.camt053.xml``, ``<id>.bai2`` and ``<id>.csv``; returns how many."""
-    folder.mkdir(parents=True, exist_ok=True)
-    count = 0
-    for statement in statements:
-        stem = folder / statement.statement_id
-        stem.with_name(f"{stem.name}.camt053.xml").write_text(camt053(statement), encoding="utf-8")
-        stem.with_name(f"{stem.name}.bai2").write_text(bai2(statement), encoding="ascii", errors="replace")
-        stem.with_name(f"{stem.name}.csv").write_text(statement_csv(statement), encoding="utf-8")
-        count += 1
-    return count
+@dataclass(frozen=True, slots=True)
+class TextFile:
+    """A file's name and text, and how its text is encoded."""
+
+    name: str
+    text: str
+    encoding: str = "utf-8"
+    errors: str = "strict"
+
+
+def statement_files(statement: Statement) -> tuple[TextFile, ...]:
+    """The statement as ``<id>.camt053.xml``, ``<id>.bai2`` (ASCII: anything else becomes "?") and
+    ``<id>.csv``."""
+    stem = statement.statement_id
+    return (
+        TextFile(f"{stem}.camt053.xml", camt053(statement)),
+        TextFile(f"{stem}.bai2", bai2(statement), encoding="ascii", errors="replace"),
+        TextFile(f"{stem}.csv", statement_csv(statement)),
+    )
 
 
 def camt053(statement: Statement) -> str:

@@ -19,8 +19,8 @@ from dunwell.ingest.bank import (
 )
 from dunwell.ingest.bank.formats import bai2
 from dunwell.simulate.company import generate_company
-from dunwell.simulate.export import write_company
 from dunwell.simulate.presets import PRESETS
+from dunwell.simulation.company_files import write_company
 
 CHECKED = {"balance_mismatch", "control_total_mismatch", "record_count_mismatch", "bad_entry"}
 

@@ -23,8 +23,8 @@ from dunwell.ingest.bank import (
 )
 from dunwell.ingest.bank.formats import camt
 from dunwell.simulate.company import generate_company
-from dunwell.simulate.export import write_company
 from dunwell.simulate.presets import PRESETS
+from dunwell.simulation.company_files import write_company
 
 NS = "urn:iso:std:iso:20022:tech:xsd:camt.{}"
 MESSAGES = {

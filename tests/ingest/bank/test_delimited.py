@@ -21,9 +21,9 @@ from dunwell.ingest.bank.formats.bank_mappings import (
 )
 from dunwell.ingest.errors import MAPPING_INVALID, MAPPING_MISSING_COLUMN, MappingError
 from dunwell.simulate.company import generate_company
-from dunwell.simulate.export import write_company
 from dunwell.simulate.presets import PRESETS
 from dunwell.simulate.statements import monthly_statements
+from dunwell.simulation.company_files import write_company
 
 
 def write(tmp_path: Path, text: str, name: str = "export.csv", encoding: str = "utf-8") -> Path:

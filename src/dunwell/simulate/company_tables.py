@@ -1,24 +1,23 @@
-"""Write a generated company as files: CSVs that ``dunwell import`` reads (preset ``sim``), the
-truth behind them, and the payments as bank statements.
+"""A generated company as the files a simulated company folder holds, without writing anything:
+each CSV file as a header and its rows, each statement folder as its statements, and the
+manifest as a dict. ``dunwell.simulation.company_files`` writes them.
 
-With an as-of date, ``asof/`` holds only what was known on that date (the open book, history and
-statements so far) and ``future/`` the truth after it: the outcome of every invoice still open on
-the as-of date or issued later, and the later payments with their allocations. ``write_cash_month``
-writes what cash application starts from when a month's statements arrive (``--cash-month``).
+``view_files`` is the company as known on a day: CSVs that ``dunwell import`` reads (preset
+``sim``), the truth behind them, and the payments as bank statements. ``future_files`` is the truth
+after an as-of date: the outcome of every invoice still open on that date or issued later, and the
+later payments with their allocations. ``cash_month_files`` is what cash application starts from
+when a month's statements arrive (``--cash-month``).
 """
 
 from __future__ import annotations
 
-import csv
-import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
-from pathlib import Path
+from typing import Any
 
-from dunwell.simulate.company import paused_gc
 from dunwell.simulate.records import Company, SimCustomer, SimInvoice, SimPayment
-from dunwell.simulate.statements import monthly_statements, next_month, write_statements
+from dunwell.simulate.statements import Statement, monthly_statements, next_month
 from dunwell.simulate.touches import routine_touches
 
 INVOICE_COLUMNS = (
@@ -35,18 +34,21 @@ _BEHAVIOUR_PARAMETERS = (
 )  # fmt: skip
 
 
-def write_company(company: Company, out: Path, *, as_of: date | None = None) -> dict[str, int]:
-    """Write ``company`` into ``out``; returns the rows (or statements) written per file.
+@dataclass(frozen=True, slots=True)
+class Table:
+    """One CSV file: its header and its rows (produced while they are written, not held)."""
 
-    ``company.json`` records how it was made, so tools (the strategy lab) can rebuild it exactly.
-    """
-    with paused_gc():
-        return _write_company(company, out, as_of=as_of)
+    header: tuple[str, ...]
+    rows: Iterable[Sequence[object]]
 
 
-def _write_company(company: Company, out: Path, *, as_of: date | None) -> dict[str, int]:
-    counts = _write_view(company, out, known_on=None)
-    manifest = {
+#: A folder's files in order: file name -> a CSV table, or folder name -> the statements it holds.
+Files = dict[str, Table | list[Statement]]
+
+
+def manifest(company: Company, *, as_of: date | None) -> dict[str, Any]:
+    """How the company was made (``company.json``), so tools such as the strategy lab can rebuild it."""
+    return {
         "preset": company.preset,
         "customers": len(company.customers),
         "months": company.months,
@@ -56,9 +58,11 @@ def _write_company(company: Company, out: Path, *, as_of: date | None) -> dict[s
         "as_of": as_of.isoformat() if as_of else None,
         "invoices": len(company.invoices),
     }
-    (out / "company.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    counts["behaviour_truth.csv"] = _write(
-        out / "behaviour_truth.csv",
+
+
+def behaviour_truth(company: Company) -> Table:
+    """Each customer's latent type, habit and behaviour parameters."""
+    return Table(
         ("customer_id", "type", "habit", "joined", *_BEHAVIOUR_PARAMETERS),
         (
             (
@@ -71,26 +75,17 @@ def _write_company(company: Company, out: Path, *, as_of: date | None) -> dict[s
             for c in company.customers
         ),
     )
-    if as_of is not None:
-        for name, rows in _write_view(company, out / "asof", known_on=as_of).items():
-            counts[f"asof/{name}"] = rows
-        for name, rows in _write_future(company, out / "future", after=as_of).items():
-            counts[f"future/{name}"] = rows
-    return counts
 
 
-def _write_view(company: Company, out: Path, *, known_on: date | None) -> dict[str, int]:
+def view_files(company: Company, *, known_on: date | None) -> Files:
     """The company as known on ``known_on`` (None: at the end of the simulation)."""
-    out.mkdir(parents=True, exist_ok=True)
     day = known_on or company.end
     customers = [c for c in company.customers if c.joined <= day]
     known_customers = {c.customer_id for c in customers}
     payments = [p for p in company.payments if p.value_date <= day]
-    statements = monthly_statements(company.entities, payments, start=company.start, end=day)
     return {
-        "customers.csv": _write_customers(out, customers),
-        "contacts.csv": _write(
-            out / "contacts.csv",
+        "customers.csv": _customers(customers),
+        "contacts.csv": Table(
             ("contact_id", "customer_id", "name", "email", "phone", "natural_person", "role"),
             (
                 (c.contact_id, c.customer_id, c.name, c.email, c.phone, _bool(c.natural_person), c.role)
@@ -98,14 +93,11 @@ def _write_view(company: Company, out: Path, *, known_on: date | None) -> dict[s
                 if c.customer_id in known_customers
             ),
         ),
-        "invoices.csv": _write(
-            out / "invoices.csv",
-            INVOICE_COLUMNS,
-            (_invoice_row(i, known_on) for i in _documents(company) if i.issue_date <= day),
+        "invoices.csv": Table(
+            INVOICE_COLUMNS, (_invoice_row(i, known_on) for i in _documents(company) if i.issue_date <= day)
         ),
-        **_write_payments(out, payments, company),
-        "touches.csv": _write(
-            out / "touches.csv",
+        **_payments(payments, company),
+        "touches.csv": Table(
             ("touch_id", "customer_id", "day", "channel", "direction", "tone", "outcome", "invoice_ids"),
             (
                 (
@@ -122,59 +114,52 @@ def _write_view(company: Company, out: Path, *, known_on: date | None) -> dict[s
                 if t.day <= day
             ),
         ),
-        "statements": write_statements(statements, out / "statements"),
-        **_write_attempts(company, out, day),
+        "statements": monthly_statements(company.entities, payments, start=company.start, end=day),
+        **_attempts(company, day),
     }
 
 
-def _write_customers(out: Path, customers: Iterable[SimCustomer]) -> int:
-    return _write(
-        out / "customers.csv",
-        ("customer_id", "name", "entity", "country", "currency", "time_zone", "terms", "credit_limit",
-         "segment", "parent_id"),
-        (
-            (c.customer_id, c.name, c.entity, c.country, c.currency, c.time_zone, c.terms, c.credit_limit,
-             c.size, c.parent_id or "")
-            for c in customers
-        ),
-    )  # fmt: skip
+def future_files(company: Company, *, after: date) -> Files:
+    """The truth after ``after``: invoices open then or issued later, and the later payments."""
+    later = [
+        i for i in _documents(company) if i.issue_date > after or (i.paid_date is None or i.paid_date > after)
+    ]
+    return {
+        "invoices.csv": Table(INVOICE_COLUMNS, (_invoice_row(i, None) for i in later)),
+        **_payments([p for p in company.payments if p.value_date > after], company),
+    }
 
 
-def write_cash_month(company: Company, out: Path, month: date) -> dict[str, int]:
-    """The books a cash team holds when ``month``'s bank statements arrive, written into ``out``.
+def cash_month_files(company: Company, month: date) -> Files:
+    """The books a cash team holds when ``month``'s bank statements arrive.
 
     The ERP knows every document issued by the month's end, settled only as far as the cash applied
     before the month says; ``payments.csv`` is that earlier cash, each payment with the customer it
-    was applied to (which is how the accounts customers pay from are learned). ``statements/`` holds
+    was applied to (which is how the accounts customers pay from are learned). ``statements`` holds
     the month's statements only, and ``truth.csv`` what each of their payments really paid, in the
     ``dunwell cashapp evaluate`` format (``payment_ref`` is the statements' entry reference).
+    Raises ``ValueError`` for a month outside the simulated period.
     """
     first = month.replace(day=1)
     last = min(next_month(first) - timedelta(days=1), company.end)
     before = first - timedelta(days=1)
     if not company.start <= first <= company.end:
         raise ValueError(f"{first:%Y-%m} is outside the simulated period {company.start} to {company.end}")
-    out.mkdir(parents=True, exist_ok=True)
     history = [p for p in company.payments if p.value_date <= before]
     statements = monthly_statements(
         company.entities, [p for p in company.payments if p.value_date <= last], start=company.start, end=last
     )
     month_ids = {p.payment_id for p in company.payments if first <= p.value_date <= last}
     return {
-        "customers.csv": _write_customers(out, (c for c in company.customers if c.joined <= last)),
-        "invoices.csv": _write(
-            out / "invoices.csv",
-            INVOICE_COLUMNS,
-            (_invoice_row(i, before) for i in _documents(company) if i.issue_date <= last),
+        "customers.csv": _customers(c for c in company.customers if c.joined <= last),
+        "invoices.csv": Table(
+            INVOICE_COLUMNS, (_invoice_row(i, before) for i in _documents(company) if i.issue_date <= last)
         ),
-        "payments.csv": _write(
-            out / "payments.csv",
-            (*PAYMENT_COLUMNS, "customer_id"),
-            ((*_payment_row(p), p.customer_id) for p in history),
+        "payments.csv": Table(
+            (*PAYMENT_COLUMNS, "customer_id"), ((*_payment_row(p), p.customer_id) for p in history)
         ),
-        "statements": write_statements((s for s in statements if s.month == first), out / "statements"),
-        "truth.csv": _write(
-            out / "truth.csv",
+        "statements": [s for s in statements if s.month == first],
+        "truth.csv": Table(
             ("payment_ref", "invoice_id", "amount"),
             (
                 (a.payment_id, a.invoice_id, a.amount)
@@ -185,7 +170,19 @@ def write_cash_month(company: Company, out: Path, month: date) -> dict[str, int]
     }
 
 
-def _write_attempts(company: Company, out: Path, day: date) -> dict[str, int]:
+def _customers(customers: Iterable[SimCustomer]) -> Table:
+    return Table(
+        ("customer_id", "name", "entity", "country", "currency", "time_zone", "terms", "credit_limit",
+         "segment", "parent_id"),
+        (
+            (c.customer_id, c.name, c.entity, c.country, c.currency, c.time_zone, c.terms, c.credit_limit,
+             c.size, c.parent_id or "")
+            for c in customers
+        ),
+    )  # fmt: skip
+
+
+def _attempts(company: Company, day: date) -> Files:
     """Card charges and their retries (subscription companies only)."""
     if not company.charge_attempts:
         return {}
@@ -194,34 +191,14 @@ def _write_attempts(company: Company, out: Path, day: date) -> dict[str, int]:
         for a in company.charge_attempts
         if a.day <= day
     )
-    return {
-        "charge_attempts.csv": _write(
-            out / "charge_attempts.csv", ("invoice_id", "attempt", "day", "result"), rows
-        )
-    }
+    return {"charge_attempts.csv": Table(("invoice_id", "attempt", "day", "result"), rows)}
 
 
-def _write_future(company: Company, out: Path, *, after: date) -> dict[str, int]:
-    out.mkdir(parents=True, exist_ok=True)
-    later = [
-        i for i in _documents(company) if i.issue_date > after or (i.paid_date is None or i.paid_date > after)
-    ]
-    return {
-        "invoices.csv": _write(out / "invoices.csv", INVOICE_COLUMNS, (_invoice_row(i, None) for i in later)),
-        **_write_payments(out, [p for p in company.payments if p.value_date > after], company),
-    }
-
-
-def _write_payments(out: Path, payments: list[SimPayment], company: Company) -> dict[str, int]:
+def _payments(payments: list[SimPayment], company: Company) -> Files:
     ids = {p.payment_id for p in payments}
     return {
-        "payments.csv": _write(
-            out / "payments.csv",
-            PAYMENT_COLUMNS,
-            (_payment_row(p) for p in payments),
-        ),
-        "allocations_truth.csv": _write(
-            out / "allocations_truth.csv",
+        "payments.csv": Table(PAYMENT_COLUMNS, (_payment_row(p) for p in payments)),
+        "allocations_truth.csv": Table(
             ("payment_id", "invoice_id", "amount"),
             ((a.payment_id, a.invoice_id, a.amount) for a in company.allocations if a.payment_id in ids),
         ),
@@ -252,17 +229,6 @@ def _documents(company: Company) -> Iterator[SimInvoice]:
     """Invoices, then credit memos (each names the invoice it credits in ``applies_to``)."""
     yield from company.invoices
     yield from company.credit_memos
-
-
-def _write(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
-    count = 0
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow(row)
-            count += 1
-    return count
 
 
 def _bool(value: bool) -> str:

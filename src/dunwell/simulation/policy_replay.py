@@ -7,8 +7,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-from dunwell.simulate.company_folder import SimulationRefused, read_manifest, rebuild_company
 from dunwell.simulate.lab import load_policy, run_lab, summarise
+from dunwell.simulation.company_folder import SimulationRefused, read_manifest, rebuild_company
 
 
 def replay_policy(

@@ -16,11 +16,10 @@ from pathlib import Path
 
 from dunwell.core.errors import DunwellError, ErrorKind
 from dunwell.simulate.company import generate_company
-from dunwell.simulate.export import write_cash_month, write_company
 from dunwell.simulate.presets import PRESETS
 from dunwell.simulate.records import Company
+from dunwell.simulation.company_files import MANIFEST, write_cash_month, write_company
 
-MANIFEST = "company.json"
 _REQUIRED = ("preset", "customers", "months", "seed", "start", "invoices")
 
 
