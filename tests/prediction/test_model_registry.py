@@ -6,7 +6,12 @@ memos and their allocations are the importer's, not the test's.
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
+import pickle
 from datetime import date, datetime, timedelta
+from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +32,7 @@ from dunwell.imports.flows import run_import
 from dunwell.ingest import ImportKind, load_preset
 from dunwell.ml.features import FEATURES
 from dunwell.ml.history import NEVER, day_number
+from dunwell.ml.persist import LIBRARIES
 from dunwell.orm import AuditEntry, Customer, Invoice, InvoicePrediction, PredictionModel, PromiseToPay, Touch
 from dunwell.orm.collections import Dispute
 from dunwell.prediction.book import load_book
@@ -153,6 +159,33 @@ def test_a_damaged_artifact_is_refused_not_unpickled(stocked: sessionmaker[Sessi
         train_model(session, as_of=TRAINED_TO, holdout_days=None, params=FAST)
         session.execute(update(PredictionModel).values(artifact=b"not a model"))
     with stocked() as session, pytest.raises(DunwellError, match="damaged"):
+        load_model(session)
+
+
+def test_a_pickled_model_is_never_read_and_a_forged_document_is_refused(
+    stocked: sessionmaker[Session],
+) -> None:
+    """Even with a matching checksum (anyone who can write the row can compute one)."""
+    with stocked.begin() as session:
+        train_model(session, as_of=TRAINED_TO, holdout_days=None, params=FAST)
+        record = session.scalars(select(PredictionModel)).one()
+        assert record.artifact_format == "dunwell-model-json-gzip/1"
+        assert b"\x80\x04" not in gzip.decompress(record.artifact)[:2]  # JSON, not a pickle stream
+        legacy = pickle.dumps({"anything": 1})
+        record.artifact, record.artifact_format = legacy, "pickle"
+        record.artifact_sha256 = hashlib.sha256(legacy).hexdigest()
+    with stocked() as session, pytest.raises(DunwellError, match="stored as pickle"):
+        load_model(session)
+
+    libraries = {name: version(name) for name in LIBRARIES}  # as a real document records them
+    forged = {"format": "dunwell-model", "format_version": 1,
+              "libraries": libraries, "model": {"object": "os.system", "state": {"dict": []}}}  # fmt: skip
+    blob = gzip.compress(json.dumps(forged).encode())
+    with stocked.begin() as session:
+        record = session.scalars(select(PredictionModel)).one()
+        record.artifact, record.artifact_format = blob, "dunwell-model-json-gzip/1"
+        record.artifact_sha256 = hashlib.sha256(blob).hexdigest()
+    with stocked() as session, pytest.raises(DunwellError, match=r"may not build a os\.system"):
         load_model(session)
 
 

@@ -24,8 +24,10 @@ from dunwell.orm.base import Base, Id, JsonDoc, utcnow
 class PredictionModel(Base):
     """One trained payment predictor: what it learned from, how it scored, and the model itself.
 
-    ``artifact`` is the pickled estimator; ``artifact_sha256`` is checked before it is loaded, so a
-    damaged or swapped blob is refused rather than unpickled.
+    ``artifact`` is the estimator as data (``artifact_format``: a gzipped JSON document of LightGBM
+    text models, arrays and states of allow-listed classes; ``ml.persist``), never pickle: reading
+    it cannot run code. ``artifact_sha256`` is checked before it is read, so a damaged blob is
+    refused.
     """
 
     __tablename__ = "prediction_models"
@@ -47,6 +49,7 @@ class PredictionModel(Base):
     software: Mapped[dict[str, str]] = mapped_column(JsonDoc)
     artifact: Mapped[bytes] = mapped_column(LargeBinary)
     artifact_sha256: Mapped[str] = mapped_column(String(64))
+    artifact_format: Mapped[str] = mapped_column(String(40))
 
 
 class ScoringRun(Base):

@@ -11,8 +11,9 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
-import pickle
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from importlib.metadata import version as package_version
@@ -30,6 +31,7 @@ from dunwell.ml.errors import PredictionError
 from dunwell.ml.features import CATEGORICAL, FEATURES, Queries, point_in_time_features
 from dunwell.ml.history import NEVER, InvoiceHistory, day_number, day_of
 from dunwell.ml.monitor import profile, psi
+from dunwell.ml.persist import from_document, to_document
 from dunwell.ml.predictor import PaymentPredictor, Predictions
 from dunwell.orm.prediction import PredictionModel
 from dunwell.prediction.book import StoredHistory, load_book
@@ -53,6 +55,8 @@ NOT_WATCHED = frozenset(
     }
 )
 MIN_TRAINING_INVOICES = 200
+#: How models are stored (``ml.persist``): data only, never pickle (ADR 0020).
+ARTIFACT_FORMAT = "dunwell-model-json-gzip/1"
 #: Stored reasons are one list: the P50's, then the lateness risk's with this prefix.
 RISK_PREFIX = "risk: "
 #: The holdout's invoices are issued in a window that ends this many days before the training
@@ -109,7 +113,7 @@ def train_model(
     reference = _profile(history, predictor, open_rows, known)
     learned = history.is_invoice & (history.paid <= known)
     window_start = day_of(int(history.issue[learned].min()))
-    artifact = pickle.dumps(predictor, protocol=pickle.HIGHEST_PROTOCOL)
+    artifact = gzip.compress(json.dumps(to_document(predictor), separators=(",", ":")).encode("utf-8"))
     repository = ModelRepository(session)
     version = repository.next_version()
     repository.add(
@@ -128,6 +132,7 @@ def train_model(
             software={name: package_version(name) for name in ("lightgbm", "scikit-learn", "numpy", "pandas")}
             | {"dunwell": __version__},
             artifact=artifact,
+            artifact_format=ARTIFACT_FORMAT,
             artifact_sha256=hashlib.sha256(artifact).hexdigest(),
         )
     )
@@ -194,8 +199,22 @@ def load_model(session: Session, version: int | None = None) -> tuple[Prediction
             code="model_schema",
             kind=ErrorKind.CONFLICT,
         )
-    predictor = pickle.loads(record.artifact)
-    return record, predictor
+    if record.artifact_format != ARTIFACT_FORMAT:
+        raise DunwellError(
+            f"model version {record.version} is stored as {record.artifact_format}, which this version of "
+            "Dunwell does not load (a pickled model can run code when it is read): train a new one",
+            code="model_format",
+            kind=ErrorKind.CONFLICT,
+        )
+    try:
+        document = json.loads(gzip.decompress(record.artifact))
+    except (OSError, EOFError, ValueError) as exc:
+        raise DunwellError(
+            f"model version {record.version} cannot be read ({exc}): train a new one",
+            code="model_damaged",
+            kind=ErrorKind.CONFLICT,
+        ) from None
+    return record, from_document(document)
 
 
 def score_book(
