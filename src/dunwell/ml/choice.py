@@ -14,7 +14,9 @@ the model and every naive predictor of ``naive`` on them, and chooses per group 
   heavy-tailed book a few invoices paid a year late decide a plain MAE comparison on a hundred
   validation invoices: an edge that is not significant is not taken.
 - invoices still open when the choice is made are kept, with the error known for sure
-  (``abs_errors``): a guess below what the delay is known to be at least.
+  (``abs_errors``): a guess below what the delay is known to be at least; each weighs the book's
+  chance that an invoice open that long is paid at all (``paid_weights``), as a backtest scores
+  only the paid ones.
   A group with fewer than ``MIN_GROUP`` validation invoices takes the choice made on all of them.
 
 The choice is plain data (``to_json``): the registry stores it and the CLI shows it.
@@ -27,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from dunwell.ml.naive import NAIVE, NaiveGuesses
+from dunwell.ml.naive import NAIVE, NaiveGuesses, ResidualLife
 
 GROUPS = ("new", "thin", "established")
 THIN_PAYMENTS = 5  # fewer payments than this: a thin history
@@ -135,6 +137,7 @@ def choose(
     *,
     validation: dict[str, Any],
     lower: np.ndarray | None = None,
+    life: ResidualLife | None = None,
 ) -> Choice:
     """The choice per history group, from validation outcomes ``actual`` (delays in days).
 
@@ -142,11 +145,18 @@ def choose(
     ``lower`` is what its delay is known to be at least, and a guess below it is wrong by at
     least the difference (``abs_errors``). Censored invoices are kept: dropping them would judge
     the candidates on the quick payers only.
+
+    With ``life`` (the book's residual life on the day the outcomes are known) a censored invoice
+    weighs the chance that an invoice open that long is paid at all (``paid_weights``): a
+    backtest only scores invoices that are paid. Counted in full, the never paid (where any guess
+    past ``lower`` has no error known for sure) handed the edge to whichever candidate guessed
+    later (a school-like stand-in, ``never_up_4m`` seed 13, took a blend that lost in the test).
     """
     lower = _lower(actual, lower)
+    weight = paid_weights(actual, lower, life)
     group = history_group(naive.paid_count)
     everyone = _pick(actual, lower, model_p50, naive.guesses, np.ones(len(actual), dtype=bool),
-                     reference=REFERENCE)  # fmt: skip
+                     reference=REFERENCE, weight=weight)  # fmt: skip
     groups = {}
     for code, name in enumerate(GROUPS):
         at = group == code
@@ -154,7 +164,8 @@ def choose(
         if n == 0:
             groups[name] = GroupChoice(**{**everyone.__dict__, "n_validation": 0, "validation_mae": {}})
             continue
-        mine = _pick(actual, lower, model_p50, naive.guesses, at, reference=REFERENCE)
+        mine = _pick(actual, lower, model_p50, naive.guesses, at,
+                     reference=REFERENCE, weight=weight)  # fmt: skip
         if n < MIN_GROUP:  # too few to judge alone: the overall choice, with this group's figures
             mine = GroupChoice(everyone.predictor, everyone.naive, everyone.model_weight, n,
                                mine.validation_mae)  # fmt: skip
@@ -171,13 +182,26 @@ def abs_errors(actual: np.ndarray, guess: np.ndarray, lower: np.ndarray) -> np.n
     return np.asarray(np.where(censored, np.maximum(lower - g, 0.0), known), dtype=np.float64)
 
 
-def significantly_better(errors: np.ndarray, reference: np.ndarray, *, seed: int = 0) -> bool:
-    """Whether ``errors`` beat ``reference`` (paired, per invoice) by more than ``TOLERANCE`` of
-    its MAE, in at least ``SIGNIFICANCE`` of ``BOOTSTRAP`` paired bootstrap resamples."""
+def paid_weights(actual: np.ndarray, lower: np.ndarray, life: ResidualLife | None) -> np.ndarray | None:
+    """Per validation invoice, how much it counts: 1 when paid; when censored, the book's chance
+    that an invoice open at ``lower`` is paid at all (None without ``life``: all count fully)."""
+    if life is None:
+        return None
+    return np.asarray(np.where(np.isnan(actual), life.paid_share(lower - 1), 1.0), dtype=np.float64)
+
+
+def significantly_better(
+    errors: np.ndarray, reference: np.ndarray, *, seed: int = 0, weight: np.ndarray | None = None
+) -> bool:
+    """Whether ``errors`` beat ``reference`` (paired, per invoice, weighted by ``weight``) by more
+    than ``TOLERANCE`` of its MAE, in at least ``SIGNIFICANCE`` of ``BOOTSTRAP`` paired bootstrap
+    resamples."""
     n = len(errors)
     if n == 0:
         return False
     gap = errors - reference * (1 - TOLERANCE)
+    if weight is not None:
+        gap = gap * weight
     if gap.mean() >= 0:
         return False
     rng = np.random.default_rng(seed)
@@ -206,12 +230,20 @@ def _pick(
     *,
     names: tuple[str, ...] = NAIVE,
     reference: str | None = None,
+    weight: np.ndarray | None = None,
 ) -> GroupChoice:
     """The reference rule (``reference``, else the best rule) unless a candidate beats it
     significantly; then the significant candidate with the lowest validation MAE."""
     y, lo = actual[at], lower[at]
+    w = None if weight is None else weight[at]
+    if w is not None and not w.sum() > 0:
+        w = None
+
+    def mae(e: np.ndarray) -> float:
+        return float(np.average(e, weights=w))
+
     errors = {name: abs_errors(y, guesses[name][at], lo) for name in names}
-    maes = {name: round(float(e.mean()), 4) for name, e in errors.items()}
+    maes = {name: round(mae(e), 4) for name, e in errors.items()}
     best = min(names, key=lambda name: maes[name])
     ref = reference if reference in names else best
     candidates: dict[str, tuple[float, str, np.ndarray]] = {
@@ -221,16 +253,18 @@ def _pick(
     # validation invoices would carry its luck into the blend.
     partner = ref if reference is not None else best
     candidates["model"] = (1.0, partner, abs_errors(y, model[at], lo))
-    for w in BLEND_WEIGHTS:
-        blend = w * model[at] + (1 - w) * guesses[partner][at]
-        candidates[f"blend_{w:g}"] = (w, partner, abs_errors(y, blend, lo))
-    figures = {"model": round(float(candidates["model"][2].mean()), 4), **maes}
-    winners = {label: c for label, c in candidates.items() if significantly_better(c[2], errors[ref])}
+    for share in BLEND_WEIGHTS:
+        blend = share * model[at] + (1 - share) * guesses[partner][at]
+        candidates[f"blend_{share:g}"] = (share, partner, abs_errors(y, blend, lo))
+    figures = {"model": round(mae(candidates["model"][2]), 4), **maes}
+    winners = {
+        label: c for label, c in candidates.items() if significantly_better(c[2], errors[ref], weight=w)
+    }
     n = int(at.sum())
     if not winners:
         return GroupChoice(ref, ref, 0.0, n, figures)
-    label, (weight, naive, err) = min(winners.items(), key=lambda kv: float(kv[1][2].mean()))
+    label, (model_weight, naive, err) = min(winners.items(), key=lambda kv: mae(kv[1][2]))
     if label.startswith("blend"):
-        figures[label] = round(float(err.mean()), 4)
-    predictor = "model" if weight == 1.0 else "blend" if weight > 0 else label
-    return GroupChoice(predictor, naive if weight > 0 else label, weight, n, figures)
+        figures[label] = round(mae(err), 4)
+    predictor = "model" if model_weight == 1.0 else "blend" if model_weight > 0 else label
+    return GroupChoice(predictor, naive if model_weight > 0 else label, model_weight, n, figures)

@@ -15,7 +15,8 @@ due date), the implied dates, the three lateness risks and the reasons behind th
   Meier, ``naive.ResidualLife``: its horizon from the data, the delay given it is paid). The
   validation's overdue invoices choose the P50 (the model or a rule given the age) and, when
   they are enough to tell, the scale of the interval about it (``interval_scale``, censoring-
-  aware). Every open invoice gets P10 < P50 < P90 in whole days, none before the day it is
+  aware, on the invoices overdue every ``SNAPSHOT_DAYS`` of the held-out window, aimed at 80 %).
+  Every open invoice gets P10 < P50 < P90 in whole days, none before the day it is
   looked at.
 """
 
@@ -41,9 +42,11 @@ from dunwell.ml.timing import LEVELS, MIN_TRAINING_ROWS, QuantileTimingModel, Re
 #: A row calibrates the intervals only when its outcome is settled: paid, or still open this many
 #: days past due.
 SETTLED_DAYS = 60
-#: The overdue interval keeps its scale unless its validation coverage is off by more than this
-#: many binomial standard errors (one-sided 95 %).
-NOISE_Z = 1.645
+#: The overdue interval's scale is calibrated on the invoices open and overdue every this many
+#: days from the inner model's knowledge day ...
+SNAPSHOT_DAYS = 30
+#: ... as long as at least this many days of their outcomes are known (``settle_days`` + 60).
+SNAPSHOT_FOLLOW_UP = 90
 TIMING_MODELS = {"quantile": QuantileTimingModel, "residual": ResidualTimingModel}
 
 
@@ -123,7 +126,10 @@ class PaymentPredictor(BaseEstimator):  # type: ignore[misc]
             "n_invoices": len(rows),
             "share_still_open": round(float(np.mean(history.paid[np.flatnonzero(held)] > known_until)), 4),
         }
-        choice = choose(actual, model, naive_guesses(history, rows, known), validation=window, lower=lower)
+        # Judged as a backtest will judge: the invoices still open weigh the chance they are paid.
+        life = ResidualLife.fit(history, known_until)
+        naive = naive_guesses(history, rows, known)
+        choice = choose(actual, model, naive, validation=window, lower=lower, life=life)
         return replace(choice, overdue=self._validate_overdue(history, inner, inner_known, known_until))
 
     def _validate_overdue(
@@ -133,23 +139,33 @@ class PaymentPredictor(BaseEstimator):  # type: ignore[misc]
         by what is known of them): the model given their age against the rules given their age.
         With fewer than ``MIN_GROUP`` of them the model is not trusted: the best rule is kept (the
         book's residual life with none). Then the interval shown for them is stretched or narrowed
-        about its P50 until it covers ``LEVELS[2] - LEVELS[0]`` of them (``interval_scale``)."""
-        at = history.is_invoice & (history.issue <= inner_known) & (history.due < inner_known)
-        rows = np.flatnonzero(at & (history.paid > inner_known))
+        about its P50 until it covers ``LEVELS[2] - LEVELS[0]`` (``interval_scale``) of the
+        invoices open and overdue on the days ``SNAPSHOT_DAYS`` apart from ``inner_known`` on
+        whose outcomes at least ``SNAPSHOT_FOLLOW_UP`` days are known (the inner model never saw
+        them; an invoice open on several of those days weighs 1 in all)."""
+        rows, raw, age, guesses, life = _overdue_snapshot(history, inner, inner_known)
         if len(rows) == 0:  # nothing to judge the model on: the simplest rule given the age
             return GroupChoice("book_residual_life", "book_residual_life", 0.0, 0, {})
-        day = np.full(len(rows), inner_known)
-        queries = Queries(rows=rows, as_of=day, known=day)
-        raw = inner.timing_model_.predict(point_in_time_features(history, queries))
-        age = (inner_known - history.due[rows]).astype(np.float64)
-        guesses = conditional_guesses(history, rows, age, inner_known, inner.residual_life_)
-        model = whole_days(given_age(raw, age, guesses, inner.residual_life_, None)[0], age + 1)
+        model = whole_days(given_age(raw, age, guesses, life, None)[0], age + 1)
         actual, lower = _outcomes(history, rows, known_until)
         picked = choose_overdue(actual, model[:, 1], guesses, lower)
         if len(rows) < MIN_GROUP and picked.model_weight > 0:  # too few to trust the model's edge
             picked = GroupChoice(picked.naive, picked.naive, 0.0, len(rows), picked.validation_mae)
-        shown = given_age(raw, age, guesses, inner.residual_life_, picked)[0]
-        scale, coverage = interval_scale(shown, age, actual, lower, ResidualLife.fit(history, known_until))
+        shown, ages, seen = [given_age(raw, age, guesses, life, picked)[0]], [age], [rows]
+        day = inner_known + SNAPSHOT_DAYS
+        while known_until - day >= SNAPSHOT_FOLLOW_UP:
+            more, raw, age, guesses, life = _overdue_snapshot(history, inner, day)
+            if len(more):  # the curve as a model trained that day would have it
+                shown.append(given_age(raw, age, guesses, life, picked)[0])
+                ages.append(age)
+                seen.append(more)
+            day += SNAPSHOT_DAYS
+        every = np.concatenate(seen)
+        actual, lower = _outcomes(history, every, known_until)
+        scale, coverage = interval_scale(
+            np.concatenate(shown), np.concatenate(ages), actual, lower,
+            ResidualLife.fit(history, known_until), invoices=every,
+        )  # fmt: skip
         return replace(picked, interval_scale=scale, interval_coverage=coverage)
 
     def _fit_models(self, history: InvoiceHistory, known_until: int) -> Self:
@@ -303,27 +319,26 @@ def interval_scale(
     actual: np.ndarray,
     lower: np.ndarray,
     life: ResidualLife,
+    *,
+    invoices: np.ndarray | None = None,
 ) -> tuple[float, float | None]:
     """The scale of the intervals ``shown`` about their P50 for the validation's overdue invoices
-    (aged ``age``), and the coverage it reaches there.
+    (aged ``age``; ``invoices``: each row's invoice, when one is seen on several days), and the
+    coverage it reaches there.
 
-    1 with fewer than ``MIN_GROUP`` (effective) invoices, as for the choice; 1 too unless the
-    coverage at 1 is off ``LEVELS[2] - LEVELS[0]`` by more than sampling noise (``NOISE_Z``
-    binomial standard errors on the effective number of invoices: with tens of invoices a
-    conformal step would follow their luck); then the smallest scale (to a fiftieth, in
-    ``[1/4, 25]``) whose whole-day intervals cover that share (finite-sample corrected).
+    1 with fewer than ``MIN_GROUP`` (effective) invoices, as for the choice. Otherwise the scale
+    (to a fiftieth, in ``[1/4, 25]``) at which the whole-day intervals' coverage crosses
+    ``LEVELS[2] - LEVELS[0]``: the smallest that reaches it, with no finite-sample margin (the
+    aim is the centre of the band, not a guarantee from above; a margin, or keeping 1 while the
+    coverage is within sampling noise of it, left the overdue intervals wide on the simulator).
     Coverage is censoring-aware (``coverage_at``)."""
     n = len(age)
     if n == 0:
         return 1.0, None
-    coverage, n_eff = coverage_at(shown, age, actual, lower, life)
+    coverage, n_eff = coverage_at(shown, age, actual, lower, life, invoices=invoices)
     if n_eff < MIN_GROUP:  # too few to judge the interval by: the book's curve as it is
         return 1.0, None if n_eff <= 0 else round(coverage(1.0), 4)
-    target = LEVELS[2] - LEVELS[0]
-    at_one = coverage(1.0)
-    if abs(at_one - target) <= NOISE_Z * np.sqrt(target * (1 - target) / n_eff):
-        return 1.0, round(at_one, 4)
-    level = min(1.0, target * (1 + 1 / n))
+    level = LEVELS[2] - LEVELS[0]
     below, above = 0.25, 25.0
     if coverage(below) >= level:
         return below, round(coverage(below), 4)
@@ -336,7 +351,13 @@ def interval_scale(
 
 
 def coverage_at(
-    shown: np.ndarray, age: np.ndarray, actual: np.ndarray, lower: np.ndarray, life: ResidualLife
+    shown: np.ndarray,
+    age: np.ndarray,
+    actual: np.ndarray,
+    lower: np.ndarray,
+    life: ResidualLife,
+    *,
+    invoices: np.ndarray | None = None,
 ) -> tuple[Callable[[float], float], float]:
     """The P10-P90 coverage of the intervals ``shown`` scaled about their P50 (as whole days, P10
     after the age), as a function of the scale; and the effective number of invoices behind it.
@@ -347,13 +368,18 @@ def coverage_at(
     paid at all (``life``, fitted on the evaluation day: the intervals are those of the delay
     given it is paid), and is covered with the probability that its delay falls in the interval
     given it is above ``lower`` and paid; not at all when the P90 is below ``lower``
-    (redistribution to the right). Past the curve's horizon its weight is zero."""
+    (redistribution to the right). Past the curve's horizon its weight is zero. With
+    ``invoices`` (each row's invoice) the rows of an invoice seen on several days weigh 1 in all,
+    and the effective number counts invoices."""
     open_ = np.isnan(actual)
     floor = age + 1
     start = life.paid_survival(lower - 1)  # P(delay >= lower | paid)
-    weight = np.where(open_, life.paid_share(lower - 1), 1.0)  # P(paid | open at lower)
+    index = np.arange(len(age)) if invoices is None else np.unique(invoices, return_inverse=True)[1]
+    counts = np.bincount(index)
+    weight = np.where(open_, life.paid_share(lower - 1), 1.0) / counts[index]  # P(paid | open at lower)
+    per_invoice = np.bincount(index, weights=weight)
     total = float(weight.sum())
-    n_eff = total**2 / float(np.sum(weight**2)) if total > 0 else 0.0
+    n_eff = total**2 / float(np.sum(per_invoice**2)) if total > 0 else 0.0
     safe = np.where(start > 0, start, 1.0)
 
     def coverage(scale: float) -> float:
@@ -365,6 +391,23 @@ def coverage_at(
         return float(np.sum(weight * np.where(open_, maybe, paid)) / total) if total > 0 else 0.0
 
     return coverage, n_eff
+
+
+def _overdue_snapshot(
+    history: InvoiceHistory, inner: PaymentPredictor, day: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray], ResidualLife]:
+    """The invoices open and overdue at the end of ``day``: their rows, the model's raw
+    quantiles, their ages, the rules given the age and the book's residual life, as known then."""
+    at = history.is_invoice & (history.issue <= day) & (history.due < day) & (history.paid > day)
+    rows = np.flatnonzero(at)
+    age = (day - history.due[rows]).astype(np.float64)
+    life = ResidualLife.fit(history, day)
+    if len(rows) == 0:
+        return rows, np.zeros((0, len(LEVELS))), age, {}, life
+    days = np.full(len(rows), day)
+    features = point_in_time_features(history, Queries(rows=rows, as_of=days, known=days))
+    raw = inner.timing_model_.predict(features)
+    return rows, raw, age, conditional_guesses(history, rows, age, day, life), life
 
 
 def _outcomes(history: InvoiceHistory, rows: np.ndarray, known_until: int) -> tuple[np.ndarray, np.ndarray]:
