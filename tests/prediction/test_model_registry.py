@@ -189,6 +189,18 @@ def test_a_pickled_model_is_never_read_and_a_forged_document_is_refused(
         load_model(session)
 
 
+def test_training_and_scoring_report_their_progress(stocked: sessionmaker[Session]) -> None:
+    trained: list[tuple[int, int]] = []
+    scored: list[tuple[int, int]] = []
+    with stocked.begin() as session:
+        train_model(session, as_of=TRAINED_TO, holdout_days=None, params=FAST,
+                    progress=lambda done, total: trained.append((done, total)))  # fmt: skip
+        score_book(session, as_of=SCORED_ON, progress=lambda done, total: scored.append((done, total)))
+
+    assert trained == [(1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
+    assert scored == [(1, 3), (2, 3), (3, 3)]
+
+
 def test_invoice_detail_shows_the_latest_prediction_with_reasons(stocked: sessionmaker[Session]) -> None:
     with stocked.begin() as session:
         train_model(session, as_of=TRAINED_TO, holdout_days=None, params=FAST)

@@ -44,12 +44,13 @@ def train_command(
     JSON: {"version", "known_until", "window_start", "training_invoices", "metrics"}.
     """
     day = parse_day(as_of, option="--as-of")
-    with user_errors(), progress_bar(f"training a model on the book as of {day}", quiet=as_json):
+    with user_errors(), progress_bar(f"training a model on the book as of {day}", quiet=as_json) as bar:
         runtime = open_runtime()
         with transaction(runtime) as session:
             result = train_model(
-                session, as_of=day, holdout_days=holdout_days or None, random_state=seed, actor=by
-            )
+                session, as_of=day, holdout_days=holdout_days or None, random_state=seed, actor=by,
+                progress=bar,
+            )  # fmt: skip
     payload = {
         "version": result.version,
         "known_until": result.known_until.isoformat(),
@@ -91,10 +92,10 @@ def score_command(as_of: AS_OF, by: ACTOR, version: VERSION = None, as_json: JSO
     JSON: {"version", "as_of", "invoices_scored", "mean_risk_late", "expected_paid_within_30_days"}.
     """
     day = parse_day(as_of, option="--as-of")
-    with user_errors(), progress_bar(f"scoring the open invoices as of {day}", quiet=as_json):
+    with user_errors(), progress_bar(f"scoring the open invoices as of {day}", quiet=as_json) as bar:
         runtime = open_runtime()
         with transaction(runtime) as session:
-            result = score_book(session, as_of=day, version=version, actor=by)
+            result = score_book(session, as_of=day, version=version, actor=by, progress=bar)
     payload = {
         "version": result.version,
         "as_of": result.as_of.isoformat(),

@@ -63,7 +63,7 @@ class Queries:
 
 def point_in_time_features(history: InvoiceHistory, queries: Queries) -> pd.DataFrame:
     """One row of ``FEATURES`` per query, from what was known on each query's ``known`` day."""
-    book = _Book(history)
+    book = _HistoryEvents(history)
     rows, as_of, known = queries.rows, queries.as_of, queries.known
     customer = history.customer[rows]
     columns: dict[str, np.ndarray] = {}
@@ -96,7 +96,7 @@ def point_in_time_features(history: InvoiceHistory, queries: Queries) -> pd.Data
     return frame[list(FEATURES)]
 
 
-class _Book:
+class _HistoryEvents:
     """The history's events, indexed once for all queries."""
 
     def __init__(self, history: InvoiceHistory) -> None:

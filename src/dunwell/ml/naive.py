@@ -34,7 +34,7 @@ NAIVE = ("due_date", "customer_median_delay", "customer_last_delay", "shrunk_med
 SHRINK_PAYMENTS = 3.0
 #: ``customer_recent_delay`` is the median of the customer's last this many payments.
 RECENT_PAYMENTS = 3
-#: The residual-life curve of a model pickled before its horizon came from the data.
+#: The horizon of a curve built without one (fit always measures it from the data).
 HORIZON_DAYS = 180
 #: The residual-life curve ends at the last delay paid while at least this many were at risk.
 MIN_AT_RISK = 10
@@ -120,7 +120,7 @@ class ResidualLife:
     times: tuple[float, ...]
     survival: tuple[float, ...]
     plateau: float = 0.0  # S at the horizon: the share never paid
-    horizon: float = float(HORIZON_DAYS)  # the last delay the curve knows (older pickles: 180)
+    horizon: float = float(HORIZON_DAYS)  # the last delay the curve knows
 
     @classmethod
     def fit(cls, history: InvoiceHistory, known: int) -> ResidualLife:

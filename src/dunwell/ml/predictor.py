@@ -237,9 +237,10 @@ class PaymentPredictor(BaseEstimator):  # type: ignore[misc]
         delay = self.timing_model_.predict(X)
         conditioned = np.zeros(len(due), dtype=bool)  # a P50 from the residual life, not the model
         weight = np.ones(len(due))
-        life: ResidualLife | None = getattr(self, "residual_life_", None)  # None: pickled before ADR 0016
-        choice = getattr(self, "choice_", None)
-        if overdue.any() and life is not None:  # given it is unpaid at its age: the model, else the book
+        life: ResidualLife = self.residual_life_
+        # None while fitting: the validation model predicts before any choice exists.
+        choice: Choice | None = getattr(self, "choice_", None)
+        if overdue.any():  # given it is unpaid at its age: the model, else the book
             rows = np.flatnonzero(overdue)
             picked = None if choice is None else choice.overdue
             for day in np.unique(queries.known[rows]):

@@ -103,6 +103,28 @@ class _LightGBMParams(BaseEstimator):  # type: ignore[misc]
         take = min(max(int(len(candidates) * self.calibration_share), 1), n - cut, len(candidates) // 2)
         return invoice_fold(candidates[len(candidates) - take :], n, invoices)
 
+    def _kept_rows(
+        self,
+        X: pd.DataFrame,
+        y: np.ndarray,
+        sample_weight: np.ndarray | None,
+        settled: np.ndarray | None,
+        invoices: np.ndarray | None,
+        scored: np.ndarray | None = None,
+    ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """What every timing model's fit starts with: the rows of positive weight (others are
+        ignored) and their calibration fold. Returns X, y, weight and the fold of the kept rows,
+        and the kept rows' mask."""
+        weight = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        keep = weight > 0
+        fold = self._calibration_fold(
+            int(keep.sum()),
+            None if settled is None else np.asarray(settled)[keep],
+            None if invoices is None else np.asarray(invoices)[keep],
+            None if scored is None else np.asarray(scored, dtype=bool)[keep],
+        )
+        return X[keep], np.asarray(y, dtype=np.float64)[keep], weight[keep], fold, keep
+
     def _split(self, n: int) -> int:
         if n < MIN_TRAINING_ROWS:
             raise PredictionError(
@@ -178,20 +200,12 @@ class QuantileTimingModel(_LightGBMParams, RegressorMixin):  # type: ignore[misc
         other row of their invoices (``invoices``: the invoice of each row), are held out of the
         fit; those of them marked ``scored`` (the kind of row the intervals are judged on, e.g. at
         issue) calibrate the interval."""
-        weight = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-        keep = weight > 0
-        X, y, weight = X[keep], np.asarray(y, dtype=np.float64)[keep], weight[keep]
+        X, y, weight, fold, keep = self._kept_rows(X, y, sample_weight, settled, invoices, scored)
         base = self._anchor(X)
         self.anchor_mean_ = float(np.average(base, weights=weight))
         y = y - base
         bound = None if lower_bound is None else np.asarray(lower_bound, dtype=np.float64)[keep] - base
         scored_kept = None if scored is None else np.asarray(scored, dtype=bool)[keep]
-        fold = self._calibration_fold(
-            len(y),
-            None if settled is None else np.asarray(settled)[keep],
-            None if invoices is None else np.asarray(invoices)[keep],
-            scored_kept,
-        )
         fit, cal = ~fold, fold
         models = [
             self._lgb(objective="quantile", alpha=level).fit(X[fit], y[fit], sample_weight=weight[fit])
@@ -260,14 +274,7 @@ class ResidualTimingModel(_LightGBMParams, RegressorMixin):  # type: ignore[misc
         settled: np.ndarray | None = None,
         invoices: np.ndarray | None = None,
     ) -> Self:
-        weight = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-        keep = weight > 0
-        X, y, weight = X[keep], np.asarray(y, dtype=np.float64)[keep], weight[keep]
-        cal = self._calibration_fold(
-            len(y),
-            None if settled is None else np.asarray(settled)[keep],
-            None if invoices is None else np.asarray(invoices)[keep],
-        )
+        X, y, weight, cal, _ = self._kept_rows(X, y, sample_weight, settled, invoices)
         fit = ~cal
         model = self._lgb(objective="quantile", alpha=0.5).fit(X[fit], y[fit], sample_weight=weight[fit])
         residual = y[cal] - model.predict(X[cal])

@@ -14,6 +14,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from importlib.metadata import version as package_version
@@ -55,6 +56,8 @@ NOT_WATCHED = frozenset(
     }
 )
 MIN_TRAINING_INVOICES = 200
+#: A long job's progress: (steps done, steps in all).
+Progress = Callable[[int, int], None]
 #: How models are stored (``ml.persist``): data only, never pickle (ADR 0020).
 ARTIFACT_FORMAT = "dunwell-model-json-gzip/1"
 #: Stored reasons are one list: the P50's, then the lateness risk's with this prefix.
@@ -91,9 +94,13 @@ def train_model(
     random_state: int = 0,
     params: dict[str, Any] | None = None,
     actor: str = "system",
+    progress: Progress | None = None,
 ) -> TrainingResult:
-    """Train on the book as known at the end of ``as_of`` and register the model."""
+    """Train on the book as known at the end of ``as_of`` and register the model; ``progress``
+    hears (steps done, steps) as reading, the holdout, fitting, profiling and storing finish."""
+    step = _steps(progress, 5)
     stored = load_book(session)
+    step()
     known = day_number(as_of)
     history = stored.history.as_known_on(known)
     cleared = int(np.sum(history.is_invoice & (history.paid <= known)))
@@ -106,11 +113,14 @@ def train_model(
     metrics: dict[str, Any] = {}
     if holdout_days:
         metrics = _holdout(history, as_of, holdout_days, horizon_days, settings)
+    step()
     predictor = PaymentPredictor(**settings).fit(history, known_until=known)
+    step()
     # The choice the registered model makes (the holdout's own is under "holdout_chosen").
     metrics["chosen"] = None if predictor.choice_ is None else predictor.choice_.to_json()
     open_rows = _open_on(history, known)
     reference = _profile(history, predictor, open_rows, known)
+    step()
     learned = history.is_invoice & (history.paid <= known)
     window_start = day_of(int(history.issue[learned].min()))
     artifact = gzip.compress(json.dumps(to_document(predictor), separators=(",", ":")).encode("utf-8"))
@@ -148,6 +158,7 @@ def train_model(
             "mae_days": metrics.get("mae_days"),
         },
     )
+    step()
     return TrainingResult(version, as_of, window_start, predictor.n_training_invoices_, metrics)
 
 
@@ -218,9 +229,16 @@ def load_model(session: Session, version: int | None = None) -> tuple[Prediction
 
 
 def score_book(
-    session: Session, *, as_of: date, version: int | None = None, actor: str = "system"
+    session: Session,
+    *,
+    as_of: date,
+    version: int | None = None,
+    actor: str = "system",
+    progress: Progress | None = None,
 ) -> ScoringResult:
-    """Predict every invoice open at the end of ``as_of`` and store the predictions."""
+    """Predict every invoice open at the end of ``as_of`` and store the predictions; ``progress``
+    hears (steps done, steps) as loading, predicting and storing finish."""
+    step = _steps(progress, 3)
     record, predictor = load_model(session, version)
     if as_of < record.known_until:
         raise DunwellError(
@@ -231,6 +249,7 @@ def score_book(
             kind=ErrorKind.INVALID,
         )
     stored = load_book(session)
+    step()
     day = day_number(as_of)
     rows = _open_on(stored.history, day)
     repository = ModelRepository(session)
@@ -253,11 +272,13 @@ def score_book(
     queries = Queries(rows=rows, as_of=np.full(len(rows), day), known=np.full(len(rows), day))
     features = point_in_time_features(stored.history, queries)
     predictions = predictor.predict(stored.history, queries, features=features)
+    step()
     drift = drift_against(record.reference_profile, _scored_frame(features, predictions))
     run_id = repository.replace_run(record.id, as_of, len(rows), {"psi": drift})
     repository.add_predictions(_prediction_rows(stored, predictions, run_id, record.id, as_of))
     dates = predictions.dates
     audit(len(rows))
+    step()
     return ScoringResult(
         version=record.version,
         as_of=as_of,
@@ -265,6 +286,19 @@ def score_book(
         mean_risk_late=round(float(predictions.risk[:, 0].mean()), 4),
         expected_within_30_days=int(np.sum(dates[:, 1] <= day + 30)),
     )
+
+
+def _steps(progress: Progress | None, total: int) -> Callable[[], None]:
+    """A counter that tells ``progress`` each time a step of ``total`` is done."""
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(min(done, total), total)
+
+    return step
 
 
 def _open_on(history: InvoiceHistory, day: int) -> np.ndarray:
