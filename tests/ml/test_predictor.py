@@ -3,34 +3,22 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from dunwell.ml.features import Queries
 from dunwell.ml.history import InvoiceHistory, day_number
 from dunwell.ml.predictor import PaymentPredictor
-from dunwell.simulate.company import generate_company
-from dunwell.simulate.presets import PRESETS
 
 CUTOFF = date(2024, 10, 1)
 
 
 @pytest.fixture(scope="module")
-def history() -> InvoiceHistory:
-    company = generate_company(
-        preset=PRESETS["distributor"], customers=80, months=12, seed=4, start=date(2024, 1, 1)
-    )
-    rows = [
-        {"invoice_id": i.invoice_id, "customer_id": i.customer.customer_id, "entity": i.customer.entity,
-         "currency": i.customer.currency, "terms": i.customer.terms, "amount": float(i.amount),
-         "issue_date": i.issue_date, "due_date": i.due_date, "paid_date": i.paid_date, "disputed": i.disputed,
-         "document_type": i.document_type}
-        for i in [*company.invoices, *company.credit_memos]
-    ]  # fmt: skip
-    return InvoiceHistory.from_frame(pd.DataFrame(rows))
+def history(history_of: Callable[..., InvoiceHistory]) -> InvoiceHistory:
+    return history_of(customers=80, seed=4)
 
 
 @pytest.fixture(scope="module")
