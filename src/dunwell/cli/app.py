@@ -5,12 +5,13 @@ from __future__ import annotations
 import typer
 
 from dunwell import __version__
-from dunwell.cli import cashapp, db, imports, invoices, model, simulate, terms, writeoffs
+from dunwell.cli import cashapp, db, imports, invoices, model, simulate, terms, users, writeoffs
 from dunwell.cli.backtest import backtest_command
 from dunwell.cli.errors import JsonErrorsGroup
 from dunwell.cli.metrics import aging_command, metrics_command
 from dunwell.cli.options import JSON
 from dunwell.cli.runtime import console, print_json
+from dunwell.cli.serve import serve_command
 from dunwell.ingest import ImportKind, available_presets
 
 app = typer.Typer(
@@ -33,12 +34,15 @@ app.add_typer(invoices.app, name="invoices")
 app.add_typer(cashapp.app, name="cashapp")
 app.add_typer(terms.app, name="terms")
 app.add_typer(writeoffs.app, name="writeoffs")
+app.add_typer(users.app, name="users")
+app.add_typer(users.tokens, name="tokens")
 invoices.app.command("write-off")(writeoffs.write_off_invoice_command)
 
 # Single commands.
 app.command("metrics")(metrics_command)
 app.command("aging")(aging_command)
 app.command("backtest")(backtest_command)
+app.command("serve")(serve_command)
 
 
 @app.command("presets")

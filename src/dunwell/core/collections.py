@@ -62,6 +62,7 @@ class HoldReason(StrEnum):
 
 
 class UserRole(StrEnum):
-    COLLECTOR = "collector"
-    MANAGER = "manager"
-    ADMIN = "admin"
+    COLLECTOR = "collector"  # works their own portfolio (customers they own), and what is granted
+    MANAGER = "manager"  # every portfolio; approves, assigns, grants
+    ADMIN = "admin"  # a manager who also manages users and tokens
+    VIEWER = "viewer"  # reads everything, changes nothing

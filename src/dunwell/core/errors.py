@@ -16,6 +16,7 @@ class ErrorKind(StrEnum):
     CONFLICT = "conflict"
     INVALID = "invalid"
     FORBIDDEN = "forbidden"
+    THROTTLED = "throttled"  # too many attempts: try again later
 
 
 class DunwellError(Exception):

@@ -1,5 +1,6 @@
 """SQLAlchemy 2 mapped classes, one module per aggregate. Importing this package registers them all."""
 
+from dunwell.orm.access import ApiToken, LoginAttempt, PortfolioGrant, WebSession
 from dunwell.orm.audit import AuditEntry
 from dunwell.orm.base import Base
 from dunwell.orm.cashapp import (
@@ -24,6 +25,7 @@ from dunwell.orm.user import User
 
 __all__ = [
     "Allocation",
+    "ApiToken",
     "AuditEntry",
     "BankAccount",
     "BankStatement",
@@ -40,9 +42,11 @@ __all__ = [
     "InvoicePrediction",
     "InvoiceRevision",
     "LegalEntity",
+    "LoginAttempt",
     "PayerAlias",
     "Payment",
     "PaymentOrigin",
+    "PortfolioGrant",
     "PredictionModel",
     "PromiseToPay",
     "RejectedMatch",
@@ -51,6 +55,7 @@ __all__ = [
     "TermsCode",
     "Touch",
     "User",
+    "WebSession",
     "WriteOff",
     "WriteOffStatus",
 ]

@@ -18,3 +18,7 @@ class User(Timestamped, Base):
     email: Mapped[str | None] = mapped_column(String(320))
     role: Mapped[UserRole] = mapped_column(enum_column(UserRole), default=UserRole.COLLECTOR)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: argon2 (``access.passwords``); None: cannot sign in to the web app (e.g. imported owners).
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    #: Babel locale for money and dates on the pages ("en_US", "de_DE").
+    locale: Mapped[str] = mapped_column(String(16), default="en_US")

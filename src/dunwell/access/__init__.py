@@ -1,0 +1,1 @@
+"""Who may use Dunwell: users and roles, passwords, web sessions, API tokens, portfolio grants."""

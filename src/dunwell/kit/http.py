@@ -1,0 +1,115 @@
+"""What every endpoint and page needs, without knowing the app: the request's database session
+and principal (placeholders the app overrides, so modules never import the edge), the CSRF check,
+and the templates with money and dates formatted for the reader's locale (Babel)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency, format_decimal
+from fastapi import Depends, Request
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.orm import Session
+from starlette.responses import HTMLResponse
+
+from dunwell.core.access import Principal
+from dunwell.core.errors import DunwellError, ErrorKind
+from dunwell.core.money import minor_to_decimal
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "web" / "templates"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+
+
+def db_session() -> Iterator[Session]:
+    """The request's session (one transaction per request; the app commits it). Overridden."""
+    raise NotImplementedError("the app provides the database session")
+    yield  # pragma: no cover
+
+
+def current_principal() -> Principal:
+    """Who is asking (signed in or a bearer token). Overridden by the app."""
+    raise NotImplementedError("the app resolves the principal")
+
+
+def csrf_token(request: Request) -> str:
+    """The signed-in session's CSRF token ("" for a bearer token: not a browser)."""
+    return str(getattr(request.state, "csrf", ""))
+
+
+async def require_csrf(request: Request) -> None:
+    """A browser's state-changing request carries the session's token (a form field or the
+    header HTMX sends); bearer-token requests are not a browser's and need none."""
+    expected = getattr(request.state, "csrf", None)
+    if expected is None or request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if not sent or not secrets.compare_digest(sent, expected):
+        raise DunwellError(
+            "the form expired or did not come from Dunwell: reload the page",
+            code="csrf",
+            kind=ErrorKind.FORBIDDEN,
+        )
+
+
+async def writer(request: Request, principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    """The principal of a request that changes something: signed in, allowed to write, and (for a
+    browser) carrying the session's CSRF token."""
+    await require_csrf(request)
+    principal.require_write()
+    return principal
+
+
+def money(minor: int | None, currency: str, locale: str = "en_US") -> str:
+    if minor is None:
+        return ""
+    return format_currency(minor_to_decimal(minor, currency), currency, locale=locale)
+
+
+def amount(value: Decimal | float | int | None, locale: str = "en_US", digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    return format_decimal(value, format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale=locale)
+
+
+def day(value: date | datetime | str | None, locale: str = "en_US") -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        return format_datetime(value, format="medium", locale=locale)
+    return format_date(value, format="medium", locale=locale)
+
+
+templates = Jinja2Templates(
+    env=Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(default=True))
+)
+templates.env.filters["money"] = money
+templates.env.filters["amount"] = amount
+templates.env.filters["day"] = day
+
+
+def page(
+    request: Request, template: str, principal: Principal | None, *, status: int = 200, **context: Any
+) -> HTMLResponse:
+    """Render ``template`` with what every page shows: who is signed in, the CSRF token, the locale."""
+    locale = getattr(request.state, "locale", "en_US")
+    shared = {"principal": principal, "csrf_token": csrf_token(request), "locale": locale}
+    response: HTMLResponse = templates.TemplateResponse(
+        request, template, {**shared, **context}, status_code=status
+    )
+    return response

@@ -1,0 +1,2 @@
+"""The web workplace: the sign-in pages, templates and static files; each module adds its pages
+(``views.py``) and API routes (``endpoints.py``), collected in ``web.routers``."""
