@@ -3,10 +3,11 @@ remittance, numbers that fit several items, group companies and strangers paying
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from dunwell.matching.engine import Matcher
-from dunwell.matching.records import Candidate, CustomerProfile, MatchResult, MatchStatus
+from dunwell.matching.records import Candidate, CustomerProfile, MatchResult, MatchStatus, RemittedItem
 from matching.test_engine import CUSTOMERS, DAY, ITEMS, item, pay
 
 ACME_ACCOUNT = "US11BANK0000000001"
@@ -139,3 +140,23 @@ def test_a_suggestion_says_why_it_was_not_applied() -> None:
     assert strict.reason == (
         f"confidence {strict.best.confidence:.2%} below the auto-apply threshold 100.00%"
     )
+
+
+def test_two_open_items_of_the_same_amount_are_a_persons_choice() -> None:
+    items = [item("90000501", "C1", 47_65, days_ago=40), item("90000502", "C1", 47_65, days_ago=20)]
+    result = Matcher(items, CUSTOMERS).match(pay(47_65, "THANK YOU", account="US11BANK0000000001"))
+    assert result.status is MatchStatus.SUGGESTED
+    assert "items of the same amount" in (result.reason or "")
+    assert {a.item_id for c in result.candidates for a in c.allocations} >= {"90000501"}
+
+
+def test_a_part_payment_of_a_named_item_is_doubtful_when_another_item_is_exactly_the_amount() -> None:
+    # The payer quotes INV0004346 (51.71 open) and pays 40.59: INV0004344 is open for exactly 40.59,
+    # so a slip in the number is as likely as a part payment.
+    items = [item("INV0004344", "C1", 40_59, days_ago=30), item("INV0004346", "C1", 51_71, days_ago=28)]
+    payment = replace(
+        pay(40_59, "VENDOR PMT INV0004346", account="US11BANK0000000001"),
+        remittance_items=(RemittedItem("INV0004346", 40_59, None, None, None, None),),
+    )
+    result = Matcher(items, CUSTOMERS).match(payment)
+    assert result.status is MatchStatus.SUGGESTED

@@ -133,8 +133,12 @@ class Matcher:
         # Proposals first: keeping the cash on account is the fallback a person chooses last.
         candidates = tuple(sorted(candidates, key=lambda c: (not c.allocations, -c.confidence)))
         best = candidates[0]
-        # A close second means the choice between them is a coin toss: a person decides.
-        contested = any(e.signal == "close_alternative" for e in best.evidence)
+        # A close second means the choice between them is a coin toss: a person decides. So do
+        # several sets of items that fit the amount equally (two open items of the same amount),
+        # and a payment read as part of one item while another item is open for exactly it (a
+        # slip in the number the payer quoted is as likely as a part payment).
+        contested = any(e.signal in ("close_alternative", "amount_ambiguous") for e in best.evidence)
+        contested = contested or self._exact_elsewhere(payment, best)
         # A payer nobody knows, tied to a customer only by searching the whole book, is a person's call.
         stranger = any(e.signal in STRANGER_SIGNALS for e in best.evidence)
         # Which item a payment covers only in part is a reading, not a fact, unless the payer
@@ -156,11 +160,23 @@ class Matcher:
         why = self._why_suggested(best, contested, stranger, guessed_part)
         return MatchResult(payment.payment_ref, MatchStatus.SUGGESTED, candidates, why)
 
+    def _exact_elsewhere(self, payment: IncomingPayment, best: Candidate) -> bool:
+        """Whether ``best`` pays an item in part while another open item of the same customer is
+        open for exactly the amount paid."""
+        if not any(0 < a.amount_minor < self.open[a.item_id] for a in best.allocations):
+            return False
+        taken = {a.item_id for a in best.allocations}
+        return any(
+            self.open[i] == payment.amount_minor and self.items[i].currency == payment.currency
+            for i in self.book.by_customer.get(best.customer_id, ())
+            if i not in taken
+        )
+
     def _why_suggested(self, best: Candidate, contested: bool, stranger: bool, guessed_part: bool) -> str:
         if not best.allocations:
             return "customer found, items not"
         if contested:
-            return "another candidate is almost as likely"
+            return "another reading is almost as likely (a close candidate, or items of the same amount)"
         if stranger:
             return "payer not known; found only by searching the whole book"
         if guessed_part:
