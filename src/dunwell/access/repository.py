@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from dunwell.orm.access import ApiToken, LoginAttempt, PortfolioGrant, WebSession
 from dunwell.orm.user import User
@@ -73,3 +73,14 @@ class AccessRepository:
         if user_id is not None:
             rows = rows.where(ApiToken.user_id == user_id)
         return [(token, login) for token, login in self.session.execute(rows)]
+
+    def grants(self) -> list[tuple[PortfolioGrant, str, str]]:
+        """Every portfolio grant with the grantee's and the owner's logins."""
+        owner = aliased(User)
+        rows = (
+            select(PortfolioGrant, User.login, owner.login)
+            .join(User, User.id == PortfolioGrant.grantee_id)
+            .join(owner, owner.id == PortfolioGrant.owner_id)
+            .order_by(User.login, owner.login)
+        )
+        return [(grant, grantee, of) for grant, grantee, of in self.session.execute(rows)]

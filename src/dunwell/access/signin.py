@@ -176,3 +176,47 @@ def _digest(secret: str) -> str:
 def _aware(moment: datetime) -> datetime:
     """SQLite returns naive datetimes (stored as UTC)."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class TokenView:
+    id: int
+    login: str
+    name: str
+    prefix: str  # enough to tell tokens apart, never to use one
+    created_at: datetime
+    created_by: str
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+    @property
+    def live(self) -> bool:
+        return self.revoked_at is None and (
+            self.expires_at is None or _aware(self.expires_at) > datetime.now(UTC)
+        )
+
+
+def list_tokens(session: Session, principal: Principal) -> list[TokenView]:
+    """Every API token (an admin), or one's own (anyone else); never the secret itself."""
+    mine = None if principal.role is UserRole.ADMIN else principal.user_id
+    if mine is None and principal.role is not UserRole.ADMIN:
+        return []
+    return [
+        TokenView(
+            t.id,
+            login,
+            t.name,
+            t.prefix,
+            _aware(t.created_at),
+            t.created_by,
+            _maybe_aware(t.expires_at),
+            _maybe_aware(t.revoked_at),
+            _maybe_aware(t.last_used_at),
+        )
+        for t, login in AccessRepository(session).tokens(mine)
+    ]
+
+
+def _maybe_aware(moment: datetime | None) -> datetime | None:
+    return None if moment is None else _aware(moment)

@@ -128,3 +128,17 @@ def _audit(session: Session, principal: Principal, action: str, user: User, deta
         session, actor=principal.actor, action=action, subject_type="user", subject_id=user.id,
         details={"login": user.login, **details},
     )  # fmt: skip
+
+
+def list_grants(session: Session, principal: Principal) -> list[dict[str, Any]]:
+    """Who may also work whose customers."""
+    principal.require_manager()
+    return [
+        {
+            "grantee": grantee,
+            "owner": owner,
+            "granted_by": g.granted_by,
+            "granted_at": g.granted_at.isoformat(),
+        }
+        for g, grantee, owner in AccessRepository(session).grants()
+    ]

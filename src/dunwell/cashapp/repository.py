@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from dunwell.core.documents import DocumentKind
@@ -315,8 +315,16 @@ class CashAppRepository:
     def payment(self, payment_id: int) -> Payment | None:
         return self.session.get(Payment, payment_id)
 
-    def review_rows(self, *, limit: int | None) -> list[QueueRow]:
-        """Suggested and unmatched cash no person has confirmed, newest first."""
+    def review_rows(
+        self,
+        *,
+        limit: int | None,
+        offset: int = 0,
+        owners: frozenset[int] | None = None,
+        match_id: int | None = None,
+    ) -> list[QueueRow]:
+        """Suggested and unmatched cash no person has confirmed, newest first; ``owners`` limits it
+        to a portfolio (see ``_in_portfolio``)."""
         query = (
             select(
                 CashMatch,
@@ -329,15 +337,43 @@ class CashAppRepository:
                 Payment.remittance,
             )
             .join(Payment, Payment.id == CashMatch.payment_id)
-            .where(
-                CashMatch.status.in_([MatchStatus.SUGGESTED, MatchStatus.UNMATCHED]),
-                or_(CashMatch.decision.is_(None), CashMatch.decision == MatchDecision.REJECTED),
-                Payment.unapplied_minor > 0,
-            )
+            .where(self._review_condition(), self._in_portfolio(owners))
             .order_by(Payment.value_date.desc(), Payment.id.desc())
             .limit(limit)
+            .offset(offset or None)
         )
+        if match_id is not None:
+            query = query.where(CashMatch.id == match_id)
         return [QueueRow(*row) for row in self.session.execute(query)]
+
+    def count_review_rows(self, *, owners: frozenset[int] | None = None) -> int:
+        query = (
+            select(func.count(CashMatch.id))
+            .join(Payment, Payment.id == CashMatch.payment_id)
+            .where(self._review_condition(), self._in_portfolio(owners))
+        )
+        return int(self.session.scalar(query) or 0)
+
+    @staticmethod
+    def _review_condition() -> Any:
+        return (
+            CashMatch.status.in_([MatchStatus.SUGGESTED, MatchStatus.UNMATCHED])
+            & or_(CashMatch.decision.is_(None), CashMatch.decision == MatchDecision.REJECTED)
+            & (Payment.unapplied_minor > 0)
+        )
+
+    @staticmethod
+    def _in_portfolio(owners: frozenset[int] | None) -> Any:
+        """Cash whose assigned customer or best candidate's customer is owned by ``owners``, and cash
+        nobody has been identified for (None: every payment)."""
+        if owners is None:
+            return true()
+        owned = select(Customer.id).where(Customer.owner_id.in_(sorted(owners)))
+        return or_(
+            Payment.customer_id.in_(owned),
+            CashMatch.customer_id.in_(owned),
+            Payment.customer_id.is_(None) & CashMatch.customer_id.is_(None),
+        )
 
     def invoice_ids_by_number(self, entity_id: int, numbers: Iterable[str]) -> dict[str, int]:
         rows = self.session.execute(

@@ -92,8 +92,19 @@ class Decision:
         }
 
 
-def review_queue(session: Session, *, limit: int | None = None) -> list[ReviewItem]:
-    """Suggested and unmatched payments still waiting for a person, newest first."""
+def review_queue(
+    session: Session,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    owners: frozenset[int] | None = None,
+    match_id: int | None = None,
+) -> list[ReviewItem]:
+    """Suggested and unmatched payments still waiting for a person, newest first (``owners``: the
+    cash of one portfolio, see ``CashAppRepository.review_rows``)."""
+    rows = CashAppRepository(session).review_rows(
+        limit=limit, offset=offset, owners=owners, match_id=match_id
+    )
     return [
         ReviewItem(
             match_id=row.match.id,
@@ -111,7 +122,7 @@ def review_queue(session: Session, *, limit: int | None = None) -> list[ReviewIt
             candidates=row.match.candidates,
             rejected_before=row.match.decision is MatchDecision.REJECTED,
         )
-        for row in CashAppRepository(session).review_rows(limit=limit)
+        for row in rows
     ]
 
 

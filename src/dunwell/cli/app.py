@@ -7,6 +7,12 @@ import typer
 from dunwell import __version__
 from dunwell.cli import cashapp, db, imports, invoices, model, simulate, terms, users, writeoffs
 from dunwell.cli.backtest import backtest_command
+from dunwell.cli.collections import (
+    data_quality_command,
+    import_contacts_command,
+    import_touches_command,
+    refresh_promises_command,
+)
 from dunwell.cli.errors import JsonErrorsGroup
 from dunwell.cli.metrics import aging_command, metrics_command
 from dunwell.cli.options import JSON
@@ -37,12 +43,16 @@ app.add_typer(writeoffs.app, name="writeoffs")
 app.add_typer(users.app, name="users")
 app.add_typer(users.tokens, name="tokens")
 invoices.app.command("write-off")(writeoffs.write_off_invoice_command)
+imports.app.command("contacts")(import_contacts_command)
+imports.app.command("touches")(import_touches_command)
 
 # Single commands.
 app.command("metrics")(metrics_command)
 app.command("aging")(aging_command)
 app.command("backtest")(backtest_command)
 app.command("serve")(serve_command)
+app.command("data-quality")(data_quality_command)
+app.command("refresh-promises")(refresh_promises_command)
 
 
 @app.command("presets")

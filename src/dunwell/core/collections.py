@@ -12,6 +12,16 @@ class Channel(StrEnum):
     CALL = "call"
 
 
+class TouchChannel(StrEnum):
+    """How a collector was in touch: the sending channels, and meetings (in person or video)."""
+
+    EMAIL = "email"
+    SMS = "sms"
+    LETTER = "letter"
+    CALL = "call"
+    MEETING = "meeting"
+
+
 class TouchDirection(StrEnum):
     OUTBOUND = "outbound"
     INBOUND = "inbound"
@@ -27,6 +37,10 @@ class TouchOutcome(StrEnum):
     PROMISE = "promise"
     DISPUTE = "dispute"
     REFUSED = "refused"
+    REACHED = "reached"
+    VOICEMAIL = "voicemail"
+    WRONG_NUMBER = "wrong_number"
+    PAID = "paid"
 
 
 class DisputeCategory(StrEnum):
@@ -49,6 +63,7 @@ class DisputeStatus(StrEnum):
 class PromiseStatus(StrEnum):
     OPEN = "open"
     KEPT = "kept"
+    PARTLY_KEPT = "partly_kept"
     BROKEN = "broken"
     CANCELLED = "cancelled"
 

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Select, case, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from dunwell.core.documents import DocumentStatus
 from dunwell.kit.bulk import one_of
 from dunwell.orm.customer import Customer
+from dunwell.orm.entity import LegalEntity
+from dunwell.orm.invoice import Invoice
+from dunwell.orm.prediction import InvoicePrediction
+from dunwell.orm.user import User
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,3 +59,184 @@ class CustomerRepository:
 
     def update_one(self, customer_id: int, values: dict[str, Any]) -> None:
         self.session.execute(update(Customer).where(Customer.id == customer_id).values(**values))
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRow:
+    """A customer with what it owes today and the highest risk of its open items."""
+
+    id: int
+    external_id: str
+    name: str
+    entity: str
+    segment: str | None
+    country: str | None
+    terms: str | None
+    owner_id: int | None
+    owner: str | None
+    currency: str | None
+    credit_limit_minor: int | None
+    credit_limit_currency: str | None
+    owed_minor: int
+    overdue_minor: int
+    open_items: int
+    risk: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerFilter:
+    """Which customers a listing shows; ``scope`` is the portfolio's owner ids (None: all)."""
+
+    scope: frozenset[int] | None
+    today: date
+    search: str | None = None
+    owner_id: int | None = None
+    segment: str | None = None
+    overdue: bool | None = None
+    risk_at_least: float | None = None
+    risk_below: float | None = None
+
+
+SORTS = ("name", "owed", "overdue", "risk", "external_id")
+
+
+class CustomerQueries:
+    """Reads for the customer list and page (the portfolio scope is always a filter here)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _listing(self, today: date) -> Select[Any]:
+        open_items = (
+            select(
+                Invoice.customer_id.label("customer_id"),
+                func.sum(Invoice.open_amount_minor).label("owed"),
+                func.sum(case((Invoice.due_date < today, Invoice.open_amount_minor), else_=0)).label(
+                    "overdue"
+                ),
+                func.count(Invoice.id).label("item_count"),
+                func.max(Invoice.currency).label("currency"),
+            )
+            .where(Invoice.status != DocumentStatus.CLEARED, Invoice.open_amount_minor != 0)
+            .group_by(Invoice.customer_id)
+            .subquery()
+        )
+        latest = (
+            select(func.max(InvoicePrediction.id).label("id"))
+            .group_by(InvoicePrediction.invoice_id)
+            .subquery()
+        )
+        risk = (
+            select(
+                Invoice.customer_id.label("customer_id"), func.max(InvoicePrediction.risk_late).label("risk")
+            )
+            .join(InvoicePrediction, InvoicePrediction.invoice_id == Invoice.id)
+            .join(latest, latest.c.id == InvoicePrediction.id)
+            .where(Invoice.status != DocumentStatus.CLEARED, Invoice.open_amount_minor != 0)
+            .group_by(Invoice.customer_id)
+            .subquery()
+        )
+        return (
+            select(
+                Customer,
+                LegalEntity.code,
+                User.login,
+                func.coalesce(open_items.c.owed, 0).label("owed"),
+                func.coalesce(open_items.c.overdue, 0).label("overdue"),
+                func.coalesce(open_items.c.item_count, 0).label("item_count"),
+                open_items.c.currency,
+                risk.c.risk,
+            )
+            .join(LegalEntity, LegalEntity.id == Customer.entity_id)
+            .outerjoin(User, User.id == Customer.owner_id)
+            .outerjoin(open_items, open_items.c.customer_id == Customer.id)
+            .outerjoin(risk, risk.c.customer_id == Customer.id)
+        )
+
+    def _filtered(self, wanted: CustomerFilter) -> Select[Any]:
+        query = self._listing(wanted.today)
+        if wanted.scope is not None:
+            query = query.where(Customer.owner_id.in_(sorted(wanted.scope) or [-1]))
+        if wanted.search:
+            pattern = f"%{wanted.search.strip().lower()}%"
+            query = query.where(
+                or_(func.lower(Customer.name).like(pattern), func.lower(Customer.external_id).like(pattern))
+            )
+        if wanted.owner_id is not None:
+            query = query.where(Customer.owner_id == wanted.owner_id)
+        if wanted.segment:
+            query = query.where(Customer.segment == wanted.segment)
+        overdue = query.selected_columns.overdue
+        if wanted.overdue is True:
+            query = query.where(overdue > 0)
+        elif wanted.overdue is False:
+            query = query.where(overdue <= 0)
+        risk = query.selected_columns.risk
+        if wanted.risk_at_least is not None:
+            query = query.where(risk >= wanted.risk_at_least)
+        if wanted.risk_below is not None:
+            query = query.where(or_(risk < wanted.risk_below, risk.is_(None)))
+        return query
+
+    def listing(
+        self, wanted: CustomerFilter, *, sort: str, descending: bool, limit: int, offset: int
+    ) -> tuple[list[CustomerRow], int]:
+        query = self._filtered(wanted)
+        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        columns = query.selected_columns
+        key = {
+            "name": func.lower(Customer.name),
+            "external_id": Customer.external_id,
+            "owed": columns.owed,
+            "overdue": columns.overdue,
+            "risk": func.coalesce(columns.risk, -1.0),
+        }[sort]
+        ordered = query.order_by(key.desc() if descending else key.asc(), Customer.id)
+        rows = self.session.execute(ordered.limit(limit).offset(offset)).all()
+        return [_row(r) for r in rows], total
+
+    def one(self, customer_id: int, today: date) -> CustomerRow | None:
+        found = self.session.execute(self._listing(today).where(Customer.id == customer_id)).first()
+        return _row(found) if found else None
+
+    def owner_of(self, customer_id: int) -> tuple[bool, int | None]:
+        """(whether the customer exists, its owner id)."""
+        found = self.session.execute(select(Customer.owner_id).where(Customer.id == customer_id)).first()
+        return (found is not None, found[0] if found else None)
+
+    def segments(self, scope: frozenset[int] | None) -> list[str]:
+        query = select(Customer.segment).where(Customer.segment.is_not(None)).distinct()
+        if scope is not None:
+            query = query.where(Customer.owner_id.in_(sorted(scope) or [-1]))
+        return sorted(s for s in self.session.scalars(query) if s)
+
+    def owners(self, scope: frozenset[int] | None) -> list[tuple[int, str]]:
+        query = select(User.id, User.login).order_by(User.login)
+        if scope is not None:
+            query = query.where(User.id.in_(sorted(scope) or [-1]))
+        return [(id_, login) for id_, login in self.session.execute(query)]
+
+    def user_exists(self, user_id: int) -> bool:
+        return self.session.get(User, user_id) is not None
+
+
+def _row(found: Any) -> CustomerRow:
+    customer: Customer = found[0]
+    return CustomerRow(
+        id=customer.id,
+        external_id=customer.external_id,
+        name=customer.name,
+        entity=found[1],
+        segment=customer.segment,
+        country=customer.country,
+        terms=customer.terms,
+        owner_id=customer.owner_id,
+        owner=found[2],
+        currency=found[6] or customer.currency,
+        credit_limit_minor=customer.credit_limit_minor,
+        credit_limit_currency=customer.credit_limit_currency,
+        owed_minor=int(found[3]),
+        overdue_minor=int(found[4]),
+        open_items=int(found[5]),
+        risk=None if found[7] is None else float(found[7]),
+    )

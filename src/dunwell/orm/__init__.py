@@ -12,7 +12,7 @@ from dunwell.orm.cashapp import (
     RejectedMatch,
     StatementEntry,
 )
-from dunwell.orm.collections import Dispute, Hold, PromiseToPay, Touch
+from dunwell.orm.collections import Dispute, DisputeInvoice, Hold, PromiseInvoice, PromiseToPay, Touch
 from dunwell.orm.customer import Contact, ContactChannelConsent, Customer
 from dunwell.orm.entity import LegalEntity
 from dunwell.orm.import_batch import ImportBatch
@@ -36,6 +36,7 @@ __all__ = [
     "ContactChannelConsent",
     "Customer",
     "Dispute",
+    "DisputeInvoice",
     "Hold",
     "ImportBatch",
     "Invoice",
@@ -48,6 +49,7 @@ __all__ = [
     "PaymentOrigin",
     "PortfolioGrant",
     "PredictionModel",
+    "PromiseInvoice",
     "PromiseToPay",
     "RejectedMatch",
     "ScoringRun",

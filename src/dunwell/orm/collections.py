@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, String, Text
+from sqlalchemy import Date, DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dunwell.core.collections import (
-    Channel,
     DisputeCategory,
     DisputeStatus,
     HoldReason,
     PromiseStatus,
+    TouchChannel,
     TouchDirection,
     TouchOutcome,
 )
@@ -34,6 +34,18 @@ class Dispute(Timestamped, Base):
     deadline: Mapped[date | None] = mapped_column(Date)
     resolved_on: Mapped[date | None] = mapped_column(Date)
     description: Mapped[str | None] = mapped_column(Text)
+    #: What was decided and why, written when it is resolved.
+    resolution: Mapped[str | None] = mapped_column(Text)
+    resolved_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class DisputeInvoice(Base):
+    """An invoice a dispute is about (a dispute may cover several)."""
+
+    __tablename__ = "dispute_invoices"
+
+    dispute_id: Mapped[int] = mapped_column(ForeignKey("disputes.id", ondelete="CASCADE"), primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), primary_key=True)
 
 
 class PromiseToPay(Timestamped, Base):
@@ -49,6 +61,17 @@ class PromiseToPay(Timestamped, Base):
     amount_minor: Mapped[int] = mapped_column(MinorUnits)
     status: Mapped[PromiseStatus] = mapped_column(enum_column(PromiseStatus), default=PromiseStatus.OPEN)
     recorded_by: Mapped[str] = mapped_column(String(120))
+
+
+class PromiseInvoice(Base):
+    """An invoice a promise covers; a promise without any is for the account."""
+
+    __tablename__ = "promise_invoices"
+
+    promise_id: Mapped[int] = mapped_column(
+        ForeignKey("promises_to_pay.id", ondelete="CASCADE"), primary_key=True
+    )
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), primary_key=True)
 
 
 class Hold(Timestamped, Base):
@@ -72,13 +95,16 @@ class Touch(Timestamped, Base):
     """One collection contact attempt or conversation, with its outcome."""
 
     __tablename__ = "touches"
+    __table_args__ = (UniqueConstraint("customer_id", "external_id"),)
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    channel: Mapped[Channel] = mapped_column(enum_column(Channel))
+    channel: Mapped[TouchChannel] = mapped_column(enum_column(TouchChannel))
     direction: Mapped[TouchDirection] = mapped_column(enum_column(TouchDirection))
     outcome: Mapped[TouchOutcome] = mapped_column(enum_column(TouchOutcome))
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     note: Mapped[str | None] = mapped_column(Text)
+    #: The id the source file gives it, so a re-import adds nothing twice.
+    external_id: Mapped[str | None] = mapped_column(String(64))

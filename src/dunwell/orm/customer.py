@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dunwell.core.collections import Channel
@@ -37,6 +37,7 @@ class Customer(Timestamped, Base):
 
 class Contact(Timestamped, Base):
     __tablename__ = "contacts"
+    __table_args__ = (UniqueConstraint("customer_id", "external_id"),)
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
@@ -47,6 +48,12 @@ class Contact(Timestamped, Base):
     email: Mapped[str | None] = mapped_column(String(320))
     phone: Mapped[str | None] = mapped_column(String(40))
     time_zone: Mapped[str | None] = mapped_column(String(64))
+    #: The id the source file gives it, so a re-import updates instead of adding.
+    external_id: Mapped[str | None] = mapped_column(String(64))
+    #: A shared mailbox (accounts payable) rather than a person.
+    is_role_mailbox: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: BCP 47 tag ("en", "de-CH") the contact is written to in.
+    language: Mapped[str | None] = mapped_column(String(16))
 
 
 class ContactChannelConsent(Timestamped, Base):
@@ -62,3 +69,5 @@ class ContactChannelConsent(Timestamped, Base):
     consented_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     opted_out_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     source: Mapped[str | None] = mapped_column(String(200))
+    #: Who gave (or withdrew) it: the contact, a colleague on their behalf, a signed contract.
+    given_by: Mapped[str | None] = mapped_column(String(200))

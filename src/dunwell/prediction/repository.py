@@ -7,13 +7,14 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from dunwell.kit.bulk import insert_rows
 from dunwell.orm.base import table_of
 from dunwell.orm.customer import Customer
 from dunwell.orm.entity import LegalEntity
-from dunwell.orm.invoice import Invoice
+from dunwell.orm.invoice import Invoice, InvoiceRevision
+from dunwell.orm.payment import Allocation, Payment
 from dunwell.orm.prediction import InvoicePrediction, PredictionModel, ScoringRun
 
 _CHUNK = 50_000
@@ -144,3 +145,41 @@ class ModelRepository:
         if entity is not None:
             stmt = stmt.where(LegalEntity.code == entity)
         return [(invoice, customer, code) for invoice, customer, code in self.session.execute(stmt)]
+
+    def allocations_of(self, invoice_id: int) -> list[dict[str, Any]]:
+        """Every settlement of a document, reversed ones too, oldest first, with the payment or
+        credit memo behind it."""
+        memo = aliased(Invoice)
+        rows = self.session.execute(
+            select(
+                Allocation.id,
+                Allocation.kind,
+                Allocation.currency,
+                Allocation.amount_minor,
+                Allocation.applied_on,
+                Allocation.applied_by,
+                Allocation.reversed_on,
+                Allocation.reversed_by,
+                Allocation.reversal_reason,
+                Payment.natural_key.label("payment_key"),
+                Payment.value_date.label("payment_value_date"),
+                Payment.payer_name,
+                Payment.bank_reference,
+                memo.number.label("credit_memo"),
+            )
+            .outerjoin(Payment, Payment.id == Allocation.payment_id)
+            .outerjoin(memo, memo.id == Allocation.credit_memo_id)
+            .where(Allocation.invoice_id == invoice_id)
+            .order_by(Allocation.applied_on, Allocation.id)
+        )
+        return [dict(row._mapping) for row in rows]
+
+    def revisions_of(self, invoice_id: int) -> list[InvoiceRevision]:
+        """What imports changed on a document, oldest first."""
+        return list(
+            self.session.scalars(
+                select(InvoiceRevision)
+                .where(InvoiceRevision.invoice_id == invoice_id)
+                .order_by(InvoiceRevision.recorded_at, InvoiceRevision.id)
+            )
+        )

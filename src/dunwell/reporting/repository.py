@@ -41,11 +41,24 @@ class BookRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def currencies(self, *, as_of: date) -> list[str]:
-        """Currencies of the documents issued by ``as_of`` (as their issue dates were known then)."""
+    def currencies(
+        self, *, as_of: date, entity: str | None = None, owners: frozenset[int] | None = None
+    ) -> list[str]:
+        """Currencies of the documents issued by ``as_of`` (as their issue dates were known then),
+        of ``entity`` and of the customers of ``owners`` (None: every entity, every customer)."""
         issued = self._issued_by(as_of, self._rollbacks(as_of))
-        stmt = select(Invoice.currency).distinct().where(issued).order_by(Invoice.currency)
+        stmt = (
+            select(Invoice.currency)
+            .distinct()
+            .join(LegalEntity, LegalEntity.id == Invoice.entity_id)
+            .join(Customer, Customer.id == Invoice.customer_id)
+            .where(issued, *_scope(entity, owners))
+            .order_by(Invoice.currency)
+        )
         return list(self.session.scalars(stmt))
+
+    def entity_codes(self) -> list[str]:
+        return list(self.session.scalars(select(LegalEntity.code).order_by(LegalEntity.code)))
 
     @staticmethod
     def _issued_by(as_of: date, rollbacks: dict[int, _Rollback]) -> ColumnElement[bool]:
@@ -56,8 +69,16 @@ class BookRepository:
             return Invoice.issue_date <= as_of
         return or_(Invoice.issue_date <= as_of, Invoice.id.in_(moved))
 
-    def documents_as_of(self, *, as_of: date, currency: str) -> Iterator[ReceivableDocument]:
-        """Every document issued on or before ``as_of`` in ``currency``, as it was known then.
+    def documents_as_of(
+        self,
+        *,
+        as_of: date,
+        currency: str,
+        entity: str | None = None,
+        owners: frozenset[int] | None = None,
+    ) -> Iterator[ReceivableDocument]:
+        """Every document issued on or before ``as_of`` in ``currency``, as it was known then (of
+        ``entity``, and of the customers whose owner is one of ``owners``; None: no filter).
 
         Settlements applied after ``as_of`` are left out, reversals after it are ignored, and
         fields changed by later imports are rolled back to their earlier values. Streams in chunks
@@ -80,7 +101,7 @@ class BookRepository:
             .join(LegalEntity, LegalEntity.id == Invoice.entity_id)
             .join(Customer, Customer.id == Invoice.customer_id)
             .outerjoin(User, User.id == Customer.owner_id)
-            .where(self._issued_by(as_of, rollbacks), Invoice.currency == currency)
+            .where(self._issued_by(as_of, rollbacks), Invoice.currency == currency, *_scope(entity, owners))
             .order_by(Invoice.id)
             .execution_options(yield_per=_STREAM_CHUNK)
         )
@@ -165,3 +186,13 @@ class BookRepository:
             )
             for invoice_id, v in result.items()
         }
+
+
+def _scope(entity: str | None, owners: frozenset[int] | None) -> list[ColumnElement[bool]]:
+    """The filter of one entity and one portfolio (the customers of ``owners``; empty: none)."""
+    where: list[ColumnElement[bool]] = []
+    if entity is not None:
+        where.append(LegalEntity.code == entity)
+    if owners is not None:
+        where.append(Customer.owner_id.in_(sorted(owners)))
+    return where

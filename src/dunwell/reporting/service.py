@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -20,13 +20,20 @@ class MetricsReport:
     groups: dict[str, ARMetrics]
 
 
-def choose_currency(session: Session, *, as_of: date, currency: str | None) -> str:
+def choose_currency(
+    session: Session,
+    *,
+    as_of: date,
+    currency: str | None,
+    entity: str | None = None,
+    owners: frozenset[int] | None = None,
+) -> str:
     """The currency to report in: the one asked for, or the book's only one.
 
     Amounts in different currencies are never added up: without FX rates that would be a made-up
     number, so a multi-currency book must say which currency it wants.
     """
-    available = BookRepository(session).currencies(as_of=as_of)
+    available = BookRepository(session).currencies(as_of=as_of, entity=entity, owners=owners)
     if currency is not None:
         currency = currency.upper()
         if currency not in available:
@@ -58,15 +65,54 @@ def metrics_as_of(
     period_days: int = 90,
     by: GroupDimension | None = None,
     currency: str | None = None,
+    entity: str | None = None,
+    owners: frozenset[int] | None = None,
 ) -> MetricsReport:
-    chosen = choose_currency(session, as_of=as_of, currency=currency)
+    """The metrics of the book (of ``entity``, of the customers of ``owners``: a collector's
+    portfolio; None: everything) as of ``as_of``."""
+    chosen = choose_currency(session, as_of=as_of, currency=currency, entity=entity, owners=owners)
     book = BookRepository(session)
     if by is None:
         overall = compute_metrics(
-            book.documents_as_of(as_of=as_of, currency=chosen), as_of=as_of, period_days=period_days
+            book.documents_as_of(as_of=as_of, currency=chosen, entity=entity, owners=owners),
+            as_of=as_of,
+            period_days=period_days,
         )
         return MetricsReport(overall=overall, by=None, groups={})
-    documents = list(book.documents_as_of(as_of=as_of, currency=chosen))
+    documents = list(book.documents_as_of(as_of=as_of, currency=chosen, entity=entity, owners=owners))
     overall = compute_metrics(documents, as_of=as_of, period_days=period_days)
     groups = compute_grouped_metrics(documents, as_of=as_of, period_days=period_days, by=by)
     return MetricsReport(overall=overall, by=by, groups=groups)
+
+
+def month_ends(as_of: date, months: int) -> list[date]:
+    """``as_of`` and the last days of the ``months - 1`` months before it, oldest first."""
+    days = [as_of]
+    first = as_of.replace(day=1)
+    for _ in range(months - 1):
+        last = first - timedelta(days=1)
+        days.append(last)
+        first = last.replace(day=1)
+    return days[::-1]
+
+
+def trend(
+    session: Session,
+    *,
+    as_of: date,
+    currency: str,
+    months: int = 12,
+    period_days: int = 90,
+    entity: str | None = None,
+    owners: frozenset[int] | None = None,
+) -> list[ARMetrics]:
+    """The metrics at each month end up to ``as_of``, each from the book as it was known then."""
+    book = BookRepository(session)
+    return [
+        compute_metrics(
+            book.documents_as_of(as_of=day, currency=currency, entity=entity, owners=owners),
+            as_of=day,
+            period_days=period_days,
+        )
+        for day in month_ends(as_of, months)
+    ]

@@ -4,5 +4,26 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from dunwell.access import views as access_views
+from dunwell.cashapp import endpoints as cashapp_endpoints
+from dunwell.cashapp import views as cashapp_views
+from dunwell.collections import endpoints as collections_endpoints
+from dunwell.collections import views as collections_views
+from dunwell.customers import endpoints as customers_endpoints
+from dunwell.customers import views as customers_views
+from dunwell.prediction import endpoints as prediction_endpoints
+from dunwell.prediction import views as prediction_views
+from dunwell.reporting import endpoints as reporting_endpoints
+
 API_ROUTERS: list[APIRouter] = []
 WEB_ROUTERS: list[APIRouter] = []
+API_ROUTERS.append(reporting_endpoints.router)
+API_ROUTERS.append(prediction_endpoints.router)
+WEB_ROUTERS.append(prediction_views.router)
+WEB_ROUTERS.append(access_views.router)
+API_ROUTERS.append(cashapp_endpoints.router)
+WEB_ROUTERS.append(cashapp_views.router)
+API_ROUTERS.append(customers_endpoints.router)
+API_ROUTERS.append(collections_endpoints.router)
+WEB_ROUTERS.append(customers_views.router)
+WEB_ROUTERS.append(collections_views.router)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -14,6 +15,8 @@ from dunwell.core.access import Principal
 from dunwell.core.errors import DunwellError
 from dunwell.kit.db import ping
 from dunwell.kit.http import current_principal, db_session, page, require_csrf
+from dunwell.reporting.views import dashboard_context
+from dunwell.web.charts import line_chart
 
 router = APIRouter(include_in_schema=False)
 SESSION_COOKIE = "dunwell_session"
@@ -27,9 +30,32 @@ def health(session: Annotated[Session, Depends(db_session)]) -> JSONResponse:
 
 
 @router.get("/")
-def home(request: Request, principal: Annotated[Principal, Depends(current_principal)]) -> Response:
-    """The dashboard (the reporting module fills it in)."""
-    return page(request, "home.html", principal, nav="dashboard")
+def home(
+    request: Request,
+    session: Annotated[Session, Depends(db_session)],
+    principal: Annotated[Principal, Depends(current_principal)],
+    as_of: date | None = None,
+    currency: str | None = None,
+    entity: str | None = None,
+) -> Response:
+    """The dashboard: the reporting module's figures of the reader's portfolio, its trend drawn
+    here (charts belong to the web layer, which the modules below may not import)."""
+    locale = getattr(request.state, "locale", "en_US")
+    context = dashboard_context(
+        session, principal, as_of=as_of, currency=currency or None, entity=entity or None, locale=locale
+    )
+    labels = context["trend_labels"]
+    days_chart = line_chart(labels, context["trend_days"], title="DSO, countback, BPDSO and ADD (days)")
+    percent_chart = line_chart(labels, context["trend_percent"], title="CEI and % current", unit="%")
+    return page(
+        request,
+        "home.html",
+        principal,
+        nav="dashboard",
+        days_chart=days_chart,
+        percent_chart=percent_chart,
+        **context,
+    )
 
 
 @router.get("/login")

@@ -1,0 +1,1 @@
+"""Collections records: touches, promises to pay, holds and disputes, per customer."""

@@ -1,0 +1,147 @@
+"""Data quality per customer: a score out of 100 with the reasons that lower it, so a collector
+fixes the record before the dunning run trips over it."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from dunwell.core.access import Principal
+from dunwell.customers.quality_repository import QualityRepository
+from dunwell.customers.service import require_customer
+
+#: What each problem costs the score (100 = nothing found).
+PENALTIES = {
+    "no_contact": 30,
+    "no_consent": 15,
+    "no_terms": 15,
+    "dates_out_of_order": 15,
+    "duplicate_name": 15,
+    "shared_bank_account": 10,
+}
+#: Legal forms dropped before names are compared: "ACME Inc." and "Acme" are the same company.
+LEGAL_FORMS = frozenset(
+    {
+        "inc",
+        "incorporated",
+        "llc",
+        "ltd",
+        "limited",
+        "co",
+        "corp",
+        "corporation",
+        "company",
+        "gmbh",
+        "ag",
+        "sa",
+        "sas",
+        "sarl",
+        "bv",
+        "nv",
+        "plc",
+        "oy",
+        "ab",
+        "as",
+        "spa",
+        "srl",
+        "kg",
+        "pty",
+        "the",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Quality:
+    customer_id: int
+    name: str
+    score: int
+    problems: list[Problem]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "customer_id": self.customer_id,
+            "name": self.name,
+            "score": self.score,
+            "reasons": [{"code": p.code, "message": p.message} for p in self.problems],
+        }
+
+
+def normalised_name(name: str) -> str:
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    words = [w for w in re.split(r"[^a-z0-9]+", folded) if w and w not in LEGAL_FORMS]
+    return " ".join(words)
+
+
+def book_quality(session: Session, principal: Principal, *, only_problems: bool = False) -> list[Quality]:
+    """Every customer of the portfolio, worst first."""
+    found = _assess(session, principal.portfolio, None)
+    if only_problems:
+        found = [q for q in found if q.problems]
+    return sorted(found, key=lambda q: (q.score, q.name))
+
+
+def customer_quality(session: Session, principal: Principal, customer_id: int) -> Quality:
+    require_customer(session, principal, customer_id)
+    return _assess(session, principal.portfolio, customer_id)[0]
+
+
+def _assess(session: Session, scope: frozenset[int] | None, customer_id: int | None) -> list[Quality]:
+    repo = QualityRepository(session)
+    facts = repo.facts(scope, customer_id)
+    # Duplicates are looked for within the portfolio only: another collector's customer is not theirs to see.
+    by_name: dict[str, list[int]] = defaultdict(list)
+    for id_, name in repo.names(scope):
+        key = normalised_name(name)
+        if key:
+            by_name[key].append(id_)
+    shared: dict[int, list[str]] = defaultdict(list)
+    for account, owners in facts.accounts.items():
+        for owner in owners:
+            shared[owner].append(account)
+    result = []
+    for id_, name, terms in facts.customers:
+        problems = []
+        if id_ not in facts.usable_contact:
+            problems.append(Problem("no_contact", "no contact with an email address or a phone number"))
+        elif id_ not in facts.consented:
+            problems.append(
+                Problem("no_consent", "no contact has consented to any channel (or all opted out)")
+            )
+        if not terms:
+            problems.append(Problem("no_terms", "no payment terms"))
+        if facts.out_of_order[id_]:
+            problems.append(
+                Problem(
+                    "dates_out_of_order",
+                    f"{facts.out_of_order[id_]} document(s) cleared or paid before they were issued",
+                )
+            )
+        twins = [other for other in by_name.get(normalised_name(name), []) if other != id_]
+        if twins:
+            problems.append(
+                Problem(
+                    "duplicate_name", f"likely the same company as customer(s) {', '.join(map(str, twins))}"
+                )
+            )
+        if shared.get(id_):
+            problems.append(
+                Problem(
+                    "shared_bank_account",
+                    f"pays from bank account(s) other customers pay from too: "
+                    f"{', '.join(sorted(shared[id_]))}",
+                )
+            )
+        score = max(0, 100 - sum(PENALTIES[p.code] for p in problems))
+        result.append(Quality(customer_id=id_, name=name, score=score, problems=problems))
+    return result

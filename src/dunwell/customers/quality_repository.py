@@ -1,0 +1,98 @@
+"""All SQL behind the data-quality check: the facts per customer, read set-wise for the whole book."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from dunwell.orm.customer import Contact, ContactChannelConsent, Customer
+from dunwell.orm.invoice import Invoice
+from dunwell.orm.payment import Allocation, Payment
+
+
+@dataclass(frozen=True, slots=True)
+class QualityFacts:
+    customers: list[tuple[int, str, str | None]]  # (id, name, terms)
+    usable_contact: set[int]
+    consented: set[int]
+    out_of_order: Counter[int]
+    accounts: dict[str, set[int]]  # payer account -> the customers paying from it
+
+
+class QualityRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def facts(self, scope: frozenset[int] | None, customer_id: int | None = None) -> QualityFacts:
+        def scoped(query: Any) -> Any:
+            if scope is not None:
+                query = query.where(Customer.owner_id.in_(sorted(scope) or [-1]))
+            return query
+
+        listed = select(Customer.id, Customer.name, Customer.terms).order_by(Customer.id)
+        if scope is not None:
+            listed = listed.where(Customer.owner_id.in_(sorted(scope) or [-1]))
+        customers = [(id_, name, terms) for id_, name, terms in self.session.execute(listed)]
+        contact = (
+            select(Contact.customer_id)
+            .join(Customer, Customer.id == Contact.customer_id)
+            .where(or_(Contact.email.is_not(None), Contact.phone.is_not(None)))
+            .distinct()
+        )
+        consent = (
+            select(Contact.customer_id)
+            .join(Customer, Customer.id == Contact.customer_id)
+            .join(ContactChannelConsent, ContactChannelConsent.contact_id == Contact.id)
+            .where(ContactChannelConsent.consented.is_(True), ContactChannelConsent.opted_out_at.is_(None))
+            .distinct()
+        )
+        cleared_early = (
+            select(Invoice.customer_id, func.count())
+            .join(Customer, Customer.id == Invoice.customer_id)
+            .where(Invoice.cleared_on < Invoice.issue_date)
+            .group_by(Invoice.customer_id)
+        )
+        applied_early = (
+            select(Invoice.customer_id, func.count())
+            .select_from(Allocation)
+            .join(Invoice, Invoice.id == Allocation.invoice_id)
+            .join(Customer, Customer.id == Invoice.customer_id)
+            .where(and_(Allocation.applied_on < Invoice.issue_date, Allocation.reversed_on.is_(None)))
+            .group_by(Invoice.customer_id)
+        )
+        if customer_id is not None:
+            customers = [c for c in customers if c[0] == customer_id]
+            contact, consent = (q.where(Customer.id == customer_id) for q in (contact, consent))
+            cleared_early, applied_early = (
+                q.where(Customer.id == customer_id) for q in (cleared_early, applied_early)
+            )
+        out_of_order: Counter[int] = Counter()
+        for query in (cleared_early, applied_early):
+            for found in self.session.execute(scoped(query)):
+                out_of_order[int(found[0])] += int(found[1])
+        accounts: dict[str, set[int]] = defaultdict(set)
+        paid_from = (
+            select(Payment.payer_account, Payment.customer_id)
+            .where(Payment.payer_account.is_not(None), Payment.customer_id.is_not(None))
+            .distinct()
+        )
+        for account, owner in self.session.execute(paid_from):
+            if account is not None and owner is not None:
+                accounts[account].add(owner)
+        return QualityFacts(
+            customers=customers,
+            usable_contact=set(self.session.scalars(scoped(contact))),
+            consented=set(self.session.scalars(scoped(consent))),
+            out_of_order=out_of_order,
+            accounts={a: owners for a, owners in accounts.items() if len(owners) > 1},
+        )
+
+    def names(self, scope: frozenset[int] | None) -> list[tuple[int, str]]:
+        query = select(Customer.id, Customer.name)
+        if scope is not None:
+            query = query.where(Customer.owner_id.in_(sorted(scope) or [-1]))
+        return [(id_, name) for id_, name in self.session.execute(query)]

@@ -1,0 +1,103 @@
+"""Charts drawn on the server as SVG: no script, nothing from elsewhere (the CSP allows neither).
+
+Colours come from classes (``chart-s0`` ...) in the stylesheet; every chart carries a title and a
+description for screen readers, and pages show the same figures in a table beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from html import escape
+
+from markupsafe import Markup
+
+WIDTH, HEIGHT = 560, 220
+LEFT, RIGHT, TOP, BOTTOM = 48, 12, 12, 28
+TICKS = 4
+
+Value = Decimal | float | int | None
+
+
+def line_chart(
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[Value]]],
+    *,
+    title: str,
+    unit: str = "",
+) -> Markup:
+    """One line per series over ``labels`` (a gap where a value is None), with a legend."""
+    numbers = [float(v) for _, values in series for v in values if v is not None]
+    low, high = _range(numbers)
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    step = plot_w / max(len(labels) - 1, 1)
+
+    def x(i: int) -> float:
+        return LEFT + i * step
+
+    def y(value: float) -> float:
+        return TOP + plot_h - (value - low) / (high - low) * plot_h
+
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{_id(title)}-t">',
+        f'<title id="{_id(title)}-t">{escape(title)}</title>',
+    ]
+    for k in range(TICKS + 1):
+        value = low + (high - low) * k / TICKS
+        level = f"{y(value):.1f}"
+        parts.append(
+            f'<line class="chart-grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{level}" y2="{level}"/>'
+            f'<text class="chart-axis" x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end">'
+            f"{_tick(value)}{escape(unit)}</text>"
+        )
+    for i, label in enumerate(labels):
+        parts.append(
+            f'<text class="chart-axis" x="{x(i):.1f}" y="{HEIGHT - 8}" text-anchor="middle">'
+            f"{escape(label)}</text>"
+        )
+    for n, (name, values) in enumerate(series):
+        for run in _runs(values):
+            points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in run)
+            parts.append(f'<polyline class="chart-line chart-s{n}" points="{points}"/>')
+            parts.extend(
+                f'<circle class="chart-dot chart-s{n}" cx="{x(i):.1f}" cy="{y(v):.1f}" r="2.5">'
+                f"<title>{escape(name)} {escape(labels[i])}: {_tick(v)}{escape(unit)}</title></circle>"
+                for i, v in run
+            )
+    parts.append("</svg>")
+    legend = "".join(
+        f'<li><span class="chart-key chart-s{n}" aria-hidden="true"></span>{escape(name)}</li>'
+        for n, (name, _) in enumerate(series)
+    )
+    return Markup(
+        f'<figure class="chart-box">{"".join(parts)}<ul class="chart-legend">{legend}</ul></figure>'
+    )
+
+
+def _range(numbers: list[float]) -> tuple[float, float]:
+    """The value axis: from zero (or the lowest value below it) to a little above the highest."""
+    if not numbers:
+        return 0.0, 1.0
+    low, high = min(0.0, *numbers), max(numbers)
+    if high == low:
+        high = low + 1.0
+    return low, high + (high - low) * 0.05
+
+
+def _runs(values: Sequence[Value]) -> list[list[tuple[int, float]]]:
+    """Consecutive known values: a line is not drawn across a month without a figure."""
+    runs: list[list[tuple[int, float]]] = [[]]
+    for i, value in enumerate(values):
+        if value is None:
+            runs.append([])
+        else:
+            runs[-1].append((i, float(value)))
+    return [run for run in runs if run]
+
+
+def _tick(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 10 else f"{value:,.1f}"
+
+
+def _id(title: str) -> str:
+    return "chart-" + "".join(c if c.isalnum() else "-" for c in title.lower())
