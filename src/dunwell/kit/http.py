@@ -79,10 +79,17 @@ def money(minor: int | None, currency: str, locale: str = "en_US") -> str:
     return format_currency(minor_to_decimal(minor, currency), currency, locale=locale)
 
 
-def amount(value: Decimal | float | int | None, locale: str = "en_US", digits: int = 1) -> str:
-    if value is None:
+def amount(value: Decimal | float | int | str | None, locale: str = "en_US", digits: int = 1) -> str:
+    """A figure (not money) for people: grouped, rounded to ``digits``; "–" for none or not a number."""
+    if value is None or isinstance(value, bool):
         return "–"
-    return format_decimal(value, format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale=locale)
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+    except ArithmeticError:
+        return "–"
+    if not number.is_finite():
+        return "–"
+    return format_decimal(number, format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale=locale)
 
 
 def day(value: date | datetime | str | None, locale: str = "en_US") -> str:

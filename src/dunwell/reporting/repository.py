@@ -165,6 +165,15 @@ class BookRepository:
                 groups=groups,
             )
 
+    def revised_between(self, after: date, until: date) -> bool:
+        """Whether an import revised any document with effect after ``after`` and by ``until``."""
+        stmt = (
+            select(InvoiceRevision.id)
+            .where(InvoiceRevision.effective_on > after, InvoiceRevision.effective_on <= until)
+            .limit(1)
+        )
+        return self.session.scalar(stmt) is not None
+
     def _rollbacks(self, as_of: date) -> dict[int, _Rollback]:
         """The earliest recorded old value of each field changed after ``as_of`` (revisions are rare)."""
         result: dict[int, dict[str, object]] = defaultdict(dict)

@@ -106,13 +106,21 @@ def trend(
     entity: str | None = None,
     owners: frozenset[int] | None = None,
 ) -> list[ARMetrics]:
-    """The metrics at each month end up to ``as_of``, each from the book as it was known then."""
+    """The metrics at each month end up to ``as_of``, each from the book as it was known then.
+
+    The book is read once, as of ``as_of``: a document's settlements carry their own days, so the
+    figures of an earlier month end only need the settlements in effect then (``compute_metrics``
+    filters them). Only a month end after which an import revised documents (an amount, a due
+    date) reads the book again, with those revisions rolled back.
+    """
     book = BookRepository(session)
-    return [
-        compute_metrics(
-            book.documents_as_of(as_of=day, currency=currency, entity=entity, owners=owners),
-            as_of=day,
-            period_days=period_days,
+    latest = list(book.documents_as_of(as_of=as_of, currency=currency, entity=entity, owners=owners))
+    figures = []
+    for day in month_ends(as_of, months):
+        documents = (
+            latest
+            if day == as_of or not book.revised_between(day, as_of)
+            else list(book.documents_as_of(as_of=day, currency=currency, entity=entity, owners=owners))
         )
-        for day in month_ends(as_of, months)
-    ]
+        figures.append(compute_metrics(documents, as_of=day, period_days=period_days))
+    return figures
