@@ -8,6 +8,7 @@ one transaction. Every response carries the security headers; nothing answers wi
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,8 +17,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dunwell import __version__
 from dunwell.access import endpoints as access_endpoints
@@ -64,6 +67,29 @@ class SecurityHeaders(BaseHTTPMiddleware):
         return response
 
 
+class ServerTiming:
+    """``Server-Timing: app;dur=<ms>`` on every response: the time from the request's arrival to the
+    response's headers, so a benchmark (bench/app_bench.py) or the browser's devtools can tell the
+    server's share of a page's time from the network's."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+
+        async def timed(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                elapsed = (time.perf_counter() - started) * 1000
+                MutableHeaders(scope=message).append("Server-Timing", f"app;dur={elapsed:.1f}")
+            await send(message)
+
+        await self.app(scope, receive, timed)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     sessions = session_factory(create_db_engine(settings.database_url, echo=settings.echo_sql))
@@ -98,6 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/api/v1", api)
     app.mount("/static", StaticFiles(directory=str(TEMPLATES_DIR.parent / "static")), name="static")
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(ServerTiming)
     return app
 
 

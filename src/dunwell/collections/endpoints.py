@@ -21,7 +21,7 @@ from dunwell.collections.schemas import (
     TouchCreate,
 )
 from dunwell.core.access import Principal
-from dunwell.kit.http import current_principal, db_session, writer
+from dunwell.kit.http import RowId, current_principal, db_session, writer
 
 router = APIRouter(tags=["collections"])
 Reader = Annotated[Principal, Depends(current_principal)]
@@ -35,12 +35,12 @@ def _today() -> date:
 
 
 @router.get(f"{BASE}/touches", response_model=list[Touch])
-def list_touches(customer_id: int, principal: Reader, session: Db) -> list[Touch]:
+def list_touches(customer_id: RowId, principal: Reader, session: Db) -> list[Touch]:
     return [Touch.of(t) for t in service.touches(session, principal, customer_id)]
 
 
 @router.post(f"{BASE}/touches", response_model=Touch, status_code=201)
-def log_touch(customer_id: int, body: TouchCreate, principal: Writer, session: Db) -> Touch:
+def log_touch(customer_id: RowId, body: TouchCreate, principal: Writer, session: Db) -> Touch:
     return Touch.of(
         service.log_touch(session, principal, customer_id, service.TouchInput(**body.model_dump()))
     )
@@ -48,7 +48,7 @@ def log_touch(customer_id: int, body: TouchCreate, principal: Writer, session: D
 
 @router.get(f"{BASE}/promises", response_model=list[Promise])
 def list_promises(
-    customer_id: int, principal: Reader, session: Db, as_of: date | None = None
+    customer_id: RowId, principal: Reader, session: Db, as_of: date | None = None
 ) -> list[Promise]:
     """Promises with their status as of ``as_of`` (default today), computed from the cash applied."""
     found = service.promises(session, principal, customer_id, as_of=as_of or _today())
@@ -56,43 +56,43 @@ def list_promises(
 
 
 @router.post(f"{BASE}/promises", response_model=Promise, status_code=201)
-def record_promise(customer_id: int, body: PromiseCreate, principal: Writer, session: Db) -> Promise:
+def record_promise(customer_id: RowId, body: PromiseCreate, principal: Writer, session: Db) -> Promise:
     data = service.PromiseInput(**{**body.model_dump(), "invoice_ids": tuple(body.invoice_ids)})
     return Promise.of(service.record_promise(session, principal, customer_id, data))
 
 
 @router.get(f"{BASE}/holds", response_model=list[Hold])
-def list_holds(customer_id: int, principal: Reader, session: Db) -> list[Hold]:
+def list_holds(customer_id: RowId, principal: Reader, session: Db) -> list[Hold]:
     return [Hold.of(h, _today()) for h in service.holds(session, principal, customer_id)]
 
 
 @router.post(f"{BASE}/holds", response_model=Hold, status_code=201)
-def add_hold(customer_id: int, body: HoldCreate, principal: Writer, session: Db) -> Hold:
+def add_hold(customer_id: RowId, body: HoldCreate, principal: Writer, session: Db) -> Hold:
     return Hold.of(
         service.add_hold(session, principal, customer_id, service.HoldInput(**body.model_dump())), _today()
     )
 
 
 @router.post(f"{BASE}/holds/{{hold_id}}/release", response_model=Hold)
-def release_hold(customer_id: int, hold_id: int, principal: Writer, session: Db) -> Hold:
+def release_hold(customer_id: RowId, hold_id: RowId, principal: Writer, session: Db) -> Hold:
     """End a hold early (audited); an ended or released hold is a conflict."""
     return Hold.of(service.release_hold(session, principal, customer_id, hold_id, today=_today()), _today())
 
 
 @router.get(f"{BASE}/disputes", response_model=list[Dispute])
-def list_disputes(customer_id: int, principal: Reader, session: Db) -> list[Dispute]:
+def list_disputes(customer_id: RowId, principal: Reader, session: Db) -> list[Dispute]:
     return [Dispute.of(v) for v in disputes.disputes(session, principal, customer_id)]
 
 
 @router.post(f"{BASE}/disputes", response_model=Dispute, status_code=201)
-def open_dispute(customer_id: int, body: DisputeCreate, principal: Writer, session: Db) -> Dispute:
+def open_dispute(customer_id: RowId, body: DisputeCreate, principal: Writer, session: Db) -> Dispute:
     data = disputes.DisputeInput(**{**body.model_dump(), "invoice_ids": tuple(body.invoice_ids)})
     return Dispute.of(disputes.open_dispute(session, principal, customer_id, data, today=_today()))
 
 
 @router.post(f"{BASE}/disputes/{{dispute_id}}/resolve", response_model=Dispute)
 def resolve_dispute(
-    customer_id: int, dispute_id: int, body: DisputeResolve, principal: Writer, session: Db
+    customer_id: RowId, dispute_id: RowId, body: DisputeResolve, principal: Writer, session: Db
 ) -> Dispute:
     view = disputes.resolve_dispute(
         session,

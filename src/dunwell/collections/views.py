@@ -27,7 +27,7 @@ from dunwell.core.errors import DunwellError, ErrorKind
 from dunwell.core.money import Money
 from dunwell.customers import contacts, quality
 from dunwell.customers import service as customers
-from dunwell.kit.http import current_principal, db_session, page, writer
+from dunwell.kit.http import RowId, current_principal, db_session, page, writer
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(current_principal)]
@@ -39,7 +39,7 @@ def _today() -> date:
     return date.today()  # noqa: DTZ011 - the book's own day
 
 
-def _back(customer_id: int, anchor: str) -> Response:
+def _back(customer_id: RowId, anchor: str) -> Response:
     return RedirectResponse(f"/customers/{customer_id}#{anchor}", status_code=303)
 
 
@@ -55,7 +55,7 @@ def _ids(values: list[str]) -> tuple[int, ...]:
 
 
 @router.get("/customers/{customer_id}")
-def customer_page(customer_id: int, request: Request, principal: Reader, session: Db) -> Response:
+def customer_page(customer_id: RowId, request: Request, principal: Reader, session: Db) -> Response:
     today = _today()
     row = customers.customer(session, principal, customer_id, today=today)
     events = customers.ledger_timeline(session, principal, customer_id)
@@ -88,7 +88,7 @@ def customer_page(customer_id: int, request: Request, principal: Reader, session
 
 @router.post("/customers/{customer_id}/touches")
 def log_touch(
-    customer_id: int,
+    customer_id: RowId,
     principal: Writer,
     session: Db,
     channel: Annotated[str, Form()],
@@ -113,7 +113,7 @@ def log_touch(
 
 @router.post("/customers/{customer_id}/promises")
 def record_promise(
-    customer_id: int,
+    customer_id: RowId,
     principal: Writer,
     session: Db,
     promised_date: Annotated[date, Form()],
@@ -133,7 +133,7 @@ def record_promise(
 
 @router.post("/customers/{customer_id}/holds")
 def add_hold(
-    customer_id: int,
+    customer_id: RowId,
     principal: Writer,
     session: Db,
     reason: Annotated[str, Form()],
@@ -146,14 +146,14 @@ def add_hold(
 
 
 @router.post("/customers/{customer_id}/holds/{hold_id}/release")
-def release_hold(customer_id: int, hold_id: int, principal: Writer, session: Db) -> Response:
+def release_hold(customer_id: RowId, hold_id: RowId, principal: Writer, session: Db) -> Response:
     service.release_hold(session, principal, customer_id, hold_id, today=_today())
     return _back(customer_id, "holds")
 
 
 @router.post("/customers/{customer_id}/disputes")
 def open_dispute(
-    customer_id: int,
+    customer_id: RowId,
     principal: Writer,
     session: Db,
     category: Annotated[str, Form()],
@@ -177,8 +177,8 @@ def open_dispute(
 
 @router.post("/customers/{customer_id}/disputes/{dispute_id}/resolve")
 def resolve_dispute(
-    customer_id: int,
-    dispute_id: int,
+    customer_id: RowId,
+    dispute_id: RowId,
     principal: Writer,
     session: Db,
     status: Annotated[str, Form()],

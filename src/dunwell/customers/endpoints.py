@@ -19,7 +19,7 @@ from dunwell.customers.schemas import (
     CustomerList,
     DataQuality,
 )
-from dunwell.kit.http import current_principal, db_session, writer
+from dunwell.kit.http import RowId, current_principal, db_session, writer
 
 router = APIRouter(tags=["customers"])
 Reader = Annotated[Principal, Depends(current_principal)]
@@ -60,17 +60,17 @@ def list_customers(
 
 
 @router.get("/customers/{customer_id}", response_model=Customer)
-def one_customer(customer_id: int, principal: Reader, session: Db) -> Customer:
+def one_customer(customer_id: RowId, principal: Reader, session: Db) -> Customer:
     return Customer.of(service.customer(session, principal, customer_id, today=date.today()))  # noqa: DTZ011
 
 
 @router.get("/customers/{customer_id}/contacts", response_model=list[Contact])
-def list_contacts(customer_id: int, principal: Reader, session: Db) -> list[Contact]:
+def list_contacts(customer_id: RowId, principal: Reader, session: Db) -> list[Contact]:
     return [Contact.of(v) for v in contacts.contacts(session, principal, customer_id)]
 
 
 @router.post("/customers/{customer_id}/contacts", response_model=Contact, status_code=201)
-def add_contact(customer_id: int, body: ContactCreate, principal: Writer, session: Db) -> Contact:
+def add_contact(customer_id: RowId, body: ContactCreate, principal: Writer, session: Db) -> Contact:
     data = ContactInput(
         **body.model_dump(exclude={"consents"}),
         consents=tuple(ConsentInput(**c.model_dump()) for c in body.consents),
@@ -82,7 +82,7 @@ def add_contact(customer_id: int, body: ContactCreate, principal: Writer, sessio
     "/customers/{customer_id}/contacts/{contact_id}/consents", response_model=Contact, status_code=201
 )
 def set_consent(
-    customer_id: int, contact_id: int, body: ConsentCreate, principal: Writer, session: Db
+    customer_id: RowId, contact_id: RowId, body: ConsentCreate, principal: Writer, session: Db
 ) -> Contact:
     """Record consent on a channel, or an opt-out (``consented: false``), with its provenance."""
     view = contacts.set_consent(
@@ -92,5 +92,5 @@ def set_consent(
 
 
 @router.get("/customers/{customer_id}/data-quality", response_model=DataQuality)
-def data_quality(customer_id: int, principal: Reader, session: Db) -> DataQuality:
+def data_quality(customer_id: RowId, principal: Reader, session: Db) -> DataQuality:
     return DataQuality.model_validate(quality.customer_quality(session, principal, customer_id).to_dict())

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from dunwell.core.access import Principal
 from dunwell.customers import contacts, service
 from dunwell.customers.contacts import ConsentInput, ContactInput
-from dunwell.kit.http import current_principal, db_session, writer
+from dunwell.kit.http import RowId, current_principal, db_session, writer
 from dunwell.kit.http import page as render
 
 router = APIRouter(include_in_schema=False)
@@ -75,7 +75,7 @@ def customers_page(
 
 @router.post("/customers/{customer_id}/contacts")
 def add_contact(
-    customer_id: int,
+    customer_id: RowId,
     principal: Annotated[Principal, Depends(writer)],
     session: Annotated[Session, Depends(db_session)],
     name: Annotated[str, Form()],
@@ -108,8 +108,8 @@ def add_contact(
 
 @router.post("/customers/{customer_id}/contacts/{contact_id}/consents")
 def set_consent(
-    customer_id: int,
-    contact_id: int,
+    customer_id: RowId,
+    contact_id: RowId,
     principal: Annotated[Principal, Depends(writer)],
     session: Annotated[Session, Depends(db_session)],
     channel: Annotated[str, Form()],

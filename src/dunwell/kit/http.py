@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 from fastapi import Depends, Request
+from fastapi import Path as PathParam
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
@@ -120,3 +121,8 @@ def page(
         request, template, {**shared, **context}, status_code=status
     )
     return response
+
+
+#: A database id in a path: positive and within BIGINT (a larger number is a 422, never a 500).
+MAX_ROW_ID = 2**63 - 1
+RowId = Annotated[int, PathParam(ge=1, le=MAX_ROW_ID)]
