@@ -3,7 +3,7 @@ everyone else sees the whole book)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -14,7 +14,7 @@ from dunwell.core.access import Principal
 from dunwell.core.documents import GroupDimension
 from dunwell.core.metrics import format_amount, metrics_to_dict
 from dunwell.kit.http import current_principal, db_session
-from dunwell.reporting.service import metrics_as_of
+from dunwell.reporting.service import default_day, metrics_as_of
 
 
 class ErrorDetail(BaseModel):
@@ -64,7 +64,7 @@ def get_metrics(
     Amounts are decimal strings in the currency; ratios and day figures are numbers or null."""
     report = metrics_as_of(
         session,
-        as_of=as_of or datetime.now(UTC).date(),
+        as_of=as_of or default_day(session),
         period_days=period_days,
         by=by,
         currency=currency,
@@ -92,7 +92,7 @@ def get_aging(
     """Open amounts by days past due (current, 1–30, 31–60, 61–90, 91+), overall and per group."""
     report = metrics_as_of(
         session,
-        as_of=as_of or datetime.now(UTC).date(),
+        as_of=as_of or default_day(session),
         by=by,
         currency=currency,
         entity=entity,

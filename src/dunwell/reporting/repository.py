@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from dunwell.core.documents import (
@@ -164,6 +164,13 @@ class BookRepository:
                 settlements=tuple(settlements.get(id_, ())),
                 groups=groups,
             )
+
+    def last_activity_day(self) -> date | None:
+        """The latest issue date or settlement day in the book."""
+        issued = self.session.scalar(select(func.max(Invoice.issue_date)))
+        settled = self.session.scalar(select(func.max(Allocation.applied_on)))
+        days = [d for d in (issued, settled) if d is not None]
+        return max(days) if days else None
 
     def revised_between(self, after: date, until: date) -> bool:
         """Whether an import revised any document with effect after ``after`` and by ``until``."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -124,3 +124,11 @@ def trend(
         )
         figures.append(compute_metrics(documents, as_of=day, period_days=period_days))
     return figures
+
+
+def default_day(session: Session) -> date:
+    """The day figures are shown as of when nobody says: today, or the book's last day of activity
+    when that is earlier (a book loaded from last year's ERP extract is not all 365 days overdue)."""
+    today = datetime.now(UTC).date()
+    last = BookRepository(session).last_activity_day()
+    return min(today, last) if last is not None else today

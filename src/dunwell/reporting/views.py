@@ -4,7 +4,7 @@ routes, which call ``dashboard_context`` and draw the series."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +17,7 @@ from dunwell.core.metrics import ARMetrics
 from dunwell.core.money import decimal_to_minor
 from dunwell.prediction.registry_view import NO_MODEL
 from dunwell.reporting.dashboard import PERIOD_DAYS, Dashboard, build_dashboard
+from dunwell.reporting.service import default_day
 
 BUCKET_LABELS = {
     "current": "Current (not yet due)",
@@ -46,7 +47,7 @@ def dashboard_context(
     locale: str,
 ) -> dict[str, Any]:
     board = build_dashboard(
-        session, principal, as_of=as_of or datetime.now(UTC).date(), currency=currency, entity=entity
+        session, principal, as_of=as_of or default_day(session), currency=currency, entity=entity
     )
     return {
         "board": board,

@@ -170,16 +170,26 @@ def cash_month_files(company: Company, month: date) -> Files:
     }
 
 
+#: The simulated AR team: each customer's portfolio owner (a collector's login).
+COLLECTORS = ("collector1", "collector2", "collector3")
+
+
 def _customers(customers: Iterable[SimCustomer]) -> Table:
     return Table(
         ("customer_id", "name", "entity", "country", "currency", "time_zone", "terms", "credit_limit",
-         "segment", "parent_id"),
+         "segment", "parent_id", "owner"),
         (
             (c.customer_id, c.name, c.entity, c.country, c.currency, c.time_zone, c.terms, c.credit_limit,
-             c.size, c.parent_id or "")
+             c.size, c.parent_id or "", _owner(c.customer_id))
             for c in customers
         ),
     )  # fmt: skip
+
+
+def _owner(customer_id: str) -> str:
+    """Portfolios split by customer number (the simulator's randomness is left untouched)."""
+    digits = "".join(ch for ch in customer_id if ch.isdigit())
+    return COLLECTORS[int(digits or 0) % len(COLLECTORS)]
 
 
 def _attempts(company: Company, day: date) -> Files:
