@@ -8,8 +8,9 @@ skip, and the run's summary says so plainly.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
@@ -98,3 +99,22 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             yellow=True,
             bold=True,
         )
+
+
+@pytest.fixture
+def app_factory() -> Iterator[Callable[[str], Any]]:
+    """``app_factory(database_url)``: the web app over that database; its engine's connections are
+    closed after the test (PostgreSQL has a limited number of them)."""
+    from dunwell.api import create_app
+    from dunwell.config import Settings
+
+    made: list[Any] = []
+
+    def make(database_url: str) -> Any:
+        app = create_app(Settings(database_url=database_url))
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        app.state.engine.dispose()

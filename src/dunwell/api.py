@@ -92,7 +92,8 @@ class ServerTiming:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    sessions = session_factory(create_db_engine(settings.database_url, echo=settings.echo_sql))
+    engine = create_db_engine(settings.database_url, echo=settings.echo_sql)
+    sessions = session_factory(engine)
 
     def request_session() -> Iterator[Session]:
         with unit_of_work(sessions) as session:
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.sessions = api.state.sessions = sessions
+    app.state.engine = engine  # disposed by whoever made the app (tests) or at process exit
     app.state.settings = api.state.settings = settings
     for target in (app, api):
         target.dependency_overrides[db_session] = request_session

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -25,9 +26,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cashapp.helpers import ENTITY, Entry, camt053, make_book
-from dunwell.api import create_app
 from dunwell.cashapp.service import import_statement, run_matching
-from dunwell.config import Settings
 from dunwell.orm import CashMatch, Payment, User
 from web.conftest import PASSWORD, People, people
 
@@ -98,9 +97,9 @@ def _match_id(session: Session, bank_reference: str) -> int:
 
 
 @pytest.fixture
-def live_server(engine: Engine, database_url: str) -> Iterator[LiveServer]:
+def live_server(engine: Engine, database_url: str, app_factory: Callable[[str], Any]) -> Iterator[LiveServer]:
     """The app under uvicorn in a thread, on a free loopback port (port 0: the kernel picks)."""
-    app = create_app(Settings(database_url=database_url))
+    app = app_factory(database_url)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
     thread = threading.Thread(target=server.run, name="e2e-uvicorn", daemon=True)
     thread.start()

@@ -12,8 +12,8 @@ from importlib.metadata import packages_distributions
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-#: Distributions needed at run time that no module imports by name (a driver SQLAlchemy loads).
-LOADED_BY_NAME = {"psycopg"}
+#: Distributions needed at run time that no module imports by name.
+LOADED_BY_NAME = {"psycopg", "python-multipart"}  # the driver SQLAlchemy loads; the form parser FastAPI loads
 
 
 def _imported_modules() -> set[str]:

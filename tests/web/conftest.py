@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,8 +15,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dunwell.access import users
 from dunwell.access.signin import create_token
-from dunwell.api import create_app
-from dunwell.config import Settings
 from dunwell.core.access import Principal
 from dunwell.core.collections import UserRole
 
@@ -48,16 +47,18 @@ def people(sessions: sessionmaker[Session]) -> People:
 
 
 @pytest.fixture
-def app_client(engine: Engine, database_url: str) -> Iterator[TestClient]:
-    app = create_app(Settings(database_url=database_url))
+def app_client(engine: Engine, database_url: str, app_factory: Callable[[str], Any]) -> Iterator[TestClient]:
+    app = app_factory(database_url)
     with TestClient(app, base_url="http://testserver") as client:
         yield client
 
 
 @pytest.fixture
-def signed_in(engine: Engine, database_url: str) -> Callable[[str], TestClient]:
+def signed_in(
+    engine: Engine, database_url: str, app_factory: Callable[[str], Any]
+) -> Callable[[str], TestClient]:
     """``signed_in("cleo")``: a client with that person's session cookie and CSRF header."""
-    app = create_app(Settings(database_url=database_url))
+    app = app_factory(database_url)
     clients: list[TestClient] = []
 
     def sign_in(login: str, password: str = PASSWORD) -> TestClient:
@@ -83,8 +84,10 @@ def signed_in(engine: Engine, database_url: str) -> Callable[[str], TestClient]:
 
 
 @pytest.fixture
-def bearer(sessions: sessionmaker[Session], engine: Engine, database_url: str) -> Callable[[str], TestClient]:
-    app = create_app(Settings(database_url=database_url))
+def bearer(
+    sessions: sessionmaker[Session], engine: Engine, database_url: str, app_factory: Callable[[str], Any]
+) -> Callable[[str], TestClient]:
+    app = app_factory(database_url)
 
     def client_for(login: str) -> TestClient:
         with sessions.begin() as session:

@@ -9,6 +9,7 @@ both databases.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -88,12 +89,13 @@ def test_the_operation_keeps_its_contract(
     sessions: sessionmaker[Session],
     seeded_book: str,
     request: pytest.FixtureRequest,
+    app_factory: Callable[[str], Any],
 ) -> None:
     gap = KNOWN_GAPS.get((database_url.split(":", 1)[0].split("+", 1)[0], operation))
     if gap:
         request.applymarker(pytest.mark.xfail(reason=gap, strict=False))
     method, path = operation.split(" ", 1)
-    app = create_app(Settings(database_url=database_url))
+    app = app_factory(database_url)
     schema = schemathesis.openapi.from_asgi(SCHEMA_PATH, app, timeout=120)  # a busy machine is slow
 
     @settings(
