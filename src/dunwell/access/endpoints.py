@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, Field
@@ -13,31 +13,7 @@ from dunwell.access import users
 from dunwell.access.signin import create_token, list_tokens, revoke_token
 from dunwell.core.access import Principal
 from dunwell.core.collections import UserRole
-from dunwell.kit.http import current_principal, db_session, writer
-
-
-class ErrorDetail(BaseModel):
-    code: str
-    kind: str
-    message: str
-
-
-class ApiError(BaseModel):
-    error: ErrorDetail
-
-
-#: The refusals these operations may answer, documented for the contract.
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": ApiError, "description": text}
-    for status, text in (
-        (400, "Not valid (the message says why)."),
-        (401, "Not signed in, or the token is unknown, expired or revoked."),
-        (403, "Not allowed for this role."),
-        (404, "Not found, or outside the caller's portfolio."),
-        (409, "Conflicts with what is there."),
-    )
-}
-
+from dunwell.kit.http import ERROR_RESPONSES, current_principal, db_session, writer
 
 router = APIRouter(tags=["access"], responses=ERROR_RESPONSES)
 #: A login as it can appear in a path (no control characters, no slash).

@@ -13,8 +13,6 @@ from sqlalchemy.orm import Session
 
 from dunwell.cashapp import workplace
 from dunwell.cashapp.schemas import (
-    ERROR_RESPONSES,
-    ApiError,
     MatchConfirm,
     MatchDecision,
     MatchingRun,
@@ -32,7 +30,7 @@ from dunwell.cashapp.workplace import MAX_UPLOAD_BYTES, FileTooLarge, SplitLine
 from dunwell.config import Settings
 from dunwell.core.access import Principal
 from dunwell.core.settlement import SettlementPolicy
-from dunwell.kit.http import current_principal, db_session, writer
+from dunwell.kit.http import ERROR_RESPONSES, ApiError, current_principal, db_session, writer
 from dunwell.matching.tolerances import Tolerances
 from dunwell.settlements.policy import load_policy
 from dunwell.settlements.write_offs import WriteOffView

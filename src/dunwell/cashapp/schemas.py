@@ -18,28 +18,6 @@ from dunwell.cashapp.splitting import SplitResult
 from dunwell.cashapp.workplace import QueuePage
 
 
-class ErrorDetail(BaseModel):
-    code: str
-    kind: str
-    message: str
-
-
-class ApiError(BaseModel):
-    """What every refusal answers: a stable code, its kind (the status) and a sentence for people."""
-
-    error: ErrorDetail
-
-
-#: The refusals every operation here may answer, documented for the contract.
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"model": ApiError, "description": "Not valid (the message says why)."},
-    401: {"model": ApiError, "description": "Not signed in, or the token is unknown, expired or revoked."},
-    403: {"model": ApiError, "description": "Not allowed for this role (a viewer, or not a manager)."},
-    404: {"model": ApiError, "description": "Not found, or outside the caller's portfolio."},
-    409: {"model": ApiError, "description": "Conflicts with what is there (already decided, changed since)."},
-}
-
-
 class CandidateAllocation(BaseModel):
     invoice_id: int
     number: str

@@ -17,6 +17,7 @@ from fastapi import Depends, Request
 from fastapi import Path as PathParam
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse
 
@@ -126,3 +127,28 @@ def page(
 #: A database id in a path: positive and within BIGINT (a larger number is a 422, never a 500).
 MAX_ROW_ID = 2**63 - 1
 RowId = Annotated[int, PathParam(ge=1, le=MAX_ROW_ID)]
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    kind: str
+    message: str
+
+
+class ApiError(BaseModel):
+    """What every refusal of the API looks like: ``{"error": {"code", "kind", "message"}}``."""
+
+    error: ErrorDetail
+
+
+#: The refusals an operation may answer, documented for the contract (``responses=`` of a router).
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ApiError, "description": text}
+    for status, text in (
+        (400, "Not valid (the message says why)."),
+        (401, "Not signed in, or the token is unknown, expired or revoked."),
+        (403, "Not allowed for this role."),
+        (404, "Not found, or outside the caller's portfolio."),
+        (409, "Conflicts with what is there."),
+    )
+}

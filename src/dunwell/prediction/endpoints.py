@@ -5,37 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
-from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from dunwell.core.access import Principal
-from dunwell.kit.http import current_principal, db_session
+from dunwell.kit.http import ERROR_RESPONSES, current_principal, db_session
 from dunwell.prediction.invoice_view import invoice_record
 from dunwell.prediction.registry_view import models_overview
-
-
-class ErrorDetail(BaseModel):
-    code: str
-    kind: str
-    message: str
-
-
-class ApiError(BaseModel):
-    error: ErrorDetail
-
-
-#: The refusals these operations may answer, documented for the contract.
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": ApiError, "description": text}
-    for status, text in (
-        (400, "Not valid (the message says why)."),
-        (401, "Not signed in, or the token is unknown, expired or revoked."),
-        (403, "Not allowed for this role."),
-        (404, "Not found, or outside the caller's portfolio."),
-        (409, "Conflicts with what is there."),
-    )
-}
-
 
 router = APIRouter(tags=["predictions"], responses=ERROR_RESPONSES)
 

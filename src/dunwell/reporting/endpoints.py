@@ -7,38 +7,13 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from dunwell.core.access import Principal
 from dunwell.core.documents import GroupDimension
 from dunwell.core.metrics import format_amount, metrics_to_dict
-from dunwell.kit.http import current_principal, db_session
+from dunwell.kit.http import ERROR_RESPONSES, current_principal, db_session
 from dunwell.reporting.service import default_day, metrics_as_of
-
-
-class ErrorDetail(BaseModel):
-    code: str
-    kind: str
-    message: str
-
-
-class ApiError(BaseModel):
-    error: ErrorDetail
-
-
-#: The refusals these operations may answer, documented for the contract.
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": ApiError, "description": text}
-    for status, text in (
-        (400, "Not valid (the message says why)."),
-        (401, "Not signed in, or the token is unknown, expired or revoked."),
-        (403, "Not allowed for this role."),
-        (404, "Not found, or outside the caller's portfolio."),
-        (409, "Conflicts with what is there."),
-    )
-}
-
 
 router = APIRouter(tags=["reporting"], responses=ERROR_RESPONSES)
 
