@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -106,7 +106,9 @@ class CustomerQueries:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def _listing(self, today: date) -> Select[Any]:
+    def _listing(self, today: date, only: Sequence[int] | None = None) -> Select[Any]:
+        """Customers with their aggregates; ``only``: just these customers (a page, or one), so the
+        open items and predictions of the rest of the book are not summed for nothing."""
         open_items = (
             select(
                 Invoice.customer_id.label("customer_id"),
@@ -118,11 +120,14 @@ class CustomerQueries:
                 func.max(Invoice.currency).label("currency"),
             )
             .where(Invoice.status != DocumentStatus.CLEARED, Invoice.open_amount_minor != 0)
+            .where(*([Invoice.customer_id.in_(only)] if only is not None else []))
             .group_by(Invoice.customer_id)
             .subquery()
         )
         latest = (
             select(func.max(InvoicePrediction.id).label("id"))
+            .join(Invoice, Invoice.id == InvoicePrediction.invoice_id)
+            .where(*([Invoice.customer_id.in_(only)] if only is not None else []))
             .group_by(InvoicePrediction.invoice_id)
             .subquery()
         )
@@ -136,7 +141,7 @@ class CustomerQueries:
             .group_by(Invoice.customer_id)
             .subquery()
         )
-        return (
+        listing = (
             select(
                 Customer,
                 LegalEntity.code,
@@ -152,6 +157,7 @@ class CustomerQueries:
             .outerjoin(open_items, open_items.c.customer_id == Customer.id)
             .outerjoin(risk, risk.c.customer_id == Customer.id)
         )
+        return listing.where(Customer.id.in_(only)) if only is not None else listing
 
     def _filtered(self, wanted: CustomerFilter) -> Select[Any]:
         query = self._listing(wanted.today)
@@ -181,6 +187,9 @@ class CustomerQueries:
     def listing(
         self, wanted: CustomerFilter, *, sort: str, descending: bool, limit: int, offset: int
     ) -> tuple[list[CustomerRow], int]:
+        by_figures = (wanted.overdue, wanted.risk_at_least, wanted.risk_below) != (None, None, None)
+        if sort in ("name", "external_id") and not by_figures:
+            return self._page_first(wanted, sort=sort, descending=descending, limit=limit, offset=offset)
         query = self._filtered(wanted)
         total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         columns = query.selected_columns
@@ -195,8 +204,34 @@ class CustomerQueries:
         rows = self.session.execute(ordered.limit(limit).offset(offset)).all()
         return [_row(r) for r in rows], total
 
+    def _page_first(
+        self, wanted: CustomerFilter, *, sort: str, descending: bool, limit: int, offset: int
+    ) -> tuple[list[CustomerRow], int]:
+        """Sorted by a customer's own column with no filter on its figures: the page's customers are
+        chosen first, and only theirs are summed (the book may hold millions of open items)."""
+        ids = select(Customer.id)
+        if wanted.scope is not None:
+            ids = ids.where(Customer.owner_id.in_(sorted(wanted.scope) or [-1]))
+        if wanted.search:
+            pattern = f"%{wanted.search.strip().lower()}%"
+            ids = ids.where(
+                or_(func.lower(Customer.name).like(pattern), func.lower(Customer.external_id).like(pattern))
+            )
+        if wanted.owner_id is not None:
+            ids = ids.where(Customer.owner_id == wanted.owner_id)
+        if wanted.segment:
+            ids = ids.where(Customer.segment == wanted.segment)
+        total = self.session.scalar(select(func.count()).select_from(ids.subquery())) or 0
+        key = func.lower(Customer.name) if sort == "name" else Customer.external_id
+        order = (key.desc() if descending else key.asc(), Customer.id)
+        page = list(self.session.scalars(ids.order_by(*order).limit(limit).offset(offset)))
+        if not page:
+            return [], total
+        rows = self.session.execute(self._listing(wanted.today, page).order_by(*order)).all()
+        return [_row(r) for r in rows], total
+
     def one(self, customer_id: int, today: date) -> CustomerRow | None:
-        found = self.session.execute(self._listing(today).where(Customer.id == customer_id)).first()
+        found = self.session.execute(self._listing(today, [customer_id])).first()
         return _row(found) if found else None
 
     def owner_of(self, customer_id: int) -> tuple[bool, int | None]:
