@@ -21,9 +21,9 @@ from dunwell.collections.schemas import (
     TouchCreate,
 )
 from dunwell.core.access import Principal
-from dunwell.kit.http import RowId, current_principal, db_session, writer
+from dunwell.kit.http import ERROR_RESPONSES, RowId, current_principal, db_session, writer
 
-router = APIRouter(tags=["collections"])
+router = APIRouter(tags=["collections"], responses=ERROR_RESPONSES)
 Reader = Annotated[Principal, Depends(current_principal)]
 Writer = Annotated[Principal, Depends(writer)]
 Db = Annotated[Session, Depends(db_session)]

@@ -19,9 +19,9 @@ from dunwell.customers.schemas import (
     CustomerList,
     DataQuality,
 )
-from dunwell.kit.http import RowId, current_principal, db_session, writer
+from dunwell.kit.http import ERROR_RESPONSES, RowId, current_principal, db_session, writer
 
-router = APIRouter(tags=["customers"])
+router = APIRouter(tags=["customers"], responses=ERROR_RESPONSES)
 Reader = Annotated[Principal, Depends(current_principal)]
 Writer = Annotated[Principal, Depends(writer)]
 Db = Annotated[Session, Depends(db_session)]
