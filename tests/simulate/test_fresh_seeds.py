@@ -41,7 +41,7 @@ def test_the_distributor_preset_pays_like_the_book_on_average_over_fresh_seeds()
     figures: list[tuple[float, ...]] = []
     for seed in FRESH:
         company = generate_company(
-            preset=PRESETS["distributor"], customers=150, months=24, seed=seed, start=START
+            preset=PRESETS["distributor"], customers=1000, months=24, seed=seed, start=START
         )
         delays = [(i.paid_date - i.due_date).days for i in company.invoices if i.paid_date is not None]
         q1, median, q3 = statistics.quantiles(delays, n=4)
