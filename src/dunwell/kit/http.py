@@ -31,14 +31,15 @@ CSRF_FIELD = "csrf_token"
 
 
 def db_session() -> Iterator[Session]:
-    """The request's session (one transaction per request; the app commits it). Overridden."""
-    raise NotImplementedError("the app provides the database session")
-    yield  # pragma: no cover
+    """The request's session (one transaction per request; the app commits it). ``create_app``
+    replaces this placeholder, so modules depend on ``kit`` and never on the app."""
+    raise RuntimeError("kit.http.db_session is a placeholder: serve the router through create_app")
+    yield  # a generator, like the dependency that replaces it
 
 
 def current_principal() -> Principal:
-    """Who is asking (signed in or a bearer token). Overridden by the app."""
-    raise NotImplementedError("the app resolves the principal")
+    """Who is asking (signed in or a bearer token): a placeholder ``create_app`` replaces."""
+    raise RuntimeError("kit.http.current_principal is a placeholder: serve the router through create_app")
 
 
 def csrf_token(request: Request) -> str:
