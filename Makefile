@@ -55,6 +55,8 @@ run: install
 	$(DUNWELL) metrics --as-of $(DEMO_AS_OF) --currency CAD && \
 	$(DUNWELL) model train --as-of $(DEMO_AS_OF) && \
 	$(DUNWELL) model score --as-of $(DEMO_AS_OF) && \
+	$(DUNWELL) refresh-promises --as-of $(DEMO_AS_OF) && \
+	$(DUNWELL) refresh-reports && \
 	$(PY) scripts/demo_logins.py --dunwell $(DUNWELL) --url http://$(DEMO_HOST):$(DEMO_PORT) && \
 	$(DUNWELL) serve --host $(DEMO_HOST) --port $(DEMO_PORT)
 

@@ -35,6 +35,7 @@ def book(session: Session) -> Book:
         ("otto", UserRole.COLLECTOR),
         ("vic", UserRole.VIEWER),
         ("max", UserRole.MANAGER),
+        ("mia", UserRole.MANAGER),
     ):
         users.add_user(session, ADMIN, login=login, name=login.title(), role=role, password="x" * 12)
     found = owned_book(session)
@@ -205,23 +206,24 @@ def test_nobody_approves_their_own_write_off_not_even_with_a_token(session: Sess
         amount_minor=5000,
         reason=SettleReason.BAD_DEBT,
         effective_on=AS_OF,
-        actor="cleo",
+        actor="mia",
     )
     assert request.status is WriteOffStatus.PROPOSED
-    cleo_token = Principal(
-        actor="token:laptop@cleo",
-        role=UserRole.COLLECTOR,
-        user_id=_as(session, "cleo").user_id,
-        portfolio=_as(session, "cleo").portfolio,
+    mia_token = Principal(
+        actor="token:laptop@mia", role=UserRole.MANAGER, user_id=_as(session, "mia").user_id
     )
-    assert [w.id for w in workplace.pending_write_offs(session, cleo_token)] == [request.id]
+    assert [w.id for w in workplace.pending_write_offs(session, _as(session, "cleo"))] == [request.id]
     assert workplace.pending_write_offs(session, _as(session, "otto")) == []
     with pytest.raises(DunwellError) as refused:
-        workplace.approve_write_off(session, cleo_token, request.id)
+        workplace.approve_write_off(session, mia_token, request.id)
     assert refused.value.code == "own_write_off"
-    with pytest.raises(DunwellError) as refused:
-        workplace.approve_write_off(session, _as(session, "otto"), request.id)
-    assert refused.value.kind is ErrorKind.NOT_FOUND
+    for collector in ("cleo", "otto"):  # giving money up is a manager's decision
+        with pytest.raises(DunwellError) as refused:
+            workplace.approve_write_off(session, _as(session, collector), request.id)
+        assert refused.value.kind is ErrorKind.FORBIDDEN
+        with pytest.raises(DunwellError) as refused:
+            workplace.reject_write_off(session, _as(session, collector), request.id, note="no")
+        assert refused.value.kind is ErrorKind.FORBIDDEN
 
     approved = workplace.approve_write_off(session, _as(session, "max"), request.id, note="gone bust")
     assert (approved.status, approved.decided_by) == ("posted", "max")

@@ -259,3 +259,28 @@ def test_console_script_metrics_json(dunwell_exe, loaded) -> None:
     assert set(payload) == METRIC_KEYS | {"by", "groups"}
     assert payload["total_ar"] == "240.00"
     assert done.stderr == ""
+
+
+def test_refresh_reports_computes_the_book_and_each_collectors_portfolio_once(cli, loaded) -> None:
+    added = cli("users", "add", "col1", "--role", "collector", "--by", "test", "--json")
+    assert added.exit_code == 0, added.output
+
+    first = cli("refresh-reports", "--as-of", "2024-03-31", "--json")
+    again = cli("refresh-reports", "--as-of", "2024-03-31", "--json")
+    metrics = cli("metrics", "--as-of", "2024-03-31", "--json")
+
+    assert first.exit_code == 0, first.output
+    done = json.loads(first.stdout)
+    assert done["as_of"] == "2024-03-31"
+    # The whole book (opened with its default currency, and in USD by name); the collector owns no
+    # customer, so their portfolio has no currency and only its (empty) default page.
+    assert [(c["scope"], c["currency"]) for c in done["computed"]] == [
+        ("book", "(default)"),
+        ("book", "USD"),
+        ("col1", "(default)"),
+    ]
+    # Nothing changed in between: the second run reads the figures back, as computed the first time.
+    assert [c["seconds"] for c in json.loads(again.stdout)["computed"]] == [
+        c["seconds"] for c in done["computed"]
+    ]
+    assert json.loads(metrics.stdout)["total_ar"] == "240.00"

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from dunwell.orm import AuditEntry, User
+from dunwell.orm import AuditEntry, Customer, User
 from factories import make_customer, make_invoice
 from web.conftest import People
 
@@ -265,3 +265,34 @@ def test_the_pages_show_the_customer_and_take_forms_with_csrf_only(
     )
     assert bad.status_code == 400
     assert "before it starts" in bad.text
+
+
+def test_amounts_in_different_currencies_are_never_added_up(
+    bearer: Callable[[str], TestClient],
+    signed_in: Callable[[str], TestClient],
+    book: dict[str, int],
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions.begin() as session:
+        otto = session.get(Customer, book["otto_customer"])
+        assert otto is not None
+        for amount in ("50.00", "70.00", "90.00"):  # more items in EUR than the two in USD
+            make_invoice(session, customer=otto, amount=amount, currency="EUR", issue_date=date.today())
+    api = bearer("otto")
+    listed = api.get("/api/v1/customers").json()["items"][0]
+    # Most of its open items are in EUR: shown in EUR, the USD items counted apart, never summed in.
+    assert (listed["currency"], listed["owed_minor"], listed["open_items"]) == ("EUR", 21_000, 3)
+    assert listed["other_currencies"] == 1
+    with sessions.begin() as session:
+        otto = session.get(Customer, book["otto_customer"])
+        assert otto is not None
+        otto.currency = "USD"  # its own currency, once known, comes first
+    one = api.get(f"/api/v1/customers/{book['otto_customer']}").json()
+    assert (one["currency"], one["owed_minor"], one["overdue_minor"], one["other_currencies"]) == (
+        "USD",
+        40_000,
+        30_000,
+        1,
+    )
+    page = signed_in("otto").get("/customers").text
+    assert "+ 1 other currency" in page

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from dunwell.access.passwords import hash_password
 from dunwell.access.repository import AccessRepository
+from dunwell.access.signin import principal_of
 from dunwell.core.access import Principal
 from dunwell.core.collections import UserRole
 from dunwell.core.errors import DunwellError, ErrorKind
@@ -142,3 +143,18 @@ def list_grants(session: Session, principal: Principal) -> list[dict[str, Any]]:
         }
         for g, grantee, owner in AccessRepository(session).grants()
     ]
+
+
+def active_readers(session: Session) -> list[Principal]:
+    """What each active user may see (a collector: their portfolio), one per distinct portfolio:
+    the scopes whose figures are worth computing ahead of the first reader."""
+    seen: set[frozenset[int] | None] = set()
+    readers = []
+    for user in AccessRepository(session).users():
+        if not user.active:
+            continue
+        principal = principal_of(session, user)
+        if principal.portfolio not in seen:
+            seen.add(principal.portfolio)
+            readers.append(principal)
+    return readers

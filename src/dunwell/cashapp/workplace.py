@@ -197,7 +197,9 @@ def pending_write_offs(session: Session, principal: Principal, *, limit: int = 1
 def approve_write_off(
     session: Session, principal: Principal, write_off_id: int, *, note: str | None = None
 ) -> WriteOffView:
-    """Post a waiting write-off; nobody approves their own request (not with a token either)."""
+    """Post a waiting write-off: a manager's decision (money given up above the company's policy),
+    and nobody approves their own request (not with a token either)."""
+    principal.require_manager()
     found = _write_off(session, principal, write_off_id)
     if proposed_by(found, principal):
         raise DunwellError(
@@ -210,7 +212,9 @@ def approve_write_off(
 
 
 def reject_write_off(session: Session, principal: Principal, write_off_id: int, *, note: str) -> WriteOffView:
-    """Refuse a waiting write-off: the amount stays open to collect (or to dispute)."""
+    """Refuse a waiting write-off: the amount stays open to collect (or to dispute). A manager's
+    decision, like approving it."""
+    principal.require_manager()
     _write_off(session, principal, write_off_id)
     note = note.strip()
     if not note:

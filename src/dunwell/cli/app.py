@@ -14,7 +14,7 @@ from dunwell.cli.collections import (
     refresh_promises_command,
 )
 from dunwell.cli.errors import JsonErrorsGroup
-from dunwell.cli.metrics import aging_command, metrics_command
+from dunwell.cli.metrics import aging_command, metrics_command, refresh_reports_command
 from dunwell.cli.options import JSON
 from dunwell.cli.runtime import console, print_json
 from dunwell.cli.serve import serve_command
@@ -53,6 +53,7 @@ app.command("backtest")(backtest_command)
 app.command("serve")(serve_command)
 app.command("data-quality")(data_quality_command)
 app.command("refresh-promises")(refresh_promises_command)
+app.command("refresh-reports")(refresh_reports_command)
 
 
 @app.command("presets")

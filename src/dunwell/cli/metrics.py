@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import typer
 from rich.table import Table
 
+from dunwell.access.users import active_readers
 from dunwell.cli.options import JSON
-from dunwell.cli.runtime import console, open_reader, parse_day, print_json, transaction, user_errors
+from dunwell.cli.runtime import (
+    console,
+    open_reader,
+    open_runtime,
+    parse_day,
+    print_json,
+    transaction,
+    user_errors,
+)
+from dunwell.core.access import Principal
 from dunwell.core.aging import BUCKET_NAMES
 from dunwell.core.documents import GroupDimension
 from dunwell.core.metrics import ARMetrics, format_amount, metrics_to_dict
-from dunwell.reporting.service import MetricsReport, metrics_as_of
+from dunwell.reporting.dashboard import build_dashboard
+from dunwell.reporting.service import MetricsReport, default_day, metrics_as_of
 
 RATIO_LABELS = (
     "DSO",
@@ -164,3 +178,52 @@ def _amount(value: Decimal) -> str:
 
 def _num(value: Decimal | None) -> str:
     return "-" if value is None else f"{value:.1f}"
+
+
+def refresh_reports_command(
+    as_of: str | None = typer.Option(None, "--as-of", help="YYYY-MM-DD (default: the book's last day)."),
+    as_json: JSON = False,
+) -> None:
+    """Compute the dashboard's figures now, for the whole book in each currency and for each
+    active collector's portfolio, so the first reader after the night's imports and cash
+    application does not wait for them (they are then kept until the book changes).
+
+    JSON: {"as_of", "computed": [{"scope", "currency", "seconds"}], "seconds"}.
+    """
+    started = time.perf_counter()
+    computed: list[dict[str, Any]] = []
+    with user_errors():
+        runtime = open_runtime()
+        with transaction(runtime) as session:
+            day = parse_day(as_of, option="--as-of") if as_of else default_day(session)
+            for reader in [Principal.operator("refresh-reports"), *active_readers(session)]:
+                if reader.portfolio is None and computed:
+                    continue  # the whole book is done once, whoever else sees it
+                scope = "book" if reader.portfolio is None else reader.actor
+                # The page as first opened (its default currency), then each currency by name.
+                asked = [None, *build_dashboard(session, reader, as_of=day, with_model=False).currencies]
+                for currency in asked:
+                    board = build_dashboard(
+                        session,
+                        reader,
+                        as_of=day,
+                        currency=currency,
+                        with_model=False,
+                        stale_for=timedelta(0),
+                    )
+                    computed.append(
+                        {
+                            "scope": scope,
+                            "currency": currency or "(default)",
+                            "seconds": round(board.compute_seconds, 3),
+                        }
+                    )
+    summary = {
+        "as_of": day.isoformat(),
+        "computed": computed,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    if as_json:
+        print_json(summary)
+        return
+    console.print(f"{len(computed)} dashboard(s) as of {day} ready in {summary['seconds']} s")

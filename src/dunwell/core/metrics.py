@@ -155,31 +155,75 @@ class _MetricsAccumulator:
             self.earliest = doc.issue_date
 
     def result(self) -> ARMetrics:
-        aging = self.aging.result()
-        current_ar = aging.current
-        sales = self.credit_sales
-        dso = _ratio(self.total_ar, sales, self.period_days) if sales > 0 else None
-        bpdso = _ratio(current_ar, sales, self.period_days) if sales > 0 else None
-        inflow = self.beginning_ar + sales
-        return ARMetrics(
-            as_of=self.as_of,
-            period_days=self.period_days,
-            currency=self.currency,
-            total_ar=self.total_ar,
-            current_ar=current_ar,
-            aging=aging,
-            credit_sales=sales,
-            dso=dso,
-            dso_countback=_countback(self.total_ar, self.block_sales, self.earliest, self.as_of),
-            bpdso=bpdso,
-            add=None if dso is None or bpdso is None else dso - bpdso,
-            pct_current=_ratio(current_ar, self.total_ar, _HUNDRED),
-            cei=_ratio(inflow - self.total_ar, inflow - current_ar, _HUNDRED),
-            avg_days_to_pay=_ratio(self.paid_x_days_to_pay, self.paid),
-            avg_days_late=_ratio(self.paid_x_days_late, self.paid),
-            bad_debt_ratio=_ratio(self.write_offs, sales, _HUNDRED),
-            document_count=self.document_count,
+        return metrics_from_sums(
+            MetricSums(
+                as_of=self.as_of,
+                period_days=self.period_days,
+                currency=self.currency,
+                total_ar=self.total_ar,
+                aging=self.aging.result(),
+                beginning_ar=self.beginning_ar,
+                credit_sales=self.credit_sales,
+                write_offs=self.write_offs,
+                block_sales=self.block_sales,
+                earliest=self.earliest,
+                paid=self.paid,
+                paid_x_days_to_pay=self.paid_x_days_to_pay,
+                paid_x_days_late=self.paid_x_days_late,
+                document_count=self.document_count,
+            )
         )
+
+
+@dataclass(frozen=True, slots=True)
+class MetricSums:
+    """The running sums every metric is derived from (the accumulator's, or another engine's that
+    sums the same things, such as ``metrics_columnar``)."""
+
+    as_of: date
+    period_days: int
+    currency: str | None
+    total_ar: Decimal
+    aging: AgingBuckets
+    beginning_ar: Decimal
+    credit_sales: Decimal
+    write_offs: Decimal
+    #: Sales per countback block (block k: issued 30k to 30k+29 days before ``as_of``).
+    block_sales: dict[int, Decimal]
+    earliest: date | None
+    paid: Decimal
+    paid_x_days_to_pay: Decimal
+    paid_x_days_late: Decimal
+    document_count: int
+
+
+def metrics_from_sums(sums: MetricSums) -> ARMetrics:
+    aging = sums.aging
+    current_ar = aging.current
+    sales = sums.credit_sales
+    total_ar = sums.total_ar
+    dso = _ratio(total_ar, sales, sums.period_days) if sales > 0 else None
+    bpdso = _ratio(current_ar, sales, sums.period_days) if sales > 0 else None
+    inflow = sums.beginning_ar + sales
+    return ARMetrics(
+        as_of=sums.as_of,
+        period_days=sums.period_days,
+        currency=sums.currency,
+        total_ar=total_ar,
+        current_ar=current_ar,
+        aging=aging,
+        credit_sales=sales,
+        dso=dso,
+        dso_countback=_countback(total_ar, sums.block_sales, sums.earliest, sums.as_of),
+        bpdso=bpdso,
+        add=None if dso is None or bpdso is None else dso - bpdso,
+        pct_current=_ratio(current_ar, total_ar, _HUNDRED),
+        cei=_ratio(inflow - total_ar, inflow - current_ar, _HUNDRED),
+        avg_days_to_pay=_ratio(sums.paid_x_days_to_pay, sums.paid),
+        avg_days_late=_ratio(sums.paid_x_days_late, sums.paid),
+        bad_debt_ratio=_ratio(sums.write_offs, sales, _HUNDRED),
+        document_count=sums.document_count,
+    )
 
 
 def _check_period(period_days: int) -> None:

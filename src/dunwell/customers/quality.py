@@ -3,6 +3,7 @@ fixes the record before the dunning run trips over it."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from dunwell.core.access import Principal
 from dunwell.customers.quality_repository import QualityRepository
 from dunwell.customers.service import require_customer
+from dunwell.kit.versioned_cache import VersionedCache
 
 #: What each problem costs the score (100 = nothing found).
 PENALTIES = {
@@ -77,9 +79,17 @@ class Quality:
         }
 
 
+_WORD_BREAKS = re.compile(r"[^a-z0-9]+")
+
+
+@functools.lru_cache(maxsize=200_000)
 def normalised_name(name: str) -> str:
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    words = [w for w in re.split(r"[^a-z0-9]+", folded) if w and w not in LEGAL_FORMS]
+    # Cached: a customer's page compares its name with every name of the portfolio (tens of
+    # thousands), and the names rarely change between two pages.
+    folded = name
+    if not name.isascii():
+        folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    words = [w for w in _WORD_BREAKS.split(folded.lower()) if w and w not in LEGAL_FORMS]
     return " ".join(words)
 
 
@@ -96,15 +106,30 @@ def customer_quality(session: Session, principal: Principal, customer_id: int) -
     return _assess(session, principal.portfolio, customer_id)[0]
 
 
+_NAME_INDEXES: VersionedCache[dict[str, list[int]]] = VersionedCache(size=32)
+
+
+def _names_index(repo: QualityRepository, scope: frozenset[int] | None) -> dict[str, list[int]]:
+    """The portfolio's customers by normalised name. Each customer page checks its name against all
+    of them (20,000 in a large book), so the index is kept per portfolio until the book's version
+    moves (every change to customers is audited, which moves it)."""
+
+    def build() -> dict[str, list[int]]:
+        by_name: dict[str, list[int]] = defaultdict(list)
+        for id_, name in repo.names(scope):
+            key = normalised_name(name)
+            if key:
+                by_name[key].append(id_)
+        return by_name
+
+    return _NAME_INDEXES.get(repo.session, ("names", scope), build)
+
+
 def _assess(session: Session, scope: frozenset[int] | None, customer_id: int | None) -> list[Quality]:
     repo = QualityRepository(session)
     facts = repo.facts(scope, customer_id)
     # Duplicates are looked for within the portfolio only: another collector's customer is not theirs to see.
-    by_name: dict[str, list[int]] = defaultdict(list)
-    for id_, name in repo.names(scope):
-        key = normalised_name(name)
-        if key:
-            by_name[key].append(id_)
+    by_name = _names_index(repo, scope)
     shared: dict[int, list[str]] = defaultdict(list)
     for account, owners in facts.accounts.items():
         for owner in owners:

@@ -36,6 +36,8 @@ class QualityRepository:
         listed = select(Customer.id, Customer.name, Customer.terms).order_by(Customer.id)
         if scope is not None:
             listed = listed.where(Customer.owner_id.in_(sorted(scope) or [-1]))
+        if customer_id is not None:
+            listed = listed.where(Customer.id == customer_id)
         customers = [(id_, name, terms) for id_, name, terms in self.session.execute(listed)]
         contact = (
             select(Contact.customer_id)
@@ -65,7 +67,6 @@ class QualityRepository:
             .group_by(Invoice.customer_id)
         )
         if customer_id is not None:
-            customers = [c for c in customers if c[0] == customer_id]
             contact, consent = (q.where(Customer.id == customer_id) for q in (contact, consent))
             cleared_early, applied_early = (
                 q.where(Customer.id == customer_id) for q in (cleared_early, applied_early)
@@ -80,6 +81,9 @@ class QualityRepository:
             .where(Payment.payer_account.is_not(None), Payment.customer_id.is_not(None))
             .distinct()
         )
+        if customer_id is not None:  # only the accounts this customer paid from
+            own = select(Payment.payer_account).where(Payment.customer_id == customer_id)
+            paid_from = paid_from.where(Payment.payer_account.in_(own))
         for account, owner in self.session.execute(paid_from):
             if account is not None and owner is not None:
                 accounts[account].add(owner)

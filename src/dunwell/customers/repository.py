@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, case, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from dunwell.core.documents import DocumentStatus
 from dunwell.kit.bulk import one_of
+from dunwell.kit.versioned_cache import VersionedCache
 from dunwell.orm.customer import Customer
 from dunwell.orm.entity import LegalEntity
 from dunwell.orm.invoice import Invoice
@@ -54,10 +55,12 @@ class CustomerRepository:
         return {ext: c.id for ext, c in found.items()}
 
     def insert_many(self, values: list[dict[str, Any]]) -> None:
+        self.session.info.pop(_OWNERS, None)
         if values:
             self.session.execute(insert(Customer), values)
 
     def update_one(self, customer_id: int, values: dict[str, Any]) -> None:
+        self.session.info.pop(_OWNERS, None)
         self.session.execute(update(Customer).where(Customer.id == customer_id).values(**values))
 
 
@@ -81,6 +84,18 @@ class CustomerRow:
     overdue_minor: int
     open_items: int
     risk: float | None
+    #: Currencies other than ``currency`` that open items are in (their amounts are not in owed).
+    other_currencies: int = 0
+
+
+class Figures(NamedTuple):
+    owed: int
+    overdue: int
+    risk: float | None
+
+
+#: Each customer's figures for the list's sorts and filters, per day, until the book changes.
+BOOK_FIGURES: VersionedCache[dict[int, Figures]] = VersionedCache(size=8)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +115,10 @@ class CustomerFilter:
 SORTS = ("name", "owed", "overdue", "risk", "external_id")
 
 
+#: ``session.info`` key of the owners ``CustomerQueries.owner_of`` has read in this session.
+_OWNERS = "dunwell.customer_owners"
+
+
 class CustomerQueries:
     """Reads for the customer list and page (the portfolio scope is always a filter here)."""
 
@@ -109,21 +128,39 @@ class CustomerQueries:
     def _listing(self, today: date, only: Sequence[int] | None = None) -> Select[Any]:
         """Customers with their aggregates; ``only``: just these customers (a page, or one), so the
         open items and predictions of the rest of the book are not summed for nothing."""
-        open_items = (
+        # Amounts in different currencies are never added up: each customer is shown in one
+        # currency (its own, else the one most of its open items are in) and the others counted.
+        per_currency = (
             select(
                 Invoice.customer_id.label("customer_id"),
+                Invoice.currency.label("currency"),
                 func.sum(Invoice.open_amount_minor).label("owed"),
                 func.sum(case((Invoice.due_date < today, Invoice.open_amount_minor), else_=0)).label(
                     "overdue"
                 ),
                 func.count(Invoice.id).label("item_count"),
-                func.max(Invoice.currency).label("currency"),
             )
             .where(Invoice.status != DocumentStatus.CLEARED, Invoice.open_amount_minor != 0)
             .where(*([Invoice.customer_id.in_(only)] if only is not None else []))
-            .group_by(Invoice.customer_id)
+            .group_by(Invoice.customer_id, Invoice.currency)
             .subquery()
         )
+        home = select(Customer.currency).where(Customer.id == per_currency.c.customer_id).scalar_subquery()
+        ranked = select(
+            per_currency,
+            func.row_number()
+            .over(
+                partition_by=per_currency.c.customer_id,
+                order_by=(
+                    case((per_currency.c.currency == home, 0), else_=1),
+                    per_currency.c.item_count.desc(),
+                    per_currency.c.currency,
+                ),
+            )
+            .label("rank"),
+            func.count().over(partition_by=per_currency.c.customer_id).label("currencies"),
+        ).subquery()
+        open_items = select(ranked).where(ranked.c.rank == 1).subquery()
         latest = (
             select(func.max(InvoicePrediction.id).label("id"))
             .join(Invoice, Invoice.id == InvoicePrediction.invoice_id)
@@ -151,6 +188,7 @@ class CustomerQueries:
                 func.coalesce(open_items.c.item_count, 0).label("item_count"),
                 open_items.c.currency,
                 risk.c.risk,
+                func.coalesce(open_items.c.currencies, 0).label("currencies"),
             )
             .join(LegalEntity, LegalEntity.id == Customer.entity_id)
             .outerjoin(User, User.id == Customer.owner_id)
@@ -159,56 +197,65 @@ class CustomerQueries:
         )
         return listing.where(Customer.id.in_(only)) if only is not None else listing
 
-    def _filtered(self, wanted: CustomerFilter) -> Select[Any]:
-        query = self._listing(wanted.today)
-        if wanted.scope is not None:
-            query = query.where(Customer.owner_id.in_(sorted(wanted.scope) or [-1]))
-        if wanted.search:
-            pattern = f"%{wanted.search.strip().lower()}%"
-            query = query.where(
-                or_(func.lower(Customer.name).like(pattern), func.lower(Customer.external_id).like(pattern))
-            )
-        if wanted.owner_id is not None:
-            query = query.where(Customer.owner_id == wanted.owner_id)
-        if wanted.segment:
-            query = query.where(Customer.segment == wanted.segment)
-        overdue = query.selected_columns.overdue
-        if wanted.overdue is True:
-            query = query.where(overdue > 0)
-        elif wanted.overdue is False:
-            query = query.where(overdue <= 0)
-        risk = query.selected_columns.risk
-        if wanted.risk_at_least is not None:
-            query = query.where(risk >= wanted.risk_at_least)
-        if wanted.risk_below is not None:
-            query = query.where(or_(risk < wanted.risk_below, risk.is_(None)))
-        return query
-
     def listing(
         self, wanted: CustomerFilter, *, sort: str, descending: bool, limit: int, offset: int
     ) -> tuple[list[CustomerRow], int]:
         by_figures = (wanted.overdue, wanted.risk_at_least, wanted.risk_below) != (None, None, None)
         if sort in ("name", "external_id") and not by_figures:
             return self._page_first(wanted, sort=sort, descending=descending, limit=limit, offset=offset)
-        query = self._filtered(wanted)
-        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        columns = query.selected_columns
-        key = {
-            "name": func.lower(Customer.name),
-            "external_id": Customer.external_id,
-            "owed": columns.owed,
-            "overdue": columns.overdue,
-            "risk": func.coalesce(columns.risk, -1.0),
-        }[sort]
-        ordered = query.order_by(key.desc() if descending else key.asc(), Customer.id)
-        rows = self.session.execute(ordered.limit(limit).offset(offset)).all()
-        return [_row(r) for r in rows], total
+        return self._figures_first(wanted, sort=sort, descending=descending, limit=limit, offset=offset)
 
-    def _page_first(
+    def book_figures(self, today: date) -> dict[int, Figures]:
+        """Every customer's (owed, overdue, risk) today, as the list shows them (one currency each)."""
+        full = self._listing(today)
+        columns = full.selected_columns
+        listing = full.with_only_columns(Customer.id, columns.owed, columns.overdue, columns.risk)
+        return {
+            int(id_): Figures(int(owed), int(overdue), None if risk is None else float(risk))
+            for id_, owed, overdue, risk in self.session.execute(listing)
+        }
+
+    def _figures_first(
         self, wanted: CustomerFilter, *, sort: str, descending: bool, limit: int, offset: int
     ) -> tuple[list[CustomerRow], int]:
-        """Sorted by a customer's own column with no filter on its figures: the page's customers are
-        chosen first, and only theirs are summed (the book may hold millions of open items)."""
+        """Sorted or filtered by what customers owe or risk: the whole book's figures are summed
+        once per change of the book (``BOOK_FIGURES``), and each request sorts the portfolio's ids."""
+        figures = BOOK_FIGURES.get(
+            self.session, ("customer-figures", wanted.today), lambda: self.book_figures(wanted.today)
+        )
+        none = Figures(0, 0, None)
+        ids = [(id_, figures.get(id_, none)) for id_ in self.session.scalars(self._ids(wanted))]
+        if wanted.overdue is not None:
+            ids = [(i, f) for i, f in ids if (f.overdue > 0) is wanted.overdue]
+        if wanted.risk_at_least is not None:
+            floor = wanted.risk_at_least
+            ids = [(i, f) for i, f in ids if f.risk is not None and f.risk >= floor]
+        if wanted.risk_below is not None:
+            ceiling = wanted.risk_below
+            ids = [(i, f) for i, f in ids if f.risk is None or f.risk < ceiling]
+        if sort in ("name", "external_id"):  # a filter on figures, sorted by a column: order in SQL
+            kept = {i for i, _ in ids}
+            key = func.lower(Customer.name) if sort == "name" else Customer.external_id
+            order = (key.desc() if descending else key.asc(), Customer.id)
+            ordered = [i for i in self.session.scalars(self._ids(wanted).order_by(*order)) if i in kept]
+        else:
+
+            def value(pair: tuple[int, Figures]) -> float:
+                f = pair[1]
+                if sort == "risk":
+                    return -1.0 if f.risk is None else f.risk
+                return f.owed if sort == "owed" else f.overdue
+
+            # Ties in id order either way, as the SQL sort did.
+            ordered = [i for i, _ in sorted(ids, key=lambda p: (-value(p) if descending else value(p), p[0]))]
+        page = ordered[offset : offset + limit]
+        if not page:
+            return [], len(ordered)
+        found = {r[0].id: _row(r) for r in self.session.execute(self._listing(wanted.today, page))}
+        return [found[i] for i in page if i in found], len(ordered)
+
+    def _ids(self, wanted: CustomerFilter) -> Select[int]:
+        """The ids of the customers the filter's own columns (scope, search, owner, segment) keep."""
         ids = select(Customer.id)
         if wanted.scope is not None:
             ids = ids.where(Customer.owner_id.in_(sorted(wanted.scope) or [-1]))
@@ -221,6 +268,14 @@ class CustomerQueries:
             ids = ids.where(Customer.owner_id == wanted.owner_id)
         if wanted.segment:
             ids = ids.where(Customer.segment == wanted.segment)
+        return ids
+
+    def _page_first(
+        self, wanted: CustomerFilter, *, sort: str, descending: bool, limit: int, offset: int
+    ) -> tuple[list[CustomerRow], int]:
+        """Sorted by a customer's own column with no filter on its figures: the page's customers are
+        chosen first, and only theirs are summed (the book may hold millions of open items)."""
+        ids = self._ids(wanted)
         total = self.session.scalar(select(func.count()).select_from(ids.subquery())) or 0
         key = func.lower(Customer.name) if sort == "name" else Customer.external_id
         order = (key.desc() if descending else key.asc(), Customer.id)
@@ -235,9 +290,14 @@ class CustomerQueries:
         return _row(found) if found else None
 
     def owner_of(self, customer_id: int) -> tuple[bool, int | None]:
-        """(whether the customer exists, its owner id)."""
-        found = self.session.execute(select(Customer.owner_id).where(Customer.id == customer_id)).first()
-        return (found is not None, found[0] if found else None)
+        """(whether the customer exists, its owner id). Remembered for the session: a customer's
+        page asks a dozen times (once per section's service), and owners change only through
+        ``CustomerRepository``, which forgets them."""
+        known: dict[int, tuple[bool, int | None]] = self.session.info.setdefault(_OWNERS, {})
+        if customer_id not in known:
+            found = self.session.execute(select(Customer.owner_id).where(Customer.id == customer_id)).first()
+            known[customer_id] = (found is not None, found[0] if found else None)
+        return known[customer_id]
 
     def segments(self, scope: frozenset[int] | None) -> list[str]:
         query = select(Customer.segment).where(Customer.segment.is_not(None)).distinct()
@@ -274,4 +334,5 @@ def _row(found: Any) -> CustomerRow:
         overdue_minor=int(found[4]),
         open_items=int(found[5]),
         risk=None if found[7] is None else float(found[7]),
+        other_currencies=max(int(found[8]) - 1, 0),
     )

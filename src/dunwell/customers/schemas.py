@@ -21,12 +21,15 @@ class Customer(BaseModel):
     terms: str | None
     owner_id: int | None
     owner: str | None
-    currency: str | None
+    currency: str | None = Field(description="The currency of owed_minor and overdue_minor")
     credit_limit_minor: int | None
     credit_limit_currency: str | None
-    owed_minor: int
+    owed_minor: int = Field(description="Open amount in `currency` (minor units), never across currencies")
     overdue_minor: int
-    open_items: int
+    open_items: int = Field(description="Open items in `currency`")
+    other_currencies: int = Field(
+        description="How many other currencies the customer has open items in (not in owed_minor)"
+    )
     risk: float | None = Field(description="Highest P(paid late) among the open items' latest predictions")
 
     @classmethod

@@ -23,7 +23,7 @@ from dunwell.imports.payment_import import PaymentImporter
 from dunwell.imports.report import DatabaseRejection, ImportReport
 from dunwell.imports.repository import ImportBatchRepository
 from dunwell.ingest import ImportKind, ImportMapping, RejectWriter, check_columns, open_table
-from dunwell.kit import audit
+from dunwell.kit import audit, book_version
 from dunwell.kit.bulk import refresh_statistics
 from dunwell.kit.db import unit_of_work
 from dunwell.orm.base import table_of, utcnow
@@ -100,6 +100,7 @@ def run_import(
                     _warn_prepayments(chunk.rows, report)
                 with unit_of_work(sessions) as chunk_session:
                     problems = import_chunk(chunk_session, chunk.rows, report)
+                    book_version.bump(chunk_session)  # each committed chunk changes the book
                     if report.imported >= next_analyze:  # each time the import has written 10x more
                         refresh_statistics(chunk_session, _GROWN_TABLES)
                         next_analyze *= 10
@@ -118,6 +119,7 @@ def run_import(
         else:
             with unit_of_work(sessions) as session:
                 importer.close_missing(session, report)
+                book_version.bump(session)
     _finish(sessions, report, kind=kind, path=path, actor=actor)
     return report
 

@@ -19,6 +19,7 @@ from dunwell.orm.import_batch import ImportBatch
 from dunwell.orm.invoice import Invoice, InvoiceRevision
 from dunwell.orm.payment import Allocation, Payment, PaymentOrigin
 from dunwell.orm.prediction import InvoicePrediction, PredictionModel, ScoringRun
+from dunwell.orm.report import BookVersion, ReportSnapshot
 from dunwell.orm.settlement import WriteOff, WriteOffStatus
 from dunwell.orm.terms import TermsCode
 from dunwell.orm.user import User
@@ -30,6 +31,7 @@ __all__ = [
     "BankAccount",
     "BankStatement",
     "Base",
+    "BookVersion",
     "CashMatch",
     "CashMatchRun",
     "Contact",
@@ -52,6 +54,7 @@ __all__ = [
     "PromiseInvoice",
     "PromiseToPay",
     "RejectedMatch",
+    "ReportSnapshot",
     "ScoringRun",
     "StatementEntry",
     "TermsCode",

@@ -24,6 +24,8 @@ class Invoice(Timestamped, Base):
             name="amount_sign_matches_kind",
         ),
         Index("ix_invoices_customer_status", "customer_id", "status"),
+        # The book's last day of activity, and documents issued by a day (reports as of a date).
+        Index("ix_invoices_issue_date", "issue_date"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)

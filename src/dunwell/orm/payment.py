@@ -70,6 +70,7 @@ class Allocation(Base):
     __table_args__ = (
         CheckConstraint("amount_minor <> 0", name="amount_not_zero"),
         Index("ix_allocations_invoice_applied", "invoice_id", "applied_on"),
+        Index("ix_allocations_applied_on", "applied_on"),  # the last day cash was applied
         # Partial: most allocations are settlements implied by imported history, with neither a
         # payment nor a credit memo, and a bulk import should not index a million NULLs twice.
         *(

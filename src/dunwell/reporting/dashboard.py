@@ -5,7 +5,7 @@ twelve month-ends before it and the prediction model's recent accuracy."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -13,12 +13,16 @@ from sqlalchemy.orm import Session
 from dunwell.core.access import Principal
 from dunwell.core.errors import DunwellError, ErrorKind
 from dunwell.core.metrics import ARMetrics
+from dunwell.core.metrics_codec import decode_metrics, encode_metrics
+from dunwell.kit.snapshots import Codec, cached, snapshot_key
 from dunwell.prediction.registry_view import latest_accuracy
 from dunwell.reporting.repository import BookRepository
 from dunwell.reporting.service import choose_currency, trend
 
 TREND_MONTHS = 12
 PERIOD_DAYS = 90
+#: After a change to the book, figures at most this old are shown (marked) while being refreshed.
+STALE_FOR = timedelta(minutes=15)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +38,10 @@ class Dashboard:
     metrics: ARMetrics | None
     trend: list[ARMetrics]
     model: dict[str, Any] | None
+    #: When the figures were computed; ``stale``: before the book's latest change (being refreshed).
+    computed_at: datetime | None = None
+    stale: bool = False
+    compute_seconds: float = 0.0
 
 
 def build_dashboard(
@@ -44,40 +52,86 @@ def build_dashboard(
     currency: str | None = None,
     entity: str | None = None,
     with_model: bool = True,
+    stale_for: timedelta = STALE_FOR,
 ) -> Dashboard:
-    """The figures ``principal`` may see; with several currencies and none asked for, the first."""
+    """The figures ``principal`` may see; with several currencies and none asked for, the first.
+
+    The month-ends are read from their snapshot while the book has not changed (``snapshots``);
+    after a change, figures at most ``stale_for`` old are shown, marked, while they are refreshed.
+    """
     book = BookRepository(session)
     entities = book.entity_codes()
     if entity is not None and entity not in entities:
         raise DunwellError(f"no entity {entity!r}", code="entity_not_found", kind=ErrorKind.NOT_FOUND)
     owners = principal.portfolio
-    currencies = book.currencies(as_of=as_of, entity=entity, owners=owners)
+    scope = "book" if owners is None else "owners:" + ",".join(map(str, sorted(owners)))
+    key = snapshot_key("dashboard/v1", scope, entity, currency, as_of, TREND_MONTHS, PERIOD_DAYS)
+
+    def compute(reader: Session) -> _Figures:
+        return _figures(reader, as_of=as_of, currency=currency, entity=entity, owners=owners)
+
+    kept = cached(session, key, compute, _CODEC, stale_for=stale_for)
+    figures = kept.value
+    return Dashboard(
+        as_of=as_of,
+        currency=figures.currency,
+        entity=entity,
+        currencies=figures.currencies,
+        entities=entities,
+        portfolio_only=owners is not None,
+        metrics=figures.trend[-1] if figures.trend else None,  # the last month end is ``as_of``
+        trend=figures.trend,
+        model=latest_accuracy(session) if with_model else None,
+        computed_at=kept.computed_at,
+        stale=kept.stale,
+        compute_seconds=kept.compute_seconds,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Figures:
+    currencies: list[str]
+    currency: str | None
+    trend: list[ARMetrics]
+
+
+def _figures(
+    session: Session,
+    *,
+    as_of: date,
+    currency: str | None,
+    entity: str | None,
+    owners: frozenset[int] | None,
+) -> _Figures:
+    currencies = BookRepository(session).currencies(as_of=as_of, entity=entity, owners=owners)
     chosen: str | None = None
     if currency is not None:
         chosen = choose_currency(session, as_of=as_of, currency=currency, entity=entity, owners=owners)
     elif currencies:
         chosen = currencies[0]
-    metrics: ARMetrics | None = None
-    months: list[ARMetrics] = []
-    if chosen is not None:
-        months = trend(
-            session,
-            as_of=as_of,
-            currency=chosen,
-            months=TREND_MONTHS,
-            period_days=PERIOD_DAYS,
-            entity=entity,
-            owners=owners,
-        )
-        metrics = months[-1]  # the last month end is ``as_of`` itself
-    return Dashboard(
+    if chosen is None:
+        return _Figures(currencies=currencies, currency=None, trend=[])
+    months = trend(
+        session,
         as_of=as_of,
         currency=chosen,
+        months=TREND_MONTHS,
+        period_days=PERIOD_DAYS,
         entity=entity,
-        currencies=currencies,
-        entities=entities,
-        portfolio_only=owners is not None,
-        metrics=metrics,
-        trend=months,
-        model=latest_accuracy(session) if with_model else None,
+        owners=owners,
     )
+    return _Figures(currencies=currencies, currency=chosen, trend=months)
+
+
+_CODEC: Codec[_Figures] = Codec(
+    encode=lambda f: {
+        "currencies": f.currencies,
+        "currency": f.currency,
+        "trend": [encode_metrics(m) for m in f.trend],
+    },
+    decode=lambda d: _Figures(
+        currencies=list(d["currencies"]),
+        currency=d["currency"],
+        trend=[decode_metrics(m) for m in d["trend"]],
+    ),
+)

@@ -46,13 +46,13 @@ class BookRepository:
     ) -> list[str]:
         """Currencies of the documents issued by ``as_of`` (as their issue dates were known then),
         of ``entity`` and of the customers of ``owners`` (None: every entity, every customer)."""
-        issued = self._issued_by(as_of, self._rollbacks(as_of))
+        issued = self._issued_by(as_of, self.rollbacks(as_of))
         stmt = (
             select(Invoice.currency)
             .distinct()
             .join(LegalEntity, LegalEntity.id == Invoice.entity_id)
             .join(Customer, Customer.id == Invoice.customer_id)
-            .where(issued, *_scope(entity, owners))
+            .where(issued, *scope_filter(entity, owners))
             .order_by(Invoice.currency)
         )
         return list(self.session.scalars(stmt))
@@ -84,7 +84,7 @@ class BookRepository:
         fields changed by later imports are rolled back to their earlier values. Streams in chunks
         so a book of millions of documents does not sit in memory twice.
         """
-        rollbacks = self._rollbacks(as_of)
+        rollbacks = self.rollbacks(as_of)
         stmt = (
             select(
                 Invoice.id,
@@ -101,7 +101,9 @@ class BookRepository:
             .join(LegalEntity, LegalEntity.id == Invoice.entity_id)
             .join(Customer, Customer.id == Invoice.customer_id)
             .outerjoin(User, User.id == Customer.owner_id)
-            .where(self._issued_by(as_of, rollbacks), Invoice.currency == currency, *_scope(entity, owners))
+            .where(
+                self._issued_by(as_of, rollbacks), Invoice.currency == currency, *scope_filter(entity, owners)
+            )
             .order_by(Invoice.id)
             .execution_options(yield_per=_STREAM_CHUNK)
         )
@@ -181,7 +183,7 @@ class BookRepository:
         )
         return self.session.scalar(stmt) is not None
 
-    def _rollbacks(self, as_of: date) -> dict[int, _Rollback]:
+    def rollbacks(self, as_of: date) -> dict[int, _Rollback]:
         """The earliest recorded old value of each field changed after ``as_of`` (revisions are rare)."""
         result: dict[int, dict[str, object]] = defaultdict(dict)
         stmt = (
@@ -204,7 +206,7 @@ class BookRepository:
         }
 
 
-def _scope(entity: str | None, owners: frozenset[int] | None) -> list[ColumnElement[bool]]:
+def scope_filter(entity: str | None, owners: frozenset[int] | None) -> list[ColumnElement[bool]]:
     """The filter of one entity and one portfolio (the customers of ``owners``; empty: none)."""
     where: list[ColumnElement[bool]] = []
     if entity is not None:

@@ -7,9 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from dunwell.analytics.metrics_columnar import metrics_at
 from dunwell.core.documents import GroupDimension
 from dunwell.core.errors import DunwellError, ErrorKind
 from dunwell.core.metrics import ARMetrics, compute_grouped_metrics, compute_metrics
+from dunwell.reporting.arrays_repository import book_arrays, rolled_back
 from dunwell.reporting.repository import BookRepository
 
 
@@ -72,12 +74,12 @@ def metrics_as_of(
     portfolio; None: everything) as of ``as_of``."""
     chosen = choose_currency(session, as_of=as_of, currency=currency, entity=entity, owners=owners)
     book = BookRepository(session)
-    if by is None:
-        overall = compute_metrics(
-            book.documents_as_of(as_of=as_of, currency=chosen, entity=entity, owners=owners),
-            as_of=as_of,
-            period_days=period_days,
+    if by is None:  # the array engine (``trend``'s): the same figures, several times faster
+        arrays = book_arrays(
+            session, first_day=as_of, as_of=as_of, currency=chosen, entity=entity, owners=owners
         )
+        known = rolled_back(session, arrays, as_of) if book.revised_between(as_of, date.max) else arrays
+        overall = metrics_at(known, as_of=as_of, period_days=period_days)
         return MetricsReport(overall=overall, by=None, groups={})
     documents = list(book.documents_as_of(as_of=as_of, currency=chosen, entity=entity, owners=owners))
     overall = compute_metrics(documents, as_of=as_of, period_days=period_days)
@@ -106,23 +108,23 @@ def trend(
     entity: str | None = None,
     owners: frozenset[int] | None = None,
 ) -> list[ARMetrics]:
-    """The metrics at each month end up to ``as_of``, each from the book as it was known then.
+    """The metrics at each month end up to ``as_of``, each from the book as it was known then
+    (equal to ``metrics_as_of`` on each day).
 
-    The book is read once, as of ``as_of``: a document's settlements carry their own days, so the
-    figures of an earlier month end only need the settlements in effect then (``compute_metrics``
-    filters them). Only a month end after which an import revised documents (an amount, a due
-    date) reads the book again, with those revisions rolled back.
+    The book is read once, as arrays (``analytics.metrics_columnar``: a million documents as objects
+    take tens of seconds to build): a document's settlements carry their own days, so an earlier
+    month end only needs the settlements in effect then. Only a month end after which an import
+    revised documents (an amount, a due date) gets those revisions rolled back.
     """
-    book = BookRepository(session)
-    latest = list(book.documents_as_of(as_of=as_of, currency=currency, entity=entity, owners=owners))
+    days = month_ends(as_of, months)
+    book = book_arrays(
+        session, first_day=days[0], as_of=as_of, currency=currency, entity=entity, owners=owners
+    )
+    repository = BookRepository(session)
     figures = []
-    for day in month_ends(as_of, months):
-        documents = (
-            latest
-            if day == as_of or not book.revised_between(day, as_of)
-            else list(book.documents_as_of(as_of=day, currency=currency, entity=entity, owners=owners))
-        )
-        figures.append(compute_metrics(documents, as_of=day, period_days=period_days))
+    for day in days:
+        known = rolled_back(session, book, day) if repository.revised_between(day, date.max) else book
+        figures.append(metrics_at(known, as_of=day, period_days=period_days))
     return figures
 
 

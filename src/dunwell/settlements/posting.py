@@ -21,7 +21,7 @@ from dunwell.core.allocation import (
 from dunwell.core.documents import DocumentKind, DocumentStatus, SettlementKind
 from dunwell.core.errors import DunwellError, ErrorKind
 from dunwell.core.money import Money, minor_to_decimal
-from dunwell.kit import audit
+from dunwell.kit import audit, book_version
 from dunwell.orm.invoice import Invoice
 from dunwell.orm.payment import Allocation
 from dunwell.orm.settlement import WriteOffStatus
@@ -199,6 +199,7 @@ def settle_without_cash(
         )
     )
     _set_open(invoice, invoice.open_amount_minor - amount_minor, on=on)
+    book_version.bump(session)  # the caller's audit entry bumps it too; this one does not depend on it
     return allocation
 
 

@@ -1,0 +1,1 @@
+"""Engines over whole books: figures computed with vectorised arithmetic (pure: no database)."""
