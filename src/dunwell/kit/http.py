@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 from fastapi import Depends, Request
 from fastapi import Path as PathParam
 from fastapi.templating import Jinja2Templates
@@ -26,6 +26,7 @@ from starlette.responses import HTMLResponse
 from dunwell.core.access import Principal
 from dunwell.core.errors import DunwellError, ErrorKind
 from dunwell.core.money import minor_to_decimal
+from dunwell.kit.money_format import money_formatter
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "web" / "templates"
 CSRF_HEADER = "X-CSRF-Token"
@@ -88,7 +89,7 @@ def _locale(name: str) -> Locale:
 def money(minor: int | None, currency: str, locale: str = "en_US") -> str:
     if minor is None:
         return ""
-    return format_currency(minor_to_decimal(minor, currency), currency, locale=_locale(locale))
+    return money_formatter(currency, _locale(locale))(minor_to_decimal(minor, currency))
 
 
 def amount(value: Decimal | float | int | str | None, locale: str = "en_US", digits: int = 1) -> str:
@@ -112,6 +113,12 @@ def day(value: date | datetime | str | None, locale: str = "en_US") -> str:
         value = date.fromisoformat(value[:10])
     if isinstance(value, datetime):
         return format_datetime(value, format="medium", locale=_locale(locale))
+    return _day(value, locale)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _day(value: date, locale: str) -> str:
+    # Kept: a page shows hundreds of dates drawn from a few hundred distinct days.
     return format_date(value, format="medium", locale=_locale(locale))
 
 
