@@ -94,8 +94,20 @@ class Figures(NamedTuple):
     risk: float | None
 
 
+class BookFigures(NamedTuple):
+    figures: dict[int, Figures]
+    #: (sort, descending) -> every customer id in that order.
+    orders: dict[tuple[str, bool], list[int]]
+
+
+def _sort_value(figures: Figures, sort: str) -> float:
+    if sort == "risk":
+        return -1.0 if figures.risk is None else figures.risk  # no prediction sorts below any risk
+    return figures.owed if sort == "owed" else figures.overdue
+
+
 #: Each customer's figures for the list's sorts and filters, per day, until the book changes.
-BOOK_FIGURES: VersionedCache[dict[int, Figures]] = VersionedCache(size=8)
+BOOK_FIGURES: VersionedCache[BookFigures] = VersionedCache(size=8)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +122,11 @@ class CustomerFilter:
     overdue: bool | None = None
     risk_at_least: float | None = None
     risk_below: float | None = None
+
+    @property
+    def by_columns(self) -> bool:
+        """Whether it keeps customers by their own columns (portfolio, search, owner, segment)."""
+        return self.scope is not None or bool(self.search) or self.owner_id is not None or bool(self.segment)
 
 
 SORTS = ("name", "owed", "overdue", "risk", "external_id")
@@ -205,49 +222,55 @@ class CustomerQueries:
             return self._page_first(wanted, sort=sort, descending=descending, limit=limit, offset=offset)
         return self._figures_first(wanted, sort=sort, descending=descending, limit=limit, offset=offset)
 
-    def book_figures(self, today: date) -> dict[int, Figures]:
-        """Every customer's (owed, overdue, risk) today, as the list shows them (one currency each)."""
+    def book_figures(self, today: date) -> BookFigures:
+        """Every customer's (owed, overdue, risk) today, as the list shows them (one currency each),
+        with the customer ids in each figure's order (ties in id order, either way)."""
         full = self._listing(today)
         columns = full.selected_columns
         listing = full.with_only_columns(Customer.id, columns.owed, columns.overdue, columns.risk)
-        return {
+        figures = {
             int(id_): Figures(int(owed), int(overdue), None if risk is None else float(risk))
             for id_, owed, overdue, risk in self.session.execute(listing)
         }
+        orders: dict[tuple[str, bool], list[int]] = {}
+        for sort in ("owed", "overdue", "risk"):
+            values = {id_: _sort_value(f, sort) for id_, f in figures.items()}
+            orders[sort, False] = sorted(values, key=lambda i: (values[i], i))
+            orders[sort, True] = sorted(values, key=lambda i: (-values[i], i))
+        return BookFigures(figures, orders)
 
     def _figures_first(
         self, wanted: CustomerFilter, *, sort: str, descending: bool, limit: int, offset: int
     ) -> tuple[list[CustomerRow], int]:
-        """Sorted or filtered by what customers owe or risk: the whole book's figures are summed
-        once per change of the book (``BOOK_FIGURES``), and each request sorts the portfolio's ids."""
-        figures = BOOK_FIGURES.get(
+        """Sorted or filtered by what customers owe or risk: the whole book's figures and orders are
+        computed once per change of the book (``BOOK_FIGURES``); a request keeps the portfolio's."""
+        book = BOOK_FIGURES.get(
             self.session, ("customer-figures", wanted.today), lambda: self.book_figures(wanted.today)
         )
-        none = Figures(0, 0, None)
-        ids = [(id_, figures.get(id_, none)) for id_ in self.session.scalars(self._ids(wanted))]
-        if wanted.overdue is not None:
-            ids = [(i, f) for i, f in ids if (f.overdue > 0) is wanted.overdue]
-        if wanted.risk_at_least is not None:
-            floor = wanted.risk_at_least
-            ids = [(i, f) for i, f in ids if f.risk is not None and f.risk >= floor]
-        if wanted.risk_below is not None:
-            ceiling = wanted.risk_below
-            ids = [(i, f) for i, f in ids if f.risk is None or f.risk < ceiling]
+        by_columns = wanted.by_columns
+        kept = set(self.session.scalars(self._ids(wanted))) if by_columns else book.figures.keys()
+        if not kept <= book.figures.keys():  # a customer the kept figures do not know: not kept then
+            book = self.book_figures(wanted.today)
+        by_figures = (wanted.overdue, wanted.risk_at_least, wanted.risk_below) != (None, None, None)
+
+        def wanted_figures(id_: int) -> bool:
+            f = book.figures[id_]
+            if wanted.overdue is not None and (f.overdue > 0) is not wanted.overdue:
+                return False
+            if wanted.risk_at_least is not None and (f.risk is None or f.risk < wanted.risk_at_least):
+                return False
+            return wanted.risk_below is None or f.risk is None or f.risk < wanted.risk_below
+
         if sort in ("name", "external_id"):  # a filter on figures, sorted by a column: order in SQL
-            kept = {i for i, _ in ids}
             key = func.lower(Customer.name) if sort == "name" else Customer.external_id
             order = (key.desc() if descending else key.asc(), Customer.id)
-            ordered = [i for i in self.session.scalars(self._ids(wanted).order_by(*order)) if i in kept]
+            candidates: Iterable[int] = self.session.scalars(self._ids(wanted).order_by(*order))
         else:
-
-            def value(pair: tuple[int, Figures]) -> float:
-                f = pair[1]
-                if sort == "risk":
-                    return -1.0 if f.risk is None else f.risk
-                return f.owed if sort == "owed" else f.overdue
-
-            # Ties in id order either way, as the SQL sort did.
-            ordered = [i for i, _ in sorted(ids, key=lambda p: (-value(p) if descending else value(p), p[0]))]
+            candidates = book.orders[sort, descending]
+        if by_figures:
+            ordered = [i for i in candidates if i in kept and wanted_figures(i)]
+        else:
+            ordered = [i for i in candidates if i in kept] if by_columns else list(candidates)
         page = ordered[offset : offset + limit]
         if not page:
             return [], len(ordered)

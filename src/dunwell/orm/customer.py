@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, UniqueConstraint, false
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, UniqueConstraint, false, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dunwell.core.collections import Channel
@@ -13,7 +13,11 @@ from dunwell.orm.base import Base, CurrencyCode, Id, MinorUnits, Timestamped, en
 
 class Customer(Timestamped, Base):
     __tablename__ = "customers"
-    __table_args__ = (UniqueConstraint("entity_id", "external_id"),)
+    __table_args__ = (
+        UniqueConstraint("entity_id", "external_id"),
+        # The customer list's default order, a page at a time, without sorting every customer.
+        Index("ix_customers_lower_name", func.lower(text("name")), "id"),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     entity_id: Mapped[int] = mapped_column(ForeignKey("legal_entities.id"), index=True)

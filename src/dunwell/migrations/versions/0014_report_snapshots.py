@@ -1,5 +1,6 @@
 """The book's version counter and the report snapshots kept until it moves; indexes on the days
-the dashboard's default day is read from (the latest issue date and the latest day cash was applied).
+the dashboard's default day is read from (the latest issue date and the latest day cash was applied)
+and on the customer list's default order (lower(name), id).
 
 Revision ID: 0014
 Revises: 0013
@@ -47,9 +48,11 @@ def upgrade() -> None:
     )
     op.create_index("ix_invoices_issue_date", "invoices", ["issue_date"])
     op.create_index("ix_allocations_applied_on", "allocations", ["applied_on"])
+    op.create_index("ix_customers_lower_name", "customers", [sa.text("lower(name)"), "id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_customers_lower_name", table_name="customers")
     op.drop_index("ix_allocations_applied_on", table_name="allocations")
     op.drop_index("ix_invoices_issue_date", table_name="invoices")
     op.drop_table("report_snapshots")
