@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dunwell.core.access import Principal
 from dunwell.core.collections import UserRole
+from dunwell.customers import contacts
+from dunwell.kit.snapshots import wait_for_refreshes
 from dunwell.orm import PredictionModel
 from dunwell.reporting.dashboard import build_dashboard
 from dunwell.reporting.service import month_ends
@@ -221,3 +223,31 @@ def registered_model(*, version: int) -> PredictionModel:
         artifact_sha256="0" * 64,
         artifact_format="dunwell-model-json-gzip/1",
     )
+
+
+def test_the_dashboard_shows_the_portfolios_data_quality(
+    book: Book, signed_in: Client, sessions: sessionmaker[Session]
+) -> None:
+    cleo = signed_in("cleo")
+    page = cleo.get("/", params={"as_of": AS_OF.isoformat()}).text
+    # Cleo's one customer has no contact and no terms; otto's customer is not in her card.
+    assert "<strong>1</strong> of 1 customers have a data problem" in page
+    assert "No contact with an email address or a phone number" in page
+    assert "No payment terms" in page
+    assert f'href="/customers/{book.cleos}#quality"' in page
+    assert f'href="/customers/{book.ottos}#quality"' not in page
+    manager = signed_in("max").get("/", params={"as_of": AS_OF.isoformat()}).text
+    assert "of 2 customers have a data problem" in manager
+
+    with sessions.begin() as session:  # through the service: audited, so the card is recomputed
+        contacts.add_contact(
+            session,
+            Principal.operator("test"),
+            book.cleos,
+            contacts.ContactInput(name="AP", email="ap@x.example"),
+        )
+    cleo.get("/", params={"as_of": AS_OF.isoformat()})  # shows the kept card while it is refreshed
+    wait_for_refreshes()
+    after = cleo.get("/", params={"as_of": AS_OF.isoformat()}).text
+    assert "No contact with an email address" not in after
+    assert "No contact consents to any channel" in after  # a contact now, but no consent yet

@@ -6,8 +6,9 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -99,6 +100,54 @@ def book_quality(session: Session, principal: Principal, *, only_problems: bool 
     if only_problems:
         found = [q for q in found if q.problems]
     return sorted(found, key=lambda q: (q.score, q.name))
+
+
+@dataclass(frozen=True, slots=True)
+class QualitySummary:
+    """The portfolio's data quality at a glance (the dashboard's card)."""
+
+    customers: int
+    with_problems: int
+    #: Problem code -> how many customers have it, most frequent first.
+    by_reason: dict[str, int]
+    worst: list[Quality]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "customers": self.customers,
+            "with_problems": self.with_problems,
+            "by_reason": self.by_reason,
+            "worst": [q.to_dict() for q in self.worst],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> QualitySummary:
+        return cls(
+            customers=int(data["customers"]),
+            with_problems=int(data["with_problems"]),
+            by_reason={str(k): int(v) for k, v in data["by_reason"].items()},
+            worst=[
+                Quality(
+                    customer_id=int(q["customer_id"]),
+                    name=str(q["name"]),
+                    score=int(q["score"]),
+                    problems=[Problem(str(r["code"]), str(r["message"])) for r in q["reasons"]],
+                )
+                for q in data["worst"]
+            ],
+        )
+
+
+def quality_summary(session: Session, principal: Principal, *, worst: int = 5) -> QualitySummary:
+    """How many of the portfolio's customers have a data problem, which problems, and the worst."""
+    found = book_quality(session, principal)
+    reasons = Counter(p.code for q in found for p in q.problems)
+    return QualitySummary(
+        customers=len(found),
+        with_problems=sum(1 for q in found if q.problems),
+        by_reason=dict(reasons.most_common()),
+        worst=[q for q in found if q.problems][:worst],
+    )
 
 
 def customer_quality(session: Session, principal: Principal, customer_id: int) -> Quality:

@@ -10,11 +10,11 @@ from dunwell.kit import book_version
 from dunwell.orm.audit import AuditEntry
 
 #: Actions on records no cached figure reads (collectors log touches all day: each would otherwise
-#: recompute every dashboard). Anything not named here moves the version: a new kind of action is
-#: taken to change the book until it is listed.
+#: recompute every dashboard). Contacts are not among them: the data-quality card reads them.
+#: Anything not named here moves the version: a new kind of action is taken to change the book
+#: until it is listed.
 _NOT_THE_BOOK = frozenset(
     {"auth", "token", "user", "touch", "touches", "promise", "promises", "hold", "dispute"}
-    | {"contact", "contacts"}
 )
 
 

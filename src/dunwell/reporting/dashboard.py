@@ -14,7 +14,8 @@ from dunwell.core.access import Principal
 from dunwell.core.errors import DunwellError, ErrorKind
 from dunwell.core.metrics import ARMetrics
 from dunwell.core.metrics_codec import decode_metrics, encode_metrics
-from dunwell.kit.snapshots import Codec, cached, snapshot_key
+from dunwell.customers.quality import QualitySummary, quality_summary
+from dunwell.kit.snapshots import Codec, Snapshot, cached, snapshot_key
 from dunwell.prediction.registry_view import latest_accuracy
 from dunwell.reporting.repository import BookRepository
 from dunwell.reporting.service import choose_currency, trend
@@ -135,3 +136,20 @@ _CODEC: Codec[_Figures] = Codec(
         trend=[decode_metrics(m) for m in d["trend"]],
     ),
 )
+
+
+def quality_card(
+    session: Session, principal: Principal, *, stale_for: timedelta = STALE_FOR
+) -> Snapshot[QualitySummary]:
+    """The portfolio's data quality (``customers.quality``), kept like the figures: assessing
+    every customer reads every contact, invoice and settlement of the portfolio."""
+    owners = principal.portfolio
+    scope = "book" if owners is None else "owners:" + ",".join(map(str, sorted(owners)))
+
+    def compute(reader: Session) -> QualitySummary:
+        return quality_summary(reader, principal)
+
+    return cached(session, snapshot_key("quality/v1", scope), compute, _QUALITY_CODEC, stale_for=stale_for)
+
+
+_QUALITY_CODEC: Codec[QualitySummary] = Codec(encode=QualitySummary.to_dict, decode=QualitySummary.from_dict)

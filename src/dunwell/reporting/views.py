@@ -16,7 +16,7 @@ from dunwell.core.aging import BUCKET_NAMES
 from dunwell.core.metrics import ARMetrics
 from dunwell.core.money import decimal_to_minor
 from dunwell.prediction.registry_view import NO_MODEL
-from dunwell.reporting.dashboard import PERIOD_DAYS, Dashboard, build_dashboard
+from dunwell.reporting.dashboard import PERIOD_DAYS, Dashboard, build_dashboard, quality_card
 from dunwell.reporting.service import default_day
 
 BUCKET_LABELS = {
@@ -25,6 +25,14 @@ BUCKET_LABELS = {
     "d31_60": "31–60 days past due",
     "d61_90": "61–90 days past due",
     "d91_plus": "91+ days past due",
+}
+QUALITY_LABELS = {
+    "no_contact": "No contact with an email address or a phone number",
+    "no_consent": "No contact consents to any channel",
+    "no_terms": "No payment terms",
+    "dates_out_of_order": "Documents paid or cleared before they were issued",
+    "duplicate_name": "Likely the same company as another customer",
+    "shared_bank_account": "Pays from a bank account another customer uses",
 }
 #: (label, ARMetrics field, unit, what it means) of each figure card, in reading order.
 FIGURES = (
@@ -69,6 +77,8 @@ def dashboard_context(
             for label, field in (("CEI", "cei"), ("% current", "pct_current"))
         ],
         "no_model": NO_MODEL,
+        "quality": quality_card(session, principal).value,
+        "reasons": QUALITY_LABELS,
     }
 
 
