@@ -2,23 +2,38 @@
 
 Two ways in. When the remittance names items (``from_references``) the amount is reconciled
 against them: exact, with the early-payment discount, short within the write-off tolerance,
-partial (each reading of which item is paid in part), or over (items the remittance left out,
-else cash left unapplied). When it names none (``from_amount``), the customer's open items are
-searched for sets that add up: exactly, short by a bank fee, with discounts, a little over, or as
-one item paid at a round share (half, 40 %...) beside others in full; failing all of that, the
-oldest item paid in part, which is what a collector would try first.
+partial (each reading of which item is paid in part, a round share beside a bank fee or a
+rounding, the same share of several: a payment plan), with the discount taken on some of them
+or after its window, or over (items the remittance left out, else cash left unapplied). When it
+names none (``from_amount``), the customer's open items are searched for sets that add up:
+exactly, short by a bank fee (fewest items first), with discounts (late ones too), a little
+over, or as one item paid at a round share (half, 40 %...) beside others in full; failing all of
+that, the oldest item paid in part, which is what a collector would try first, and sets the
+amount exceeds by one digit's worth (a keying slip). The guesses among these (a late discount, a
+slip) are suggested, never applied without a person (``engine``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from fractions import Fraction
 
+import numpy as np
+
+from dunwell.core.currencies import minor_unit_exponent
 from dunwell.core.settlement import SettleReason
-from dunwell.matching.amounts import MAX_ITEMS, ROUND_SHARES, PartialFit, SubsetSums
+from dunwell.matching.amounts import MAX_ITEMS, PartialFit, SubsetSums
 from dunwell.matching.book import OpenItemIndex
+from dunwell.matching.draft import Draft, discount_on, in_order
 from dunwell.matching.evidence import WEIGHTS
+from dunwell.matching.instalments import (
+    named_in_part,
+    note_round_share,
+    partial_variants,
+    round_share_near,
+    same_share_of_several,
+)
 from dunwell.matching.records import Evidence, IncomingPayment, OpenItem
 from dunwell.matching.references import stated_discount
 from dunwell.matching.tolerances import Limits, percent, share_of
@@ -26,62 +41,10 @@ from dunwell.matching.tolerances import Limits, percent, share_of
 #: Without a remittance, a payment up to the small-overpayment amount (and 5 %) over a set of
 #: items is read as that set.
 UNNAMED_OVERPAYMENT_SHARE = 20
-#: Signals that say the amount was reconciled, not guessed.
-RECONCILED = frozenset(
-    {"amount_exact", "amount_combination", "discount_taken", "short_paid", "remittance_amounts"}
-)
-#: References that name a document outright.
-OUTRIGHT = frozenset({"reference_exact", "reference_structured", "reference_prefixed", "reference_number"})
-#: Signals that leave room for another reading.
-DOUBTS = frozenset(
-    {"reference_ambiguous", "reference_slip", "reference_unresolved", "reference_elsewhere", "partial_item"}
-)
-
-
-@dataclass(slots=True)
-class Draft:
-    customer_id: str
-    items: list[tuple[OpenItem, int]]  # (item, amount applied)
-    evidence: list[Evidence]
-    unapplied: int = 0
-    write_off: int = 0
-    write_off_reason: str | None = None
-    write_off_code: SettleReason | None = None
-    #: Per item, when the remainder is not simply what the cash leaves open on each (a payer's
-    #: stated allocation may pay one item in part and deduct on another).
-    write_off_lines: dict[str, tuple[int, SettleReason]] | None = None
-
-    @property
-    def score(self) -> float:
-        return sum(e.weight for e in self.evidence)
-
-    @property
-    def key(self) -> tuple[str, frozenset[tuple[str, int]]]:
-        return self.customer_id, frozenset((i.item_id, a) for i, a in self.items)
-
-    @property
-    def conclusive(self) -> bool:
-        """Named outright and paid to the unit (or with the discount offered): nothing found by
-        amount alone could outrank it."""
-        signals = {e.signal for e in self.evidence}
-        return (
-            bool(signals & {"amount_exact", "discount_taken", "remittance_amounts"})
-            and bool(signals & OUTRIGHT)
-            and not (signals & DOUBTS)
-        )
-
-    @property
-    def reconciled(self) -> bool:
-        """The amount adds up, and nothing the remittance quoted is left unexplained."""
-        signals = {e.signal for e in self.evidence}
-        return bool(signals & RECONCILED) and "reference_unresolved" not in signals
-
-    def settle(self, amount: int, reason: str, code: SettleReason) -> None:
-        """Leave ``amount`` (what the cash does not cover on the items) to settle for ``reason``."""
-        self.write_off, self.write_off_reason, self.write_off_code = amount, reason, code
-
-    def add(self, signal: str, detail: str, weight: float | None = None) -> None:
-        self.evidence.append(Evidence(signal, detail, WEIGHTS[signal] if weight is None else weight))
+#: An amount keyed with a digit wrong: by up to this many digits of whole units (9,000.00 at most).
+MAX_SLIP_DIGITS = 4
+#: Such readings proposed per customer (any set of items is a digit away from many amounts).
+MAX_SLIPS = 2
 
 
 def from_references(
@@ -100,7 +63,10 @@ def from_references(
     signals = {e.signal for e in draft.evidence}
     named = [i for i, _ in referenced]
     if "partial_payment" in signals and len(referenced) > 1:
-        drafts.extend(_partial_variants(book, draft, named, payment.amount_minor))
+        drafts.extend(partial_variants(book, draft, named, payment.amount_minor))
+    if "partial_payment" in signals:
+        drafts.extend(round_share_near(book, draft, named, payment.amount_minor, limits))
+        drafts.extend(same_share_of_several(book, draft, named, payment.amount_minor))
     if signals & {"partial_payment", "overpayment"} and not signals & {
         "reference_ambiguous",
         "reference_slip",
@@ -110,36 +76,7 @@ def from_references(
             for e in draft.evidence
             if e.signal not in {"partial_payment", "overpayment", "partial_round_share"}
         ]
-        drafts.extend(_named_in_part(book, payment.amount_minor, customer_id, base, named, open_items))
-    return drafts
-
-
-def _named_in_part(
-    book: OpenItemIndex,
-    amount: int,
-    customer_id: str,
-    base: list[Evidence],
-    named: list[OpenItem],
-    open_items: list[OpenItem],
-) -> list[Draft]:
-    """The named items, and perhaps others the remittance left out, with one of them paid at a
-    round share: a first instalment beside invoices paid in full."""
-    pool = [*named, *(i for i in open_items if i not in named)][:MAX_ITEMS]
-    if len(pool) < len(named):
-        return []
-    fits = SubsetSums([book.open[i.item_id] for i in pool]).partials(amount, including=range(len(named)))
-    drafts = []
-    for fit in fits[:2]:
-        partial = pool[fit.partial]
-        full = [(pool[j], book.open[pool[j].item_id]) for j in fit.full]
-        draft = Draft(customer_id, [*full, (partial, fit.paid)], list(base))
-        left_out = len({partial.item_id, *(i.item_id for i, _ in full)} - {i.item_id for i in named})
-        detail = f"{amount}: {partial.item_id} in part" + (
-            f", {left_out} item(s) not named" if left_out else ""
-        )
-        draft.add("partial_payment", detail)
-        draft.add("partial_round_share", f"{percent(fit.share)} of {partial.item_id}")
-        drafts.append(draft)
+        drafts.extend(named_in_part(book, payment.amount_minor, customer_id, base, named, open_items))
     return drafts
 
 
@@ -171,6 +108,16 @@ def _reconcile(
         # Each invoice's own discount; the cash settles what is left of each.
         draft.items = [(i, open_[i.item_id] - discounts[i.item_id]) for i in items]
         draft.settle(discount, "early-payment discount", SettleReason.EARLY_PAYMENT_DISCOUNT)
+    elif (taken := _discounts_on_some(items, open_, payment.value_date, total - amount)) is not None:
+        # Payers' systems decide the discount invoice by invoice (and some take it after its
+        # window has closed): one set of the named items' discounts adds up to the difference.
+        late = sum(d for d, code in taken.values() if code is SettleReason.UNEARNED_DISCOUNT)
+        signal = "discount_late" if late else "discount_taken"
+        draft.add(signal, f"{total - amount} discount on {len(taken)} of {len(items)} item(s), {late} late")
+        draft.items = [(i, open_[i.item_id] - taken.get(i.item_id, (0, None))[0]) for i in items]
+        code = SettleReason.UNEARNED_DISCOUNT if late else SettleReason.EARLY_PAYMENT_DISCOUNT
+        draft.settle(total - amount, "early-payment discount" + (", partly late" if late else ""), code)
+        draft.write_off_lines = dict(taken)
     elif (stated := _stated_discount(payment, items, open_, amount)) is not None:
         rate, nets = stated
         draft.add("discount_taken", f"{total - amount} discount of {percent(rate)} stated in the remittance")
@@ -188,9 +135,9 @@ def _reconcile(
     elif amount < total:
         draft.add("partial_payment", f"{amount} of {total}")
         draft.items = in_order(items, open_, amount)
-        _note_round_share(draft, open_)
+        note_round_share(draft, open_)
     else:
-        unnamed = _complete(book, open_items, items, amount - total)
+        unnamed = _complete(book, open_items, items, amount - total, payment)
         if unnamed:
             # Exact, but only with items the remittance left out: less sure than a named set.
             weight = WEIGHTS["amount_exact"] + WEIGHTS["amount_combination"] - 2.0
@@ -203,6 +150,30 @@ def _reconcile(
             draft.items = [(i, open_[i.item_id]) for i in items]
             draft.unapplied = extra
     return draft
+
+
+def _discounts_on_some(
+    items: list[OpenItem], open_: dict[str, int], paid_on: date, gap: int
+) -> dict[str, tuple[int, SettleReason]] | None:
+    """The one set of the untouched ``items``' offered discounts adding up to ``gap``, each with
+    its reason (earned in its window, or taken late); None when no set or several do."""
+    offering = [i for i in items if i.discount_minor and open_[i.item_id] == i.amount_minor]
+    if gap <= 0 or not offering or len(offering) > MAX_ITEMS:
+        return None
+    found = SubsetSums([i.discount_minor for i in offering]).exact(
+        gap, sizes=range(1, len(offering) + 1), most=2
+    )
+    if len(found) != 1:
+        return None
+    return {
+        offering[j].item_id: (
+            offering[j].discount_minor,
+            SettleReason.EARLY_PAYMENT_DISCOUNT
+            if discount_on(offering[j], open_[offering[j].item_id], paid_on)
+            else SettleReason.UNEARNED_DISCOUNT,
+        )
+        for j in found[0].indices
+    }
 
 
 def _stated_discount(
@@ -223,46 +194,22 @@ def _stated_discount(
     return rate, nets
 
 
-def _partial_variants(book: OpenItemIndex, draft: Draft, items: list[OpenItem], amount: int) -> list[Draft]:
-    """For a partial payment of several named items, the other readings: each item in turn the
-    one paid in part, the rest in full (a person picks; ranked below the first)."""
-    variants = []
-    base = [e for e in draft.evidence if e.signal != "partial_round_share"]
-    for partial in items:  # a reading equal to the first is dropped by the caller
-        full = [(i, book.open[i.item_id]) for i in items if i is not partial]
-        rest = amount - sum(a for _, a in full)
-        if rest <= 0:
-            continue
-        variant = Draft(draft.customer_id, [*full, (partial, rest)], list(base))
-        variant.add("partial_item", f"{partial.item_id} paid in part")
-        _note_round_share(variant, book.open)
-        variants.append(variant)
-    return variants
-
-
-def _note_round_share(draft: Draft, open_: dict[str, int]) -> None:
-    """Instalments are round shares of an invoice (a half, 40 %): say so when the part paid is one."""
-    if not draft.items:
-        return
-    item, paid = draft.items[-1]
-    share = _round_share(paid, open_[item.item_id])
-    if share:
-        draft.add("partial_round_share", f"{share} of {item.item_id}")
-
-
-def _round_share(paid: int, whole: int) -> str | None:
-    for share in ROUND_SHARES:
-        if abs(share_of(whole, share) - paid) <= 1 and paid < whole:
-            return percent(share)
-    return None
-
-
 def _complete(
-    book: OpenItemIndex, open_items: list[OpenItem], named: list[OpenItem], rest: int
+    book: OpenItemIndex,
+    open_items: list[OpenItem],
+    named: list[OpenItem],
+    rest: int,
+    payment: IncomingPayment,
 ) -> list[OpenItem]:
+    """The one set of items the remittance left out that makes up ``rest`` exactly (searched
+    among the oldest and, for a large account, those falling due nearest the payment)."""
     others = [i for i in open_items if i not in named]
-    found = SubsetSums([book.open[i.item_id] for i in others]).near(rest)
-    return [others[j] for j in found[0].indices] if len(found) == 1 else []
+    sets: dict[frozenset[str], list[OpenItem]] = {}
+    for pool in _pools(others, payment):
+        for found in SubsetSums([book.open[i.item_id] for i in pool]).near(rest):
+            items = [pool[j] for j in found.indices]
+            sets.setdefault(frozenset(i.item_id for i in items), items)
+    return next(iter(sets.values())) if len(sets) == 1 else []
 
 
 def from_amount(
@@ -286,14 +233,20 @@ def from_amount(
     pools = [(pool, SubsetSums([book.open[i.item_id] for i in pool])) for pool in _pools(open_items, payment)]
     found: dict[frozenset[str], tuple[list[OpenItem], int]] = {}
     for pool, sums in pools:
-        for c in sums.near(amount, tolerance=ceiling - amount):
+        # Exact sets, then sets a fee short with the fewest items first: among many items, some
+        # set of four falls within a fee of any amount by chance, one item short by a fee rarely.
+        exact_or_short = (
+            *sums.near(amount),
+            *sums.near(amount, tolerance=ceiling - amount, fewest_first=True),
+        )
+        for c in exact_or_short:
             items = [pool[j] for j in c.indices]
             found.setdefault(frozenset(i.item_id for i in items), (items, c.total))
     # One item settling the payment is looked for beyond the bound of the subset search too.
     for item in open_items[MAX_ITEMS:]:
         if amount <= book.open[item.item_id] <= ceiling:
             found.setdefault(frozenset((item.item_id,)), ([item], book.open[item.item_id]))
-    sets = sorted(found.values(), key=lambda s: (s[1] - amount, len(s[0])))
+    sets = sorted(found.values(), key=lambda s: (s[1] != amount, len(s[0]), s[1] - amount))
     exact = [s for s in sets if s[1] == amount]
     drafts: list[Draft] = []
     for items, total in sets[:limit]:
@@ -326,6 +279,9 @@ def from_amount(
     for pool, sums in pools:
         drafts.extend(_partials(book, amount, customer_id, base, pool, sums, limit, alone=alone))
         alone = alone and not drafts
+    unit = 10 ** minor_unit_exponent(payment.currency)
+    for pool, sums in pools[:1]:
+        drafts.extend(_slipped(book, amount, customer_id, base, pool, sums, unit))
     return drafts
 
 
@@ -348,19 +304,58 @@ def _with_discounts(
     open_items: list[OpenItem],
     values: list[int],
 ) -> list[Draft]:
-    discounts = [discount_on(i, v, payment.value_date) for i, v in zip(open_items, values, strict=True)]
+    drafts = _discounted_sets(payment, customer_id, base, open_items, values, late=False)
+    # None taken in time: perhaps after the window closed (the payer's claim; a person's call).
+    return drafts or _discounted_sets(payment, customer_id, base, open_items, values, late=True)
+
+
+def _discounted_sets(
+    payment: IncomingPayment,
+    customer_id: str,
+    base: list[Evidence],
+    open_items: list[OpenItem],
+    values: list[int],
+    *,
+    late: bool,
+) -> list[Draft]:
+    """Sets of items less their discounts adding up to the amount: the discounts still offered,
+    or (``late``) those the terms offer on untouched items whatever the date."""
+    on_time = [discount_on(i, v, payment.value_date) for i, v in zip(open_items, values, strict=True)]
+    discounts = (
+        [i.discount_minor if v == i.amount_minor else 0 for i, v in zip(open_items, values, strict=True)]
+        if late
+        else on_time
+    )
     if not any(discounts):
         return []
     net = [v - d for v, d in zip(values, discounts, strict=True)]
-    found = [c for c in SubsetSums(net).near(payment.amount_minor) if any(discounts[j] for j in c.indices)]
+    found = [
+        c
+        for c in SubsetSums(net).near(payment.amount_minor)
+        if any(discounts[j] for j in c.indices)
+        and (not late or any(discounts[j] != on_time[j] for j in c.indices))
+    ]
     drafts = []
     for combination in found[:1]:
-        taken = sum(discounts[j] for j in combination.indices)
-        draft = Draft(customer_id, [(open_items[j], net[j]) for j in combination.indices], list(base))
-        draft.add("discount_taken", f"{taken} early-payment discount on {len(combination.indices)} item(s)")
+        indices = combination.indices
+        taken = sum(discounts[j] for j in indices)
+        draft = Draft(customer_id, [(open_items[j], net[j]) for j in indices], list(base))
+        if late:
+            draft.add("discount_late", f"{taken} discount on {len(indices)} item(s), some after the window")
+            draft.settle(taken, "early-payment discount, partly late", SettleReason.UNEARNED_DISCOUNT)
+            draft.write_off_lines = {
+                open_items[j].item_id: (
+                    discounts[j],
+                    SettleReason.EARLY_PAYMENT_DISCOUNT if on_time[j] else SettleReason.UNEARNED_DISCOUNT,
+                )
+                for j in indices
+                if discounts[j]
+            }
+        else:
+            draft.add("discount_taken", f"{taken} early-payment discount on {len(indices)} item(s)")
+            draft.settle(taken, "early-payment discount", SettleReason.EARLY_PAYMENT_DISCOUNT)
         if len(found) > 1:
             draft.add("amount_ambiguous", f"{len(found)} sets of items fit")
-        draft.settle(taken, "early-payment discount", SettleReason.EARLY_PAYMENT_DISCOUNT)
         drafts.append(draft)
     return drafts
 
@@ -393,6 +388,38 @@ def _over(
         )
         if len(found) > 1:
             draft.add("amount_ambiguous", f"{len(found)} sets of items fit")
+        draft.unapplied = extra
+        drafts.append(draft)
+    return drafts
+
+
+def _slipped(
+    book: OpenItemIndex,
+    amount: int,
+    customer_id: str,
+    base: list[Evidence],
+    open_items: list[OpenItem],
+    sums: SubsetSums,
+    unit: int,
+) -> list[Draft]:
+    """The fewest items the amount exceeds by one digit's worth of whole units (1, 20, 300...):
+    an amount keyed with a digit wrong or one too many, the excess kept as unapplied cash."""
+    slips = [d * 10**k * unit for k in range(MAX_SLIP_DIGITS) for d in range(1, 10)]
+    excess = amount - sums.sums
+    hits = np.flatnonzero(np.isin(excess, [x for x in slips if x < amount]))
+    if not len(hits):
+        return []
+    sizes = np.array([int(h).bit_count() for h in hits])
+    order = np.lexsort((excess[hits], sizes))[:MAX_SLIPS]
+    drafts = []
+    for k in order:
+        mask = int(hits[k])
+        items = [open_items[j] for j in range(len(open_items)) if mask >> j & 1]
+        extra = int(excess[mask])
+        draft = Draft(customer_id, [(i, book.open[i.item_id]) for i in items], list(base))
+        draft.add("overpayment_slip", f"{extra} more than {len(items)} item(s): a digit keyed wrong?")
+        if len(hits) > 1:
+            draft.add("amount_ambiguous", f"{len(hits)} sets of items fit")
         draft.unapplied = extra
         drafts.append(draft)
     return drafts
@@ -432,26 +459,3 @@ def _partials(
     draft = Draft(customer_id, [(oldest, amount)], list(base))
     draft.add("partial_oldest", f"part of the oldest open item {oldest.item_id}")
     return [draft]
-
-
-def discount_on(item: OpenItem, open_amount: int, paid_on: date) -> int:
-    """The early-payment discount ``item`` still offers on ``paid_on`` (only while untouched)."""
-    if item.discount_minor and item.discount_until and paid_on <= item.discount_until:
-        return item.discount_minor if open_amount == item.amount_minor else 0
-    return 0
-
-
-def in_order(items: list[OpenItem], open_amounts: dict[str, int], amount: int) -> list[tuple[OpenItem, int]]:
-    """``amount`` spread over ``items`` in numbering order; credit memos (negative) are netted first."""
-    # Document numbers are issued in sequence, so their order is the order of issue.
-    ordered = sorted(items, key=lambda i: (open_amounts[i.item_id] > 0, len(i.item_id), i.item_id))
-    left = amount
-    applied: list[tuple[OpenItem, int]] = []
-    for item in ordered:
-        open_amount = open_amounts[item.item_id]
-        share = open_amount if open_amount < 0 else min(open_amount, left)
-        if share == 0 and open_amount > 0:
-            continue
-        applied.append((item, share))
-        left -= share
-    return applied

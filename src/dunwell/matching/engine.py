@@ -18,9 +18,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import timedelta
 
+from dunwell.matching.amounts import SubsetSums
 from dunwell.matching.book import OpenItemIndex
 from dunwell.matching.confidence import ConfidenceModel, shipped_model
-from dunwell.matching.drafts import Draft, from_amount, from_references
+from dunwell.matching.draft import Draft
+from dunwell.matching.drafts import from_amount, from_references
 from dunwell.matching.evidence import WEIGHTS
 from dunwell.matching.payers import MAX_PAYERS, PayerGuess, PayerIndex
 from dunwell.matching.records import (
@@ -44,7 +46,9 @@ MAX_SUGGESTIONS = 3
 #: invoices dated after the goods left).
 ISSUE_GRACE = timedelta(days=3)
 CLOSE_MARGIN = 2.0
-STRANGER_SIGNALS = frozenset({"customer_from_fuzzy_reference", "customer_from_amount"})
+STRANGER_SIGNALS = frozenset(
+    {"customer_from_fuzzy_reference", "customer_from_amount", "customer_from_processor"}
+)
 PARTIAL_SIGNALS = frozenset({"partial_payment", "partial_item", "amount_partial_share", "partial_oldest"})
 #: Below this score, a reconciled candidate does not stop the search of the whole book.
 SURE_ENOUGH = 5.0
@@ -93,6 +97,10 @@ class Matcher:
             if result.status is MatchStatus.AUTO and result.best is not None:
                 for allocation in result.best.allocations:
                     self.open[allocation.item_id] -= allocation.amount_minor
+                # What it settles without cash (a fee, a discount) is proposed for posting: not an
+                # open balance for the next payment to "complete" the items it names.
+                for line in result.best.write_offs:
+                    self.open[line.item_id] -= line.amount_minor
             results.append(result)
         return results
 
@@ -148,7 +156,12 @@ class Matcher:
         guessed_part = bool(signals & PARTIAL_SIGNALS) and (
             "partial_oldest" in signals or sum(bool(c.allocations) for c in candidates) > 1
         )
-        if best.allocations and not (contested or stranger or guessed_part):
+        # A discount taken after its window is the payer's claim, not the terms': granting it is
+        # a credit decision, never applied without a person.
+        # So is an amount read as keyed with a digit wrong: a guess, however well the rest agrees.
+        unearned = "discount_late" in signals
+        slipped = "overpayment_slip" in signals
+        if best.allocations and not (contested or stranger or guessed_part or unearned or slipped):
             if best.confidence >= self.auto_threshold:
                 return MatchResult(payment.payment_ref, MatchStatus.AUTO, (best,))
             # Independent identifiers that agree (the payer's account or exact name and an amount
@@ -157,7 +170,7 @@ class Matcher:
             hit = self.rules.decide(payment, tokens) if self.structural else None
             if hit is not None and _same(hit, best):
                 return MatchResult(payment.payment_ref, MatchStatus.AUTO, (_structural(best, hit),))
-        why = self._why_suggested(best, contested, stranger, guessed_part)
+        why = self._why_suggested(best, contested, stranger, guessed_part, unearned or slipped)
         return MatchResult(payment.payment_ref, MatchStatus.SUGGESTED, candidates, why)
 
     def _exact_elsewhere(self, payment: IncomingPayment, best: Candidate) -> bool:
@@ -172,7 +185,9 @@ class Matcher:
             if i not in taken
         )
 
-    def _why_suggested(self, best: Candidate, contested: bool, stranger: bool, guessed_part: bool) -> str:
+    def _why_suggested(
+        self, best: Candidate, contested: bool, stranger: bool, guessed_part: bool, guessed: bool
+    ) -> str:
         if not best.allocations:
             return "customer found, items not"
         if contested:
@@ -181,6 +196,8 @@ class Matcher:
             return "payer not known; found only by searching the whole book"
         if guessed_part:
             return "a partial payment: which item it pays in part is a person's call"
+        if guessed:
+            return "a reading of the amount (a late discount, a digit keyed wrong) is a person's call"
         return f"confidence {best.confidence:.2%} below the auto-apply threshold {self.auto_threshold:.2%}"
 
     # -- candidates -------------------------------------------------------------------------
@@ -228,7 +245,38 @@ class Matcher:
                     found.setdefault(
                         customer, Evidence("customer_from_amount", detail, WEIGHTS["customer_from_amount"])
                     )
+        self._through_processor(payment, known, found)
         return [PayerGuess(customer, (evidence,)) for customer, evidence in found.items()]
+
+    def _through_processor(
+        self, payment: IncomingPayment, known: set[str], found: dict[str, Evidence]
+    ) -> None:
+        """The customers a processor's account has paid for whose open items add up to the amount
+        (exactly, or a fee short), when only a few do: who a processor paid for is read from what
+        it paid, as a person would among the customers known to use it."""
+        customers = self.payers.through_account(payment.payer_account) - known - set(found)
+        if not customers:
+            return
+        latest_issue = payment.value_date + ISSUE_GRACE
+        fee = self.tolerances.limits(payment.currency).short(payment.amount_minor)
+        exact: list[str] = []
+        short: list[str] = []
+        for customer in sorted(customers):
+            items = self.book.open_items(customer, payment.currency, latest_issue)
+            if not items:
+                continue
+            sums = SubsetSums([self.open[i.item_id] for i in items])
+            if sums.near(payment.amount_minor):
+                exact.append(customer)
+            elif len(short) <= MAX_PAYERS and sums.near(payment.amount_minor, tolerance=fee):
+                short.append(customer)
+        # Items adding up to the unit say more than items a fee away, which many customers have.
+        fits = exact or short
+        if len(fits) > MAX_PAYERS:
+            return  # the amount fits too many of them to say who paid
+        for customer in fits:
+            detail = "paid through an account it has used; its open items add up to the amount"
+            found[customer] = Evidence("customer_from_processor", detail, WEIGHTS["customer_from_processor"])
 
     def _drafts(
         self,
@@ -272,6 +320,8 @@ class Matcher:
             # A number named outright that does not add up may be a slip for a neighbour.
             for named_item, neighbour in slips:
                 rest = [r for r in referenced if r[0] is not named_item]
+                if any(item is neighbour[0] for item, _ in rest):
+                    continue  # the neighbour is named too: reading the number as it would pay it twice
                 drafts += from_references(
                     self.book,
                     payment,

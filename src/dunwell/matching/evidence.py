@@ -23,6 +23,9 @@ WEIGHTS: dict[str, float] = {
     # A stranger's payment: the customer has an open item of exactly the amount (the weight is
     # the doubt that the payer has anything to do with it).
     "customer_from_amount": -1.0,
+    # A processor's payment: one of the few customers known to pay through it whose open items
+    # add up to the amount.
+    "customer_from_processor": -1.0,
     # What was paid.
     "reference_structured": 5.0,
     "reference_exact": 4.0,
@@ -43,12 +46,14 @@ WEIGHTS: dict[str, float] = {
     "remittance_amounts": 3.0,
     "deduction_stated": 0.0,  # what it deducts, with the payer's reason: proposed for write-off
     "discount_taken": 1.5,
+    "discount_late": 1.0,  # the terms' discount, on some items after its window: unearned
     "short_paid": 0.0,  # within the write-off tolerance: which item bears it is a convention
     "short_per_item": -0.5,  # per item beyond the first in a short set found by amount alone
     # Less than the items named: which of them is paid in part cannot be known for sure.
     "partial_payment": -5.0,
     "overpayment": -6.0,  # more than the items named: often items the remittance left out
     "overpayment_small": -0.5,  # a few units over: kept as unapplied cash
+    "overpayment_slip": -3.0,  # over by one digit's worth of whole units: a keying slip? (a guess)
     "amount_combination": 0.5,  # several items add up to it, none named
     "amount_ambiguous": -3.0,  # other sets of items add up to the same amount
     "on_account_only": -4.0,  # customer known, items not: cash left on account

@@ -17,6 +17,9 @@ from dunwell.matching.records import CustomerProfile, Evidence
 NAME_CUTOFF = 88.0  # token-sort similarity (0-100) below which a name says nothing
 MAX_PAYERS = 8  # customers considered per payment (a group's shared account names several)
 MIN_PREFIX = 8  # a cut name this long (canonical form) still says something
+#: A processor's account is searched for a payment's customer only while it has paid for at most
+#: this many (beyond, the search costs more than the little it says).
+MAX_SHARED = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +51,11 @@ class PayerIndex:
             if customer.parent_id:
                 self.children[customer.parent_id].append(customer.customer_id)
         self.sorted_names = sorted(self.by_name)
+        # Names without their spaces ("MADDOXDAIRY"), as ACH batches and card processors glue them.
+        self.by_glued: dict[str, set[str]] = defaultdict(set)
+        for name, found in self.by_name.items():
+            self.by_glued[name.replace(" ", "")].update(found)
+        self.sorted_glued = sorted(self.by_glued)
         self._fuzzy_cache: dict[str, tuple[str, float] | None] = {}
 
     def identify(self, payer_name: str | None, payer_account: str | None) -> list[PayerGuess]:
@@ -75,6 +83,13 @@ class PayerIndex:
                     guesses.append(PayerGuess(child, (*guess.evidence, via)))
         guesses.sort(key=lambda g: -g.strength)
         return guesses
+
+    def through_account(self, payer_account: str | None) -> set[str]:
+        """The customers that have paid from ``payer_account`` when it is a processor's or a
+        factor's (more of them than ``identify`` considers, at most ``MAX_SHARED``); else none."""
+        account = account_key(payer_account)
+        customers = self.by_account.get(account, set()) if account else set()
+        return customers if MAX_PAYERS < len(customers) <= MAX_SHARED else set()
 
     def _by_name(self, payer_name: str) -> list[tuple[str, Evidence]]:
         key = name_key(payer_name)
@@ -104,7 +119,11 @@ class PayerIndex:
                     (c, Evidence("payer_name_exact", f"{payer_name} (cut)", WEIGHTS["payer_name_exact"]))
                     for c in hits
                 ]
-        found = self._with_more_text(key, payer_name) or self._cut_short(key, payer_name)
+        found = (
+            self._with_more_text(key, payer_name)
+            or self._cut_short(key, payer_name)
+            or self._glued(payer_name)
+        )
         if found:
             return found
         best = self._fuzzy(key)
@@ -145,6 +164,25 @@ class PayerIndex:
         weight = round(WEIGHTS["payer_name_prefix"] / len(hits), 2)
         detail = f"{payer_name} (cut short; {len(hits)} customer(s) begin so)"
         return [(c, Evidence("payer_name_prefix", detail, weight)) for c in hits]
+
+    def _glued(self, payer_name: str) -> list[tuple[str, Evidence]]:
+        """Customers whose name, spaces removed, begins with the payer's written as one word
+        ("BLUERIDGEBAKERY", or a card processor's "PAYPAL *MADDOXDAIR": the payer after the
+        star), cut as banks cut names: all of them when few, each the weaker the more."""
+        words = name_key(payer_name.rpartition("*")[2]).split()
+        if len(words) != 1 or len(words[0]) < MIN_PREFIX:
+            return []
+        start = bisect_left(self.sorted_glued, words[0])
+        hits: set[str] = set()
+        for name in self.sorted_glued[start : start + MAX_PAYERS + 1]:
+            if not name.startswith(words[0]):
+                break
+            hits |= self.by_glued[name]
+        if not hits or len(hits) > MAX_PAYERS:
+            return []
+        weight = round(WEIGHTS["payer_name_prefix"] / len(hits), 2)
+        detail = f"{payer_name} (written as one word; {len(hits)} customer(s) begin so)"
+        return [(c, Evidence("payer_name_prefix", detail, weight)) for c in sorted(hits)]
 
     def _fuzzy(self, key: str) -> tuple[str, float] | None:
         if key not in self._fuzzy_cache:

@@ -26,7 +26,7 @@ from datetime import timedelta
 
 from dunwell.matching.amounts import SubsetSums
 from dunwell.matching.book import OpenItemIndex
-from dunwell.matching.drafts import discount_on
+from dunwell.matching.draft import discount_on
 from dunwell.matching.normalize import account_key, name_key
 from dunwell.matching.payers import PayerIndex
 from dunwell.matching.records import (

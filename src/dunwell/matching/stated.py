@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dunwell.core.settlement import SettleReason
 from dunwell.matching.book import OpenItemIndex
 from dunwell.matching.deductions import deduction_reason
-from dunwell.matching.drafts import Draft, discount_on
+from dunwell.matching.draft import Draft, discount_on
 from dunwell.matching.normalize import reference_key
 from dunwell.matching.records import Evidence, IncomingPayment, OpenItem, RemittedItem
 from dunwell.matching.references import ReferenceFit, fit, number_key

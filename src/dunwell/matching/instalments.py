@@ -1,0 +1,153 @@
+"""Readings of a partial payment of named items: which of them is paid in part, at what round
+share (a half, 40 %), beside a bank fee or a rounding, several at the same share (a payment plan),
+and items the remittance left out. A person picks among them; the engine ranks them."""
+
+from __future__ import annotations
+
+from dunwell.core.settlement import SettleReason
+from dunwell.matching.amounts import MAX_ITEMS, ROUND_SHARES, SubsetSums
+from dunwell.matching.book import OpenItemIndex
+from dunwell.matching.draft import Draft, in_order
+from dunwell.matching.records import Evidence, OpenItem
+from dunwell.matching.tolerances import Limits, percent, share_of
+
+
+def named_in_part(
+    book: OpenItemIndex,
+    amount: int,
+    customer_id: str,
+    base: list[Evidence],
+    named: list[OpenItem],
+    open_items: list[OpenItem],
+) -> list[Draft]:
+    """The named items, and perhaps others the remittance left out, with one of them paid at a
+    round share: a first instalment beside invoices paid in full."""
+    pool = [*named, *(i for i in open_items if i not in named)][:MAX_ITEMS]
+    if len(pool) < len(named):
+        return []
+    fits = SubsetSums([book.open[i.item_id] for i in pool]).partials(amount, including=range(len(named)))
+    drafts = []
+    for fit in fits[:2]:
+        partial = pool[fit.partial]
+        full = [(pool[j], book.open[pool[j].item_id]) for j in fit.full]
+        draft = Draft(customer_id, [*full, (partial, fit.paid)], list(base))
+        left_out = len({partial.item_id, *(i.item_id for i, _ in full)} - {i.item_id for i in named})
+        detail = f"{amount}: {partial.item_id} in part" + (
+            f", {left_out} item(s) not named" if left_out else ""
+        )
+        draft.add("partial_payment", detail)
+        draft.add("partial_round_share", f"{percent(fit.share)} of {partial.item_id}")
+        drafts.append(draft)
+    return drafts
+
+
+def partial_variants(book: OpenItemIndex, draft: Draft, items: list[OpenItem], amount: int) -> list[Draft]:
+    """For a partial payment of several named items, the other readings: each item in turn the
+    one paid in part, the rest in full (a person picks; ranked below the first)."""
+    variants = []
+    base = [e for e in draft.evidence if e.signal != "partial_round_share"]
+    for partial in items:  # a reading equal to the first is dropped by the caller
+        full = [(i, book.open[i.item_id]) for i in items if i is not partial]
+        rest = amount - sum(a for _, a in full)
+        if rest <= 0:
+            continue
+        variant = Draft(draft.customer_id, [*full, (partial, rest)], list(base))
+        variant.add("partial_item", f"{partial.item_id} paid in part")
+        note_round_share(variant, book.open)
+        variants.append(variant)
+    return variants
+
+
+def round_share_near(
+    book: OpenItemIndex, draft: Draft, items: list[OpenItem], amount: int, limits: Limits
+) -> list[Draft]:
+    """For a partial payment of named items, the readings with one of them paid at a round share
+    and the others in full, the amount a fee short of that (borne, as ever, by the last item in
+    full) or a few units over it (kept as unapplied cash): an instalment does not stop the bank
+    from taking its fee, nor the payer from rounding."""
+    base = [e for e in draft.evidence if e.signal not in {"partial_payment", "partial_round_share"}]
+    open_ = book.open
+    variants: list[tuple[int, Draft]] = []
+    for partial in items:
+        full = [i for i in items if i is not partial]
+        whole = open_[partial.item_id]
+        if whole <= 0:
+            continue
+        for share in ROUND_SHARES:
+            paid = share_of(whole, share)
+            gap = amount - paid - sum(open_[i.item_id] for i in full)
+            # A fee is a small part of what is paid (round shares of a small invoice lie closer
+            # together than a tenth of it: any would do).
+            fee = min(limits.write_off(amount - gap), limits.small_over(amount - gap))
+            if gap < 0 and full and -gap <= fee:
+                applied = in_order(full, open_, sum(open_[i.item_id] for i in full) + gap)
+                variant = Draft(draft.customer_id, [*applied, (partial, paid)], list(base))
+                variant.add("short_paid", f"{-gap} short")
+                variant.settle(-gap, "bank fee (short payment within tolerance)", SettleReason.BANK_FEE)
+            elif 0 < gap <= limits.small_over(amount):
+                variant = Draft(
+                    draft.customer_id, [*((i, open_[i.item_id]) for i in full), (partial, paid)], list(base)
+                )
+                variant.add("overpayment_small", f"{gap} more than the items")
+                variant.unapplied = gap
+            else:
+                continue
+            variant.add("partial_payment", f"{partial.item_id} in part")
+            variant.add("partial_round_share", f"{percent(share)} of {partial.item_id}")
+            variants.append((abs(gap), variant))
+    # The reading closest to the amount, unless another is as close.
+    variants.sort(key=lambda v: v[0])
+    if not variants or (len(variants) > 1 and variants[1][0] == variants[0][0]):
+        return []
+    return [variants[0][1]]
+
+
+def same_share_of_several(
+    book: OpenItemIndex, draft: Draft, items: list[OpenItem], amount: int
+) -> list[Draft]:
+    """For a partial payment of named items, the readings with several of them paid at the same
+    round share (half of each: a payment plan) and the others in full, to the unit (each share
+    rounded the payer's way); at most two such readings."""
+    positive = [i for i in items if book.open[i.item_id] > 0]
+    if len(positive) < 2:
+        return []
+    base = [e for e in draft.evidence if e.signal not in {"partial_payment", "partial_round_share"}]
+    short = sum(book.open[i.item_id] for i in items) - amount
+    readings = []
+    for share in ROUND_SHARES:
+        paid = [share_of(book.open[i.item_id], share) for i in positive]
+        unpaid = [book.open[i.item_id] - p for i, p in zip(positive, paid, strict=True)]
+        for fit in SubsetSums(unpaid).near(short, tolerance=1, below=1):
+            if len(fit.indices) < 2:
+                continue  # one item in part: the partial readings already made
+            parts = {positive[j].item_id: paid[j] for j in fit.indices}
+            last = positive[fit.indices[-1]].item_id
+            parts[last] += fit.total - short  # the payer's rounding
+            readings.append((share, parts))
+    if len(readings) > 2:
+        return []
+    variants = []
+    for share, parts in readings:
+        allocated = [(i, parts.get(i.item_id, book.open[i.item_id])) for i in items]
+        variant = Draft(draft.customer_id, allocated, list(base))
+        variant.add("partial_payment", f"{len(parts)} items in part")
+        variant.add("partial_round_share", f"{percent(share)} of each of {len(parts)} items")
+        variants.append(variant)
+    return variants
+
+
+def note_round_share(draft: Draft, open_: dict[str, int]) -> None:
+    """Instalments are round shares of an invoice (a half, 40 %): say so when the part paid is one."""
+    if not draft.items:
+        return
+    item, paid = draft.items[-1]
+    share = _round_share(paid, open_[item.item_id])
+    if share:
+        draft.add("partial_round_share", f"{share} of {item.item_id}")
+
+
+def _round_share(paid: int, whole: int) -> str | None:
+    for share in ROUND_SHARES:
+        if abs(share_of(whole, share) - paid) <= 1 and paid < whole:
+            return percent(share)
+    return None
