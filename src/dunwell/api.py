@@ -19,7 +19,6 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dunwell import __version__
@@ -57,14 +56,30 @@ class NotSignedIn(Exception):
     """A page asked for without a live session: the person is sent to sign in."""
 
 
-class SecurityHeaders(BaseHTTPMiddleware):
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if request.url.scheme == "https" and "set-cookie" in response.headers:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        return response
+class SecurityHeaders:
+    """The security headers on every response (plain ASGI: Starlette's ``BaseHTTPMiddleware``
+    runs each request in an extra task and stream, a cost every page paid)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        https = scope.get("scheme") == "https"
+
+        async def secured(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    if name not in headers:
+                        headers.append(name, value)
+                if https and "set-cookie" in headers and "strict-transport-security" not in headers:
+                    headers.append("Strict-Transport-Security", "max-age=31536000")
+            await send(message)
+
+        await self.app(scope, receive, secured)
 
 
 class ServerTiming:

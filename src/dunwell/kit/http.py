@@ -14,7 +14,6 @@ from typing import Annotated, Any
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
 from fastapi import Depends, Request
 from fastapi import Path as PathParam
 from fastapi.templating import Jinja2Templates
@@ -26,7 +25,7 @@ from starlette.responses import HTMLResponse
 from dunwell.core.access import Principal
 from dunwell.core.errors import DunwellError, ErrorKind
 from dunwell.core.money import minor_to_decimal
-from dunwell.kit.money_format import money_formatter
+from dunwell.kit.money_format import money_formatter, number_formatter
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "web" / "templates"
 CSRF_HEADER = "X-CSRF-Token"
@@ -102,8 +101,7 @@ def amount(value: Decimal | float | int | str | None, locale: str = "en_US", dig
         return "–"
     if not number.is_finite():
         return "–"
-    pattern = f"#,##0.{'0' * digits}" if digits else "#,##0"
-    return format_decimal(number, format=pattern, locale=_locale(locale))
+    return number_formatter(digits, _locale(locale))(number)
 
 
 def day(value: date | datetime | str | None, locale: str = "en_US") -> str:

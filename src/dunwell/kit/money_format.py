@@ -1,4 +1,4 @@
-"""Money for people, as Babel writes it, without Babel's cost per amount.
+"""Money and figures for people, as Babel writes them, without Babel's cost per amount.
 
 Babel's ``format_currency`` reads the locale's pattern and symbols and applies them anew for each
 amount (about 50 µs): a customer page shows hundreds of amounts. Here the pattern is read once per
@@ -16,6 +16,7 @@ from decimal import Decimal
 from babel import Locale
 from babel.numbers import (
     format_currency,
+    format_decimal,
     get_currency_precision,
     get_currency_symbol,
     get_decimal_symbol,
@@ -26,7 +27,23 @@ from babel.numbers import (
 Formatter = Callable[[Decimal], str]
 _PROBES = tuple(
     Decimal(text)
-    for text in ("0", "0.05", "1", "-1", "12.5", "999.99", "1000", "-1234.5", "1234567.891", "-98765432.1")
+    for text in (
+        "0",
+        "0.05",
+        "1",
+        "-1",
+        "12.5",
+        "999.99",
+        "1000",
+        "-1234.5",
+        "1234567.891",
+        "-98765432.1",
+        "-0.004",
+        "-0.04",
+        "2.675",
+        "0.15",
+        "0.25",
+    )
 )
 
 
@@ -61,7 +78,30 @@ def _fast(currency: str, locale: Locale) -> Formatter | None:
 
     def fast(value: Decimal) -> str:
         rounded = value.quantize(quantum)  # half-even, as Babel rounds
-        start, end = affixes[rounded < 0]
+        start, end = affixes[value < 0]  # the amount's sign, as Babel: -0.004 is "-$0.00"
         return f"{start}{format(abs(rounded), f',.{digits}f').translate(separators)}{end}"
 
+    return fast
+
+
+@functools.lru_cache(maxsize=512)
+def number_formatter(digits: int, locale: Locale) -> Formatter:
+    """A function writing a figure grouped, with ``digits`` decimals, exactly as ``format_decimal``
+    does in ``locale`` with the pattern ``#,##0.0…`` (Babel itself where they would differ)."""
+    pattern = f"#,##0.{'0' * digits}" if digits else "#,##0"
+
+    def babel(value: Decimal) -> str:
+        return format_decimal(value, format=pattern, locale=locale)
+
+    quantum = Decimal(1).scaleb(-digits)
+    minus = get_minus_sign_symbol(locale)
+    separators = str.maketrans({",": get_group_symbol(locale), ".": get_decimal_symbol(locale)})
+
+    def fast(value: Decimal) -> str:
+        rounded = value.quantize(quantum)
+        text = format(abs(rounded), f",.{digits}f").translate(separators)
+        return f"{minus}{text}" if value < 0 else text
+
+    if any(fast(p) != babel(p) for p in _PROBES):
+        return babel
     return fast
