@@ -42,6 +42,8 @@ run: install
 	$(DUNWELL) import customers $(DEMO_CASH)/customers.csv --preset sim && \
 	$(DUNWELL) import invoices $(DEMO_CASH)/invoices.csv --preset sim --as-of $(DEMO_BOOK_DAY) && \
 	$(DUNWELL) import payments $(DEMO_CASH)/payments.csv --preset sim && \
+	$(DUNWELL) import contacts $(DEMO_DIR)/contacts.csv --preset sim && \
+	$(DUNWELL) import touches $(DEMO_DIR)/touches.csv --preset sim && \
 	$(DUNWELL) terms set NA32 "2/10 net 32" && \
 	for statement in $(DEMO_CASH)/statements/*.camt053.xml; do \
 		name=$$(basename $$statement); \

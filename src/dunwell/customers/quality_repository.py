@@ -23,6 +23,10 @@ class QualityFacts:
     accounts: dict[str, set[int]]  # payer account -> the customers paying from it
 
 
+#: Customers sharing one bank account beyond this many are served by one processor or parent.
+SHARED_AT_MOST = 3
+
+
 class QualityRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -92,7 +96,9 @@ class QualityRepository:
             usable_contact=set(self.session.scalars(scoped(contact))),
             consented=set(self.session.scalars(scoped(consent))),
             out_of_order=out_of_order,
-            accounts={a: owners for a, owners in accounts.items() if len(owners) > 1},
+            # Two or three customers paying from one account are likely one company entered twice;
+            # more are a payment processor's or a parent's account, shared by design.
+            accounts={a: owners for a, owners in accounts.items() if 1 < len(owners) <= SHARED_AT_MOST},
         )
 
     def names(self, scope: frozenset[int] | None) -> list[tuple[int, str]]:
