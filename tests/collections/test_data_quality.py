@@ -1,5 +1,6 @@
 """Data quality's duplicate checks: the same company by name, or by a bank account two or three
-customers pay from; an account dozens pay from is a processor's, not a duplicate (both databases)."""
+customers pay from; an account many pay from is a processor's, and a parent paying for its
+subsidiaries is a family, not a duplicate (both databases)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dunwell.core.access import Principal
 from dunwell.customers.quality import book_quality, customer_quality
+from dunwell.orm import LegalEntity
 from factories import make_customer, make_payment
 
 
@@ -23,7 +25,13 @@ def test_likely_duplicates_by_name_and_by_a_shared_account_but_not_a_processors(
         for _ in range(6):  # a processor paying for six customers
             make_payment(session, customer=make_customer(session)).payer_account = processor
         make_payment(session, customer=acme_again).payer_account = processor
-        ids = acme.id, acme_again.id, other.id
+        parent = make_customer(session)
+        group = session.get(LegalEntity, parent.entity_id)
+        north, south = (make_customer(session, entity=group) for _ in range(2))
+        north.parent_external_id = south.parent_external_id = parent.external_id
+        for customer in (parent, north, south):  # the group's treasury pays for its subsidiaries
+            make_payment(session, customer=customer).payer_account = "GB33BUKB20201555555555"
+        ids = acme.id, acme_again.id, other.id, north.id
     operator = Principal.operator("test")
     with sessions() as session:
         found = {q.customer_id: {p.code for p in q.problems} for q in book_quality(session, operator)}
@@ -33,4 +41,5 @@ def test_likely_duplicates_by_name_and_by_a_shared_account_but_not_a_processors(
     assert "shared_bank_account" in found[ids[0]]
     assert "shared_bank_account" in found[ids[2]]
     assert "shared_bank_account" not in found[ids[1]]  # paid only through the processor
+    assert "shared_bank_account" not in found[ids[3]]  # its parent pays for it
     assert {p.code for p in alone.problems} == found[ids[1]]  # the page's check is the book's

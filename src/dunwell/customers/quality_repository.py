@@ -91,6 +91,8 @@ class QualityRepository:
         for account, owner in self.session.execute(paid_from):
             if account is not None and owner is not None:
                 accounts[account].add(owner)
+        shared = {a: owners for a, owners in accounts.items() if 1 < len(owners) <= SHARED_AT_MOST}
+        family = self._families(set().union(*shared.values()) if shared else set())
         return QualityFacts(
             customers=customers,
             usable_contact=set(self.session.scalars(scoped(contact))),
@@ -98,8 +100,19 @@ class QualityRepository:
             out_of_order=out_of_order,
             # Two or three customers paying from one account are likely one company entered twice;
             # more are a payment processor's or a parent's account, shared by design.
-            accounts={a: owners for a, owners in accounts.items() if 1 < len(owners) <= SHARED_AT_MOST},
+            # A parent paying for its subsidiaries (or itself) is a family, not a duplicate.
+            accounts={a: owners for a, owners in shared.items() if len({family[o] for o in owners}) > 1},
         )
+
+    def _families(self, ids: set[int]) -> dict[int, tuple[int, str]]:
+        """Each customer's family: (entity, its parent's external id, or its own without one)."""
+        if not ids:
+            return {}
+        query = select(Customer.id, Customer.entity_id, Customer.external_id, Customer.parent_external_id)
+        return {
+            id_: (entity, parent or own)
+            for id_, entity, own, parent in self.session.execute(query.where(Customer.id.in_(sorted(ids))))
+        }
 
     def names(self, scope: frozenset[int] | None) -> list[tuple[int, str]]:
         query = select(Customer.id, Customer.name)
