@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Engine, delete, or_, select, update
+from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -188,8 +188,3 @@ def wait_for_refreshes(timeout: float = 60.0) -> None:
         running = list(_refreshes)
     for thread in running:
         thread.join(timeout)
-
-
-def forget_all(session: Session) -> int:
-    """Drop every snapshot (``dunwell reports refresh`` recomputes what it is asked to)."""
-    return int(session.execute(delete(ReportSnapshot)).rowcount or 0)  # type: ignore[attr-defined]

@@ -65,8 +65,7 @@ def build_dashboard(
     if entity is not None and entity not in entities:
         raise DunwellError(f"no entity {entity!r}", code="entity_not_found", kind=ErrorKind.NOT_FOUND)
     owners = principal.portfolio
-    scope = "book" if owners is None else "owners:" + ",".join(map(str, sorted(owners)))
-    key = snapshot_key("dashboard/v1", scope, entity, currency, as_of, TREND_MONTHS, PERIOD_DAYS)
+    key = snapshot_key("dashboard/v1", _scope(owners), entity, currency, as_of, TREND_MONTHS, PERIOD_DAYS)
 
     def compute(reader: Session) -> _Figures:
         return _figures(reader, as_of=as_of, currency=currency, entity=entity, owners=owners)
@@ -143,13 +142,17 @@ def quality_card(
 ) -> Snapshot[QualitySummary]:
     """The portfolio's data quality (``customers.quality``), kept like the figures: assessing
     every customer reads every contact, invoice and settlement of the portfolio."""
-    owners = principal.portfolio
-    scope = "book" if owners is None else "owners:" + ",".join(map(str, sorted(owners)))
 
     def compute(reader: Session) -> QualitySummary:
         return quality_summary(reader, principal)
 
-    return cached(session, snapshot_key("quality/v1", scope), compute, _QUALITY_CODEC, stale_for=stale_for)
+    key = snapshot_key("quality/v1", _scope(principal.portfolio))
+    return cached(session, key, compute, _QUALITY_CODEC, stale_for=stale_for)
+
+
+def _scope(owners: frozenset[int] | None) -> str:
+    """Whose figures a snapshot holds: the whole book, or the customers of these owners."""
+    return "book" if owners is None else "owners:" + ",".join(map(str, sorted(owners)))
 
 
 _QUALITY_CODEC: Codec[QualitySummary] = Codec(encode=QualitySummary.to_dict, decode=QualitySummary.from_dict)
