@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from dunwell import __version__
-from dunwell.cli import cashapp, db, imports, invoices, model, simulate, terms, users, writeoffs
+from dunwell.cli import cashapp, db, imports, invoices, model, segments, simulate, terms, users, writeoffs
 from dunwell.cli.backtest import backtest_command
 from dunwell.cli.collections import (
     data_quality_command,
@@ -42,6 +42,7 @@ app.add_typer(terms.app, name="terms")
 app.add_typer(writeoffs.app, name="writeoffs")
 app.add_typer(users.app, name="users")
 app.add_typer(users.tokens, name="tokens")
+app.add_typer(segments.app, name="segments")
 invoices.app.command("write-off")(writeoffs.write_off_invoice_command)
 imports.app.command("contacts")(import_contacts_command)
 imports.app.command("touches")(import_touches_command)

@@ -28,6 +28,7 @@ from dunwell.core.money import Money
 from dunwell.customers import contacts, quality
 from dunwell.customers import service as customers
 from dunwell.kit.http import RowId, current_principal, db_session, page, writer
+from dunwell.segments import service as segments
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(current_principal)]
@@ -75,6 +76,9 @@ def customer_page(customer_id: RowId, request: Request, principal: Reader, sessi
         hold_active=service.hold_active,
         disputes=disputes.disputes(session, principal, customer_id),
         quality=quality.customer_quality(session, principal, customer_id),
+        behaviour=segments.customer_segment(session, principal, customer_id, as_of=today),
+        segment_labels=segments.SEGMENT_LABELS,
+        figure_labels=segments.FIGURE_LABELS,
         channels=[c.value for c in TouchChannel],
         directions=[d.value for d in TouchDirection],
         outcomes=[o.value for o in TouchOutcome],

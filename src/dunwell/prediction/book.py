@@ -15,6 +15,7 @@ knowledge is small and ``as_known_on`` hides every clearing after a model's cuto
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,9 +36,10 @@ class StoredHistory:
     invoice_pk: np.ndarray  # the database id of each history position
 
 
-def load_book(session: Session) -> StoredHistory:
-    """Every stored document (cancelled invoices aside) as an ``InvoiceHistory``."""
-    repo = PredictionBookRepository(session)
+def load_book(session: Session, customers: Collection[int] | None = None) -> StoredHistory:
+    """Every stored document (cancelled invoices aside) as an ``InvoiceHistory``; ``customers``:
+    only theirs."""
+    repo = PredictionBookRepository(session, customers)
     rows = repo.documents()
     if not rows:
         raise PredictionError("history_empty", "the database holds no invoices: import some first")

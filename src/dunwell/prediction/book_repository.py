@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -38,15 +38,18 @@ DOCUMENT_COLUMNS = (
 
 
 class PredictionBookRepository:
-    def __init__(self, session: Session) -> None:
+    """``customers``: only these customers' rows (one customer's page), else the whole book."""
+
+    def __init__(self, session: Session, customers: Collection[int] | None = None) -> None:
         self.session = session
+        self.customers = None if customers is None else sorted(customers) or [-1]
 
     def documents(self) -> Sequence[Row[Any]]:  # a wide row: typed by DOCUMENT_COLUMNS
         """Every stored document, in ``DOCUMENT_COLUMNS`` order."""
         invoices = table_of(Invoice).c
         customers = table_of(Customer).c
         entities = table_of(LegalEntity).c
-        rows: Sequence[Row[Any]] = self.session.execute(  # type: ignore[assignment]
+        query = (
             select(
                 invoices.id,
                 invoices.number,
@@ -65,17 +68,22 @@ class PredictionBookRepository:
             )
             .join(table_of(Customer), customers.id == invoices.customer_id)
             .join(table_of(LegalEntity), entities.id == invoices.entity_id)
-        ).all()
+        )
+        if self.customers is not None:
+            query = query.where(invoices.customer_id.in_(self.customers))
+        rows: Sequence[Row[Any]] = self.session.execute(query).all()  # type: ignore[assignment]
         return rows
 
     def settled_by_kind(self) -> dict[int, dict[str, int]]:
         """Per document, the magnitude settled by each kind of allocation still in effect."""
         a = table_of(Allocation).c
-        rows = self.session.execute(
-            select(a.invoice_id, a.kind, func.sum(a.amount_minor))
-            .where(a.reversed_on.is_(None))
-            .group_by(a.invoice_id, a.kind)
-        )
+        query = select(a.invoice_id, a.kind, func.sum(a.amount_minor)).where(a.reversed_on.is_(None))
+        if self.customers is not None:
+            invoices = table_of(Invoice).c
+            query = query.join(table_of(Invoice), invoices.id == a.invoice_id).where(
+                invoices.customer_id.in_(self.customers)
+            )
+        rows = self.session.execute(query.group_by(a.invoice_id, a.kind))
         settled: dict[int, dict[str, int]] = defaultdict(dict)
         for invoice_id, kind, total in rows:
             settled[invoice_id][str(kind)] = abs(int(total))
@@ -104,16 +112,21 @@ class PredictionBookRepository:
                 func.count(),
                 func.count(d.resolved_on),
             )
-            .where(d.invoice_id.is_not(None))
+            .where(d.invoice_id.is_not(None), *self._of_customers(d.customer_id))
             .group_by(d.invoice_id)
         )
         return [tuple(row) for row in rows]
 
     def touches(self) -> list[tuple[int, datetime]]:
         t = table_of(Touch).c
-        return [tuple(row) for row in self.session.execute(select(t.customer_id, t.occurred_at))]
+        query = select(t.customer_id, t.occurred_at).where(*self._of_customers(t.customer_id))
+        return [tuple(row) for row in self.session.execute(query)]
 
     def promises(self) -> list[tuple[int, date, date, str]]:
         p = table_of(PromiseToPay).c
-        rows = self.session.execute(select(p.customer_id, p.made_on, p.promised_date, p.status))
+        query = select(p.customer_id, p.made_on, p.promised_date, p.status)
+        rows = self.session.execute(query.where(*self._of_customers(p.customer_id)))
         return [tuple(row) for row in rows]
+
+    def _of_customers(self, column: Any) -> list[Any]:
+        return [] if self.customers is None else [column.in_(self.customers)]

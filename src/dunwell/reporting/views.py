@@ -18,6 +18,7 @@ from dunwell.core.money import decimal_to_minor
 from dunwell.prediction.registry_view import NO_MODEL
 from dunwell.reporting.dashboard import PERIOD_DAYS, Dashboard, build_dashboard, quality_card
 from dunwell.reporting.service import default_day
+from dunwell.segments.service import ALERT_DAYS, FIGURE_LABELS, SEGMENT_LABELS, worsened_recently
 
 BUCKET_LABELS = {
     "current": "Current (not yet due)",
@@ -79,6 +80,10 @@ def dashboard_context(
         "no_model": NO_MODEL,
         "quality": quality_card(session, principal).value,
         "reasons": QUALITY_LABELS,
+        "segment_alerts": worsened_recently(session, principal, as_of=board.as_of).value,
+        "segment_labels": SEGMENT_LABELS,
+        "figure_labels": FIGURE_LABELS,
+        "alert_days": ALERT_DAYS,
     }
 
 
