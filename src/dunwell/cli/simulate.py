@@ -83,7 +83,10 @@ def _month(text: str, *, option: str) -> date:
 def policy_command(
     company_dir: Annotated[Path, typer.Option("--company", help="A folder written by `simulate company`.")],
     policy: Annotated[
-        str, typer.Option("--policy", help="none, oldest-first, largest-first or module:Name.")
+        str,
+        typer.Option(
+            "--policy", help="none, oldest-first, largest-first, risk-first, worklist or module:Name."
+        ),
     ],
     capacity_hours: Annotated[
         float, typer.Option("--capacity-hours", min=0, help="Collector hours a day.")

@@ -7,7 +7,11 @@ shows), so the ``none`` policy reproduces the company's own cash, and every othe
 measured against the same customers at equal effort. Seeds vary only the responses.
 
 Policies are plugins: anything with ``name`` and ``choose(day, book, capacity_minutes)``; pass a
-shipped name or ``package.module:attribute`` (a class or a ready instance).
+shipped name or ``package.module:attribute`` (a class or a ready instance). A policy that also has
+``learn(history)`` is first handed a ``LabHistory`` (``lab_history``): the company's past up to the
+first day, in which its collectors worked at random, so the policy can learn how customers respond
+from touches and payments, as it would from a real company's records, and never from the
+simulator's parameters.
 """
 
 from __future__ import annotations
@@ -28,7 +32,9 @@ from dunwell.simulate.actions import COST_MINUTES, Action, Tone, respond
 from dunwell.simulate.records import Company, SimInvoice
 
 CONTACT_GAP_DAYS = 7  # the same customer is not contacted again within a week (B2B courtesy)
+RECENT_DAYS = 14  # touches within this many days count as recent (customers tire of them)
 WINDOWS = (30, 60, 90)
+HISTORY_DAYS = 300  # the past a learning policy is given: ten months, long enough to see 30-day outcomes
 
 
 @dataclass(slots=True)
@@ -36,6 +42,18 @@ class OpenItem:
     invoice: SimInvoice
     amount: Decimal
     planned: date | None  # None: not paid without action
+    paid_on: date | None = None  # the day it was paid in this replay
+
+
+@dataclass(frozen=True, slots=True)
+class ItemView:
+    """One open item (an invoice or one of its instalments) as the company's books show it."""
+
+    invoice_id: str
+    amount: Decimal
+    issue_date: date
+    due_date: date
+    disputed: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +66,10 @@ class OverdueCustomer:
     oldest_days_overdue: int
     open_items: int
     last_touch: date | None
+    #: Touches in the 14 days before the day.
+    recent_touches: int = 0
+    #: Every open item of the customer, overdue or not.
+    items: tuple[ItemView, ...] = ()
 
 
 class Policy(Protocol):
@@ -139,46 +161,28 @@ class LabResult:
 
 
 def run_lab(
-    company: Company, policy: Policy, *, start: date, days: int, capacity_hours: float, seed: int
+    company: Company,
+    policy: Policy,
+    *,
+    start: date,
+    days: int,
+    capacity_hours: float,
+    seed: int,
+    history_days: int = HISTORY_DAYS,
 ) -> LabResult:
-    """Replay ``days`` days from ``start`` under ``policy``; ``seed`` drives the responses."""
-    rng = random.Random(seed)
-    end = start + timedelta(days=days - 1)
-    pending = _items_by_issue_day(company, start, end)
-    open_items: dict[str, list[OpenItem]] = defaultdict(list)
+    """Replay ``days`` days from ``start`` under ``policy``; ``seed`` drives the responses.
+
+    A policy with ``learn(history)`` first learns from the ``history_days`` before ``start``
+    (``lab_history.explore``), worked at random with the same capacity.
+    """
+    learn = getattr(policy, "learn", None)
+    if callable(learn):
+        from dunwell.simulate.lab_history import explore  # the history replays through this module
+
+        learn(explore(company, start=start, days=history_days, capacity_hours=capacity_hours, seed=seed))
     result = LabResult(seed=seed)
-    received: list[tuple[date, str, Decimal]] = []
-    last_touch: dict[str, date] = {}
-    touch_days: dict[str, list[date]] = defaultdict(list)
-    capacity = int(capacity_hours * 60)
-    day = start
-    while day <= end:
-        for item in pending.pop(day, ()):
-            open_items[item.invoice.customer.customer_id].append(item)
-        if day.weekday() < 5:
-            book = _overdue_book(open_items, day, last_touch)
-            left = capacity
-            for action in policy.choose(day, book, capacity):
-                if action.customer_id not in open_items:
-                    continue  # nothing open: nobody to contact
-                if COST_MINUTES[action.channel] > left:
-                    result.refused += 1  # the lab, not the policy, holds the line on capacity
-                    continue
-                left -= COST_MINUTES[action.channel]
-                result.touches[action.channel.value] += 1
-                result.minutes_used += COST_MINUTES[action.channel]
-                recent = sum(1 for d in touch_days[action.customer_id] if (day - d).days < 14)
-                touch_days[action.customer_id].append(day)
-                last_touch[action.customer_id] = day
-                _apply(rng, action, open_items[action.customer_id], day, recent, result)
-        for customer_id in list(open_items):
-            items = open_items[customer_id]
-            for item in [i for i in items if i.planned is not None and i.planned <= day]:
-                received.append((day, item.invoice.customer.currency, item.amount))
-                items.remove(item)
-            if not items:
-                del open_items[customer_id]
-        day += timedelta(days=1)
+    replay = Replay(company, start=start, days=days, capacity_hours=capacity_hours)
+    received, open_items = replay.run(policy, random.Random(seed), result)
     for window in WINDOWS:
         if window <= days:
             totals: dict[str, Decimal] = defaultdict(Decimal)
@@ -186,8 +190,73 @@ def run_lab(
                 if (paid_on - start).days < window:
                     totals[currency] += amount
             result.cash[window] = dict(sorted(totals.items()))
-    result.dso_end = _dso(company, open_items, end=end, period_days=min(days, 90))
+    result.dso_end = _dso(company, open_items, end=replay.end, period_days=min(days, 90))
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class LabTouch:
+    customer_id: str
+    day: date
+    channel: Channel
+    tone: Tone
+
+
+class Replay:
+    """The day-by-day replay of a window: items enter when issued and leave when paid."""
+
+    def __init__(self, company: Company, *, start: date, days: int, capacity_hours: float) -> None:
+        self.start = start
+        self.end = start + timedelta(days=days - 1)
+        self.capacity = int(capacity_hours * 60)
+        self.pending = _items_by_issue_day(company, start, self.end)
+        self.items = [item for entering in self.pending.values() for item in entering]
+        self.touches: list[LabTouch] = []
+
+    def run(
+        self, policy: Policy, rng: random.Random, result: LabResult
+    ) -> tuple[list[tuple[date, str, Decimal]], dict[str, list[OpenItem]]]:
+        """Cash received (day, currency, amount) and what is still open after the last day."""
+        pending = {day: list(items) for day, items in self.pending.items()}
+        open_items: dict[str, list[OpenItem]] = defaultdict(list)
+        received: list[tuple[date, str, Decimal]] = []
+        last_touch: dict[str, date] = {}
+        touch_days: dict[str, list[date]] = defaultdict(list)
+        day = self.start
+        while day <= self.end:
+            for item in pending.pop(day, ()):
+                open_items[item.invoice.customer.customer_id].append(item)
+            if day.weekday() < 5:
+                book = _overdue_book(open_items, day, last_touch, touch_days)
+                left = self.capacity
+                for action in policy.choose(day, book, self.capacity):
+                    if action.customer_id not in open_items:
+                        continue  # nothing open: nobody to contact
+                    if COST_MINUTES[action.channel] > left:
+                        result.refused += 1  # the lab, not the policy, holds the line on capacity
+                        continue
+                    left -= COST_MINUTES[action.channel]
+                    result.touches[action.channel.value] += 1
+                    result.minutes_used += COST_MINUTES[action.channel]
+                    recent = _recent(touch_days[action.customer_id], day)
+                    touch_days[action.customer_id].append(day)
+                    last_touch[action.customer_id] = day
+                    self.touches.append(LabTouch(action.customer_id, day, action.channel, action.tone))
+                    _apply(rng, action, open_items[action.customer_id], day, recent, result)
+            for customer_id in list(open_items):
+                items = open_items[customer_id]
+                for item in [i for i in items if i.planned is not None and i.planned <= day]:
+                    received.append((day, item.invoice.customer.currency, item.amount))
+                    item.paid_on = day
+                    items.remove(item)
+                if not items:
+                    del open_items[customer_id]
+            day += timedelta(days=1)
+        return received, open_items
+
+
+def _recent(days: list[date], day: date) -> int:
+    return sum(1 for d in days if (day - d).days < RECENT_DAYS)
 
 
 def _items_by_issue_day(company: Company, start: date, end: date) -> dict[date, list[OpenItem]]:
@@ -205,7 +274,10 @@ def _items_by_issue_day(company: Company, start: date, end: date) -> dict[date, 
 
 
 def _overdue_book(
-    open_items: dict[str, list[OpenItem]], day: date, last_touch: dict[str, date]
+    open_items: dict[str, list[OpenItem]],
+    day: date,
+    last_touch: dict[str, date],
+    touch_days: dict[str, list[date]],
 ) -> list[OverdueCustomer]:
     book = []
     for customer_id, items in open_items.items():
@@ -219,9 +291,16 @@ def _overdue_book(
                     oldest_days_overdue=max((day - i.invoice.due_date).days for i in overdue),
                     open_items=len(items),
                     last_touch=last_touch.get(customer_id),
+                    recent_touches=_recent(touch_days.get(customer_id, []), day),
+                    items=tuple(_view(i) for i in items),
                 )
             )
     return book
+
+
+def _view(item: OpenItem) -> ItemView:
+    invoice = item.invoice
+    return ItemView(invoice.invoice_id, item.amount, invoice.issue_date, invoice.due_date, invoice.disputed)
 
 
 def _apply(

@@ -7,8 +7,17 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-from dunwell.simulate.lab import load_policy, run_lab, summarise
+from dunwell.simulate.lab import Policy, load_policy, run_lab, summarise
 from dunwell.simulation.company_folder import SimulationRefused, read_manifest, rebuild_company
+from dunwell.simulation.learning_policies import LEARNING_POLICIES
+
+
+def policy_named(name: str) -> Policy:
+    """A shipped policy (the lab's own or a learning one) or ``package.module:Name``."""
+    if name in LEARNING_POLICIES:
+        policy: Policy = LEARNING_POLICIES[name]()
+        return policy
+    return load_policy(name)
 
 
 def replay_policy(
@@ -29,7 +38,7 @@ def replay_policy(
     """
     manifest = read_manifest(company_dir)
     try:
-        chosen = load_policy(policy)
+        chosen = policy_named(policy)
     except (ValueError, ImportError, AttributeError) as exc:
         raise SimulationRefused(str(exc)) from exc
     company = rebuild_company(manifest)
@@ -45,9 +54,14 @@ def replay_policy(
         )
     results = []
     for seed in range(1, seeds + 1):
-        results.append(
-            run_lab(company, chosen, start=first, days=days, capacity_hours=capacity_hours, seed=seed)
-        )
+        # A learning policy learns afresh for each seed: what it learned under one must not carry over.
+        fresh = policy_named(policy) if policy in LEARNING_POLICIES else chosen
+        try:
+            results.append(
+                run_lab(company, fresh, start=first, days=days, capacity_hours=capacity_hours, seed=seed)
+            )
+        except ValueError as exc:  # a learning policy's history would start before the company
+            raise SimulationRefused(str(exc)) from exc
         if progress is not None:
             progress(seed, seeds)
     return {
