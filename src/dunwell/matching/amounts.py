@@ -80,13 +80,21 @@ class SubsetSums:
         return found[:most]
 
     def partials(
-        self, target: int, *, shares: Sequence[Fraction] = ROUND_SHARES, including: Sequence[int] = ()
+        self,
+        target: int,
+        *,
+        shares: Sequence[Fraction] = ROUND_SHARES,
+        including: Sequence[int] = (),
+        extra: Sequence[int] = (),
     ) -> list[PartialFit]:
         """Readings of ``target`` as one item paid at a round share plus other items in full
         (to the minor unit either way, as shares are rounded), each holding every position in
-        ``including`` (in full or in part); fewest items first."""
+        ``including`` (in full or in part); fewest items first. ``extra`` values (positions after
+        the subset's) may be the item paid in part, never one paid in full: an older instalment's
+        remainder beside the items a large account pays today."""
         required = sum(1 << j for j in including)
-        values = np.asarray(self.values, dtype=np.int64)
+        whole = [*self.values, *(int(v) for v in extra)]
+        values = np.asarray(whole, dtype=np.int64)
         if not len(values) or values.max() <= 0:
             return []
         numerators = np.array([s.numerator for s in shares], dtype=np.int64)
@@ -112,7 +120,7 @@ class SubsetSums:
                     continue  # the item paid in part is not also paid in full; all required present
                 rounding = target - part - int(self.sums[mask])  # -1..1: the rounding of the share
                 found.append(PartialFit(j, share, part + rounding, self._combination(mask).indices))
-        found.sort(key=lambda f: (len(f.full), abs(f.paid - round(self.values[f.partial] * f.share))))
+        found.sort(key=lambda f: (len(f.full), abs(f.paid - round(whole[f.partial] * f.share))))
         return found[:MAX_RESULTS]
 
     def _combination(self, mask: int) -> Combination:

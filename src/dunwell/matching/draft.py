@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from dunwell.core.settlement import SettleReason
+from dunwell.matching.amounts import MAX_ITEMS
 from dunwell.matching.evidence import WEIGHTS
 from dunwell.matching.records import Evidence, OpenItem
 
@@ -97,3 +98,13 @@ def in_order(items: list[OpenItem], open_amounts: dict[str, int], amount: int) -
         applied.append((item, share))
         left -= share
     return applied
+
+
+def pools(open_items: list[OpenItem], day: date, size: int = MAX_ITEMS) -> list[list[OpenItem]]:
+    """The items searched for sets (``size`` at most each): the oldest, and for a large account
+    also those falling due nearest ``day`` (the backlog of a slow payer hides what it pays today)."""
+    if len(open_items) <= size:
+        return [open_items]
+    nearest = sorted(open_items, key=lambda i: abs((i.due_date - day).days))[:size]
+    chosen = {i.item_id for i in nearest}
+    return [open_items[:size], [i for i in open_items if i.item_id in chosen]]

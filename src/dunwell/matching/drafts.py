@@ -25,7 +25,7 @@ from dunwell.core.currencies import minor_unit_exponent
 from dunwell.core.settlement import SettleReason
 from dunwell.matching.amounts import MAX_ITEMS, PartialFit, SubsetSums
 from dunwell.matching.book import OpenItemIndex
-from dunwell.matching.draft import Draft, discount_on, in_order
+from dunwell.matching.draft import Draft, discount_on, in_order, pools
 from dunwell.matching.evidence import WEIGHTS
 from dunwell.matching.instalments import (
     named_in_part,
@@ -33,6 +33,8 @@ from dunwell.matching.instalments import (
     partial_variants,
     round_share_near,
     same_share_of_several,
+    share_less_fee,
+    two_shares,
 )
 from dunwell.matching.records import Evidence, IncomingPayment, OpenItem
 from dunwell.matching.references import stated_discount
@@ -67,6 +69,7 @@ def from_references(
     if "partial_payment" in signals:
         drafts.extend(round_share_near(book, draft, named, payment.amount_minor, limits))
         drafts.extend(same_share_of_several(book, draft, named, payment.amount_minor))
+        drafts.extend(two_shares(book, draft, named, payment.amount_minor))
     if signals & {"partial_payment", "overpayment"} and not signals & {
         "reference_ambiguous",
         "reference_slip",
@@ -76,7 +79,11 @@ def from_references(
             for e in draft.evidence
             if e.signal not in {"partial_payment", "overpayment", "partial_round_share"}
         ]
-        drafts.extend(named_in_part(book, payment.amount_minor, customer_id, base, named, open_items))
+        drafts.extend(
+            named_in_part(
+                book, payment.amount_minor, customer_id, base, named, open_items, payment.value_date
+            )
+        )
     return drafts
 
 
@@ -277,7 +284,23 @@ def from_amount(
         drafts.extend(_over(book, amount, customer_id, base, pool, sums, limit, limits))
     alone = not drafts
     for pool, sums in pools:
-        drafts.extend(_partials(book, amount, customer_id, base, pool, sums, limit, alone=alone))
+        # On a large account the item paid in part may lie outside the pool (an instalment's
+        # remainder on an old invoice beside the ones falling due now).
+        outside = [i for i in open_items if i not in pool] if len(pools) > 1 else []
+        drafts.extend(
+            _partials(
+                book,
+                amount,
+                customer_id,
+                base,
+                pool,
+                sums,
+                limit,
+                alone=alone,
+                outside=outside,
+                limits=limits,
+            )
+        )
         alone = alone and not drafts
     unit = 10 ** minor_unit_exponent(payment.currency)
     for pool, sums in pools[:1]:
@@ -286,14 +309,7 @@ def from_amount(
 
 
 def _pools(open_items: list[OpenItem], payment: IncomingPayment) -> list[list[OpenItem]]:
-    """The items searched for sets: the oldest, and for a large account also those falling due
-    nearest the payment (the backlog of a slow payer hides what it pays today)."""
-    if len(open_items) <= MAX_ITEMS:
-        return [open_items]
-    day = payment.value_date
-    nearest = sorted(open_items, key=lambda i: abs((i.due_date - day).days))[:MAX_ITEMS]
-    chosen = {i.item_id for i in nearest}
-    return [open_items[:MAX_ITEMS], [i for i in open_items if i.item_id in chosen]]
+    return pools(open_items, payment.value_date)
 
 
 def _with_discounts(
@@ -435,13 +451,17 @@ def _partials(
     limit: int,
     *,
     alone: bool,
+    outside: list[OpenItem],
+    limits: Limits,
 ) -> list[Draft]:
-    """One item paid at a round share, others in full; else, when nothing else explains the
-    payment (``alone``), the oldest item paid in part."""
-    fits: list[PartialFit] = sums.partials(amount)
+    """One item paid at a round share (an item ``outside`` the pool too), others in full; else,
+    when nothing else explains the payment (``alone``), one item at a round share less a bank
+    fee, and the oldest item paid in part."""
+    fits: list[PartialFit] = sums.partials(amount, extra=[book.open[i.item_id] for i in outside])
+    every = [*open_items, *outside]
     drafts = []
     for fit in fits[:limit]:
-        partial = open_items[fit.partial]
+        partial = every[fit.partial]
         items = [(open_items[j], book.open[open_items[j].item_id]) for j in fit.full]
         draft = Draft(customer_id, [*items, (partial, fit.paid)], list(base))
         detail = f"{percent(fit.share)} of {partial.item_id}" + (
@@ -453,9 +473,11 @@ def _partials(
         drafts.append(draft)
     if drafts or not alone:
         return drafts
+    # An instalment the bank took its fee from, and what a collector would try first.
+    drafts = share_less_fee(book, amount, customer_id, base, every, limits)
     oldest = next((i for i in open_items if book.open[i.item_id] > amount), None)
     if oldest is None:
-        return []
+        return drafts
     draft = Draft(customer_id, [(oldest, amount)], list(base))
     draft.add("partial_oldest", f"part of the oldest open item {oldest.item_id}")
-    return [draft]
+    return [*drafts, draft]

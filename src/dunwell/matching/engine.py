@@ -38,7 +38,7 @@ from dunwell.matching.records import (
 )
 from dunwell.matching.references import ReferenceFit, Tokens, extract, fit
 from dunwell.matching.rules import RuleHit, Rules
-from dunwell.matching.stated import from_stated
+from dunwell.matching.stated import exact_instead, from_stated
 from dunwell.matching.tolerances import Tolerances
 
 MAX_SUGGESTIONS = 3
@@ -158,9 +158,10 @@ class Matcher:
         )
         # A discount taken after its window is the payer's claim, not the terms': granting it is
         # a credit decision, never applied without a person.
-        # So is an amount read as keyed with a digit wrong: a guess, however well the rest agrees.
+        # So is an amount read as keyed with a digit wrong, or an item other than the one the payer
+        # states it pays: a guess, however well the rest agrees.
         unearned = "discount_late" in signals
-        slipped = "overpayment_slip" in signals
+        slipped = bool(signals & {"overpayment_slip", "stated_elsewhere"})
         if best.allocations and not (contested or stranger or guessed_part or unearned or slipped):
             if best.confidence >= self.auto_threshold:
                 return MatchResult(payment.payment_ref, MatchStatus.AUTO, (best,))
@@ -260,6 +261,7 @@ class Matcher:
         latest_issue = payment.value_date + ISSUE_GRACE
         fee = self.tolerances.limits(payment.currency).short(payment.amount_minor)
         exact: list[str] = []
+        share: list[str] = []
         short: list[str] = []
         for customer in sorted(customers):
             items = self.book.open_items(customer, payment.currency, latest_issue)
@@ -268,10 +270,13 @@ class Matcher:
             sums = SubsetSums([self.open[i.item_id] for i in items])
             if sums.near(payment.amount_minor):
                 exact.append(customer)
+            elif not exact and any(not f.full for f in sums.partials(payment.amount_minor)):
+                share.append(customer)  # an instalment: one invoice at a round share, to the unit
             elif len(short) <= MAX_PAYERS and sums.near(payment.amount_minor, tolerance=fee):
                 short.append(customer)
-        # Items adding up to the unit say more than items a fee away, which many customers have.
-        fits = exact or short
+        # Items adding up to the unit say more than items a fee away, which many customers have;
+        # so does one invoice at a round share (to the unit).
+        fits = exact or share or short
         if len(fits) > MAX_PAYERS:
             return  # the amount fits too many of them to say who paid
         for customer in fits:
@@ -305,7 +310,8 @@ class Matcher:
             )
             if payment.remittance_items:  # the payer says what it pays on each item: its word
                 stated = from_stated(self.book, payment, guess.customer_id, guess.evidence, referenced)
-                drafts = [stated] if stated else drafts
+                if stated:
+                    drafts = [stated, *exact_instead(self.book, payment, stated, guess.evidence, open_items)]
         for reading in _readings(ambiguous):  # numbers that fit several items: the amount decides
             drafts += from_references(
                 self.book,

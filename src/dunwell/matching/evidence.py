@@ -40,6 +40,9 @@ WEIGHTS: dict[str, float] = {
     "reference_unresolved": -1.0,  # the remittance names something this customer does not owe
     "reference_elsewhere": -3.0,  # it names another customer's open item outright
     "reference_ignored": -2.0,  # a set found by amount that leaves out items the remittance names
+    # The payer states it pays another item in part; this one is open for exactly the amount (a
+    # slip in the number stated?): suggested, never applied without a person.
+    "stated_elsewhere": -2.0,
     # How much.
     "amount_exact": 3.0,
     # The remittance states the amount paid on each item it names, and they add up (X12 RMR).

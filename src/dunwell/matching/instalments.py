@@ -4,12 +4,20 @@ and items the remittance left out. A person picks among them; the engine ranks t
 
 from __future__ import annotations
 
+from datetime import date
+from fractions import Fraction
+
 from dunwell.core.settlement import SettleReason
 from dunwell.matching.amounts import MAX_ITEMS, ROUND_SHARES, SubsetSums
 from dunwell.matching.book import OpenItemIndex
-from dunwell.matching.draft import Draft, in_order
+from dunwell.matching.draft import Draft, in_order, pools
 from dunwell.matching.records import Evidence, OpenItem
 from dunwell.matching.tolerances import Limits, percent, share_of
+
+#: Readings of an instalment less a bank fee proposed per customer (the closest).
+MAX_FEE_READINGS = 2
+#: Units two round shares may be off the amount together (each rounded the payer's way).
+TWO_SHARE_ROUNDING = 2
 
 
 def named_in_part(
@@ -19,26 +27,30 @@ def named_in_part(
     base: list[Evidence],
     named: list[OpenItem],
     open_items: list[OpenItem],
+    day: date,
 ) -> list[Draft]:
     """The named items, and perhaps others the remittance left out, with one of them paid at a
-    round share: a first instalment beside invoices paid in full."""
-    pool = [*named, *(i for i in open_items if i not in named)][:MAX_ITEMS]
-    if len(pool) < len(named):
+    round share: a first instalment beside invoices paid in full. The items left out are looked
+    for among the oldest and, on a large account, among those falling due nearest ``day``."""
+    if len(named) > MAX_ITEMS:
         return []
-    fits = SubsetSums([book.open[i.item_id] for i in pool]).partials(amount, including=range(len(named)))
-    drafts = []
-    for fit in fits[:2]:
-        partial = pool[fit.partial]
-        full = [(pool[j], book.open[pool[j].item_id]) for j in fit.full]
-        draft = Draft(customer_id, [*full, (partial, fit.paid)], list(base))
-        left_out = len({partial.item_id, *(i.item_id for i, _ in full)} - {i.item_id for i in named})
-        detail = f"{amount}: {partial.item_id} in part" + (
-            f", {left_out} item(s) not named" if left_out else ""
-        )
-        draft.add("partial_payment", detail)
-        draft.add("partial_round_share", f"{percent(fit.share)} of {partial.item_id}")
-        drafts.append(draft)
-    return drafts
+    others = [i for i in open_items if i not in named]
+    drafts: dict[frozenset[tuple[str, int]], Draft] = {}
+    for nearby in pools(others, day, MAX_ITEMS - len(named)) if others else [[]]:
+        pool = [*named, *nearby]
+        fits = SubsetSums([book.open[i.item_id] for i in pool]).partials(amount, including=range(len(named)))
+        for fit in fits[:2]:
+            partial = pool[fit.partial]
+            full = [(pool[j], book.open[pool[j].item_id]) for j in fit.full]
+            draft = Draft(customer_id, [*full, (partial, fit.paid)], list(base))
+            left_out = len({partial.item_id, *(i.item_id for i, _ in full)} - {i.item_id for i in named})
+            detail = f"{amount}: {partial.item_id} in part" + (
+                f", {left_out} item(s) not named" if left_out else ""
+            )
+            draft.add("partial_payment", detail)
+            draft.add("partial_round_share", f"{percent(fit.share)} of {partial.item_id}")
+            drafts.setdefault(draft.key[1], draft)
+    return list(drafts.values())
 
 
 def partial_variants(book: OpenItemIndex, draft: Draft, items: list[OpenItem], amount: int) -> list[Draft]:
@@ -136,6 +148,44 @@ def same_share_of_several(
     return variants
 
 
+def two_shares(book: OpenItemIndex, draft: Draft, items: list[OpenItem], amount: int) -> list[Draft]:
+    """For a partial payment of named items, the readings with two of them paid at round shares
+    (each its own: an earlier instalment's remainder beside a new one, 60 % of one and 40 % of
+    the other) and the others in full, to the units the payer's rounding leaves; at most two."""
+    positive = [i for i in items if book.open[i.item_id] > 0]
+    if len(positive) < 2:
+        return []
+    short = sum(book.open[i.item_id] for i in items) - amount
+    unpaid: dict[int, list[tuple[int, Fraction, int]]] = {}
+    for k, item in enumerate(positive):
+        whole = book.open[item.item_id]
+        for share in ROUND_SHARES:
+            unpaid.setdefault(whole - share_of(whole, share), []).append((k, share, share_of(whole, share)))
+    readings: dict[frozenset[tuple[int, int]], tuple[int, list[tuple[int, Fraction, int]]]] = {}
+    for left, firsts in unpaid.items():
+        for rounding in range(-TWO_SHARE_ROUNDING, TWO_SHARE_ROUNDING + 1):
+            for first in firsts:
+                for second in unpaid.get(short - left + rounding, ()):
+                    if second[0] != first[0]:
+                        pair = sorted((first, second))
+                        key = frozenset((k, paid) for k, _, paid in pair)
+                        readings.setdefault(key, (rounding, pair))
+    if not readings or len(readings) > 2:
+        return []
+    base = [e for e in draft.evidence if e.signal not in {"partial_payment", "partial_round_share"}]
+    variants = []
+    for rounding, pair in readings.values():
+        parts = {positive[k].item_id: paid for k, _, paid in pair}
+        parts[positive[pair[-1][0]].item_id] += rounding  # the payer's rounding
+        allocated = [(i, parts.get(i.item_id, book.open[i.item_id])) for i in items]
+        variant = Draft(draft.customer_id, allocated, list(base))
+        variant.add("partial_payment", "2 items in part")
+        shares = " and ".join(f"{percent(share)} of {positive[k].item_id}" for k, share, _ in pair)
+        variant.add("partial_round_share", shares)
+        variants.append(variant)
+    return variants
+
+
 def note_round_share(draft: Draft, open_: dict[str, int]) -> None:
     """Instalments are round shares of an invoice (a half, 40 %): say so when the part paid is one."""
     if not draft.items:
@@ -151,3 +201,34 @@ def _round_share(paid: int, whole: int) -> str | None:
         if abs(share_of(whole, share) - paid) <= 1 and paid < whole:
             return percent(share)
     return None
+
+
+def share_less_fee(
+    book: OpenItemIndex,
+    amount: int,
+    customer_id: str,
+    base: list[Evidence],
+    items: list[OpenItem],
+    limits: Limits,
+) -> list[Draft]:
+    """With nothing named and no round share to the unit: one item paid at a round share less
+    what a bank takes as its fee (an instalment is not spared the fee); the closest two readings.
+    The item keeps the rest open: the fee is the payer's to make good or a person's to write off."""
+    found: list[tuple[int, str, OpenItem, Fraction]] = []
+    for item in items:
+        whole = book.open[item.item_id]
+        if whole <= amount:
+            continue
+        for share in ROUND_SHARES:
+            paid = share_of(whole, share)
+            if 0 < paid - amount <= limits.write_off(paid) and paid < whole:
+                found.append((paid - amount, item.item_id, item, share))
+    found.sort(key=lambda f: (f[0], f[1]))
+    drafts = []
+    for fee, _, item, share in found[:MAX_FEE_READINGS]:
+        draft = Draft(customer_id, [(item, amount)], list(base))
+        draft.add("amount_partial_share", f"{percent(share)} of {item.item_id} less a fee of {fee}")
+        if len(found) > 1:
+            draft.add("amount_ambiguous", f"{len(found)} readings fit")
+        drafts.append(draft)
+    return drafts

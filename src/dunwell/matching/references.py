@@ -16,6 +16,7 @@ from itertools import pairwise
 
 from rapidfuzz.distance import DamerauLevenshtein
 from stdnum import iso11649
+from stdnum.be import ogm_vcs
 
 from dunwell.matching.normalize import reference_key
 
@@ -39,6 +40,7 @@ _PREFIX = re.compile(
 )
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _RF = re.compile(r"RF\d{2}[A-Z0-9]{1,21}", re.I)
+_OGM = re.compile(r"\+\+\+\s*\d{3}\s*/\s*\d{4}\s*/\s*\d{5}\s*\+\+\+|\*\*\*\d{3}/\d{4}/\d{5}\*\*\*")
 #: An early-payment discount the payer says it took: "abzgl. 2% Skonto", "korting 2%", "2 % discount".
 _DISCOUNT_WORDS = r"(?:skonto|discount|disc\.?|korting|escompte|rabatt|sconto|descuento)"
 _PERCENT = r"(?P<{name}>\d{{1,2}}(?:[.,]\d{{1,2}})?)\s*%"
@@ -77,6 +79,10 @@ def extract(remittance: str, structured_reference: str | None = None) -> Tokens:
     structured = _structured(structured_reference) if structured_reference else None
     for match in _RF.finditer(remittance):
         structured = structured or _structured(match.group())
+    if structured_reference and structured is None:
+        # A national creditor reference (Belgian, Finnish) carries the document's number.
+        payload = national_payload(structured_reference)
+        found.extend([payload] if payload else [])
     text = _NOT_REFERENCES.sub(" ", remittance)
     for run in (*_RUN.findall(text), *_JOINED.findall(text)):
         key = reference_key(run)
@@ -84,6 +90,9 @@ def extract(remittance: str, structured_reference: str | None = None) -> Tokens:
         for candidate in (key, stripped):
             if len(candidate) >= MIN_TOKEN and any(c.isdigit() for c in candidate):
                 found.append(candidate)
+    for printed in _OGM.findall(remittance):  # +++123/4567/89012+++ typed by the payer
+        payload = national_payload(printed)
+        found.extend([payload] if payload else [])
     unique = sorted(set(found), key=lambda t: (-len(t), t))
     words = text.split()
     spliced = {
@@ -109,6 +118,28 @@ def _structured(reference: str) -> str | None:
     if compact.startswith("RF") and iso11649.is_valid(compact):
         return compact[4:]
     return None
+
+
+def national_payload(reference: str) -> str | None:
+    """The number a national structured creditor reference carries, without its check digits and
+    leading zeros: a Belgian OGM/VCS (12 digits, the last two the first ten mod 97) or a Finnish
+    reference (viitenumero: digits and a 7-3-1 check digit); None for anything else."""
+    digits = reference_key(reference)
+    if not digits.isdigit():
+        return None
+    if len(digits) == 12 and ogm_vcs.is_valid(digits):
+        payload = digits[:10].lstrip("0")
+    elif 4 <= len(digits) <= 20 and _finnish_check(digits[:-1]) == int(digits[-1]):
+        payload = digits[:-1].lstrip("0")
+    else:
+        return None
+    return payload if len(payload) >= MIN_TOKEN else None
+
+
+def _finnish_check(base: str) -> int:
+    weights = (7, 3, 1)
+    total = sum(int(d) * weights[k % 3] for k, d in enumerate(reversed(base)))
+    return (10 - total % 10) % 10
 
 
 def number_key(key: str) -> str | None:

@@ -69,7 +69,8 @@ def from_stated(
     paired = stated_lines(payment.remittance_items, items, book.keys)
     if paired is None:
         return None
-    if sum(line.paid_minor or 0 for _, line in paired) != payment.amount_minor:
+    memos = _memos_netted(book, payment, customer_id, paired)
+    if memos is None:
         return None
     if any((line.paid_minor or 0) > book.open[item.item_id] > 0 for item, line in paired):
         return None  # more than is open on an item: not the allocation it states
@@ -85,12 +86,20 @@ def from_stated(
         ],
     )
     draft.add("remittance_amounts", f"the remittance states the amount paid on each of {len(paired)} item(s)")
+    for memo, line in memos:
+        draft.items.append((memo, book.open[memo.item_id]))
+        draft.evidence.append(
+            Evidence(
+                "remittance_amounts", f"{memo.item_id} netted as the adjustment on {line.reference}", 0.0
+            )
+        )
+    netted = {id(line) for _, line in memos}
     deducted, reasons = 0, []
     lines: dict[str, tuple[int, SettleReason]] = {}
     for item, line in paired:
         short = book.open[item.item_id] - (line.paid_minor or 0)
-        if short <= 0:
-            continue
+        if short <= 0 or id(line) in netted:
+            continue  # paid in full, or in part with a credit memo netted beside it
         if line.discount_minor:
             reasons.append(f"{item.item_id}: discount taken")
             offered = discount_on(item, book.open[item.item_id], payment.value_date)
@@ -108,3 +117,60 @@ def from_stated(
         draft.settle(deducted, "deduction stated by the payer: " + "; ".join(reasons), SettleReason.OTHER)
         draft.write_off_lines = lines
     return draft
+
+
+def _memos_netted(
+    book: OpenItemIndex,
+    payment: IncomingPayment,
+    customer_id: str,
+    paired: list[tuple[OpenItem, RemittedItem]],
+) -> list[tuple[OpenItem, RemittedItem]] | None:
+    """The customer's open credit memos the stated lines net as adjustments, when the amounts
+    paid add up to the payment only with them (a payer's system lists a credit memo taken as a
+    negative adjustment on the invoice it credits); [] when the amounts paid add up by themselves,
+    None when they add up neither way."""
+    paid = sum(line.paid_minor or 0 for _, line in paired)
+    if paid == payment.amount_minor:
+        return []
+    open_memos = [
+        book.items[i]
+        for i in book.by_customer.get(customer_id, ())
+        if book.open[i] < 0 and book.items[i].currency == payment.currency
+    ]
+    memos: list[tuple[OpenItem, RemittedItem]] = []
+    for _, line in paired:
+        if line.adjustment_minor is None or line.adjustment_minor >= 0:
+            continue
+        fits = [
+            m for m in open_memos if book.open[m.item_id] == line.adjustment_minor and m not in dict(memos)
+        ]
+        if len(fits) != 1:
+            return None  # no memo, or several of that amount: which one is a person's call
+        memos.append((fits[0], line))
+    if not memos or paid + sum(line.adjustment_minor or 0 for _, line in memos) != payment.amount_minor:
+        return None
+    return memos
+
+
+def exact_instead(
+    book: OpenItemIndex,
+    payment: IncomingPayment,
+    stated: Draft,
+    evidence: tuple[Evidence, ...],
+    open_items: Sequence[OpenItem],
+) -> list[Draft]:
+    """When the stated allocation pays an item in part, the customer's other items open for
+    exactly the amount: a slip in the number stated (INV0004346 for INV0004344) is as likely as
+    a part payment, and a person needs that reading on the table."""
+    if len(stated.items) != 1 or not 0 < stated.items[0][1] < book.open[stated.items[0][0].item_id]:
+        return []
+    quoted = ", ".join(line.reference for line in payment.remittance_items)
+    drafts = []
+    for item in open_items:
+        if item is stated.items[0][0] or book.open[item.item_id] != payment.amount_minor:
+            continue
+        draft = Draft(stated.customer_id, [(item, payment.amount_minor)], list(evidence))
+        draft.add("amount_exact", f"{payment.amount_minor} = open amount of {item.item_id}")
+        draft.add("stated_elsewhere", f"the remittance states {quoted}: a slip for {item.item_id}?")
+        drafts.append(draft)
+    return drafts
