@@ -13,6 +13,7 @@ from dunwell.ml.response import (
     CALL,
     EMAIL,
     FEATURES,
+    GROUP_PRIOR,
     LETTER,
     NO_ACTION,
     PRIOR_RESPONSE,
@@ -21,6 +22,7 @@ from dunwell.ml.response import (
     TouchLog,
     TrainingRows,
     at_stake,
+    payment_group,
     payment_record,
     training_rows,
 )
@@ -58,15 +60,27 @@ def test_without_touches_in_the_history_the_documented_priors_are_used() -> None
 
     model = ResponseModel(n_estimators=20).fit(untouched)
 
+    groups = payment_group(rows.X)
     for channel in (EMAIL, LETTER, CALL):
         assert model.overall_[(channel, False)] == pytest.approx(PRIOR_RESPONSE[channel])
-        assert set(np.round(model.rate(rows.X, channel, False), 9)) == {PRIOR_RESPONSE[channel]}
+        expected = PRIOR_RESPONSE[channel] * np.array([GROUP_PRIOR[g] for g in groups])
+        assert np.allclose(model.rate(rows.X, channel, False), expected)
 
 
 def test_too_little_history_is_refused_clearly() -> None:
     rows = _rows(100, np.random.default_rng(3), effect={})
     with pytest.raises(ValueError, match="too little untouched history"):
         ResponseModel().fit(rows)
+
+
+def test_payment_groups_come_from_the_payment_record() -> None:
+    X = pd.DataFrame(
+        {
+            "median_delay": [np.nan, 1.0, 1.0, 10.0, 45.0],
+            "paid_count": [0.0, 2.0, 8.0, 8.0, 8.0],
+        }
+    )
+    assert list(payment_group(X)) == [0, 0, 1, 2, 3]
 
 
 def _book() -> ItemBook:
