@@ -278,6 +278,7 @@ def test_refresh_reports_computes_the_book_and_each_collectors_portfolio_once(cl
         ("book", "(default)"),
         ("book", "USD"),
         ("col1", "(default)"),
+        ("segment alerts", "(all)"),
     ]
     # Nothing changed in between: the second run reads the figures back, as computed the first time.
     assert [c["seconds"] for c in json.loads(again.stdout)["computed"]] == [

@@ -27,6 +27,7 @@ from dunwell.core.documents import GroupDimension
 from dunwell.core.metrics import ARMetrics, format_amount, metrics_to_dict
 from dunwell.reporting.dashboard import build_dashboard
 from dunwell.reporting.service import MetricsReport, default_day, metrics_as_of
+from dunwell.segments.service import worsened_recently
 
 RATIO_LABELS = (
     "DSO",
@@ -184,8 +185,8 @@ def refresh_reports_command(
     as_of: str | None = typer.Option(None, "--as-of", help="YYYY-MM-DD (default: the book's last day)."),
     as_json: JSON = False,
 ) -> None:
-    """Compute the dashboard's figures now, for the whole book in each currency and for each
-    active collector's portfolio, so the first reader after the night's imports and cash
+    """Compute the dashboard's figures now (the whole book in each currency, each active collector's
+    portfolio, and the segment alerts), so the first reader after the night's imports and cash
     application does not wait for them (they are then kept until the book changes).
 
     JSON: {"as_of", "computed": [{"scope", "currency", "seconds"}], "seconds"}.
@@ -218,6 +219,13 @@ def refresh_reports_command(
                             "seconds": round(board.compute_seconds, 3),
                         }
                     )
+            # The dashboard's segment alerts: computed for the whole book once, shared by all.
+            alerts = worsened_recently(
+                session, Principal.operator("refresh-reports"), as_of=day, stale_for=timedelta(0)
+            )
+            computed.append(
+                {"scope": "segment alerts", "currency": "(all)", "seconds": round(alerts.compute_seconds, 3)}
+            )
     summary = {
         "as_of": day.isoformat(),
         "computed": computed,
