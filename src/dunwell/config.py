@@ -28,6 +28,19 @@ class Settings(BaseSettings):
     #: Write-offs: a YAML file with the company's policy (what posts with no person, per reason;
     #: ``settlements.policy``). Unset: the shipped default.
     write_off_policy: str | None = None
+    #: The worklist (ADR 0025): minutes each action takes, per channel (email, letter, call).
+    worklist_action_minutes: dict[str, int] = {"email": 2, "letter": 5, "call": 12}
+    #: What an action costs besides time (postage), per channel, in the reference currency.
+    worklist_action_costs: dict[str, Decimal] = {"letter": Decimal("1.50")}
+    #: Customers with cash received in these many days and not yet applied (or waiting for review) are
+    #: left out: the reminder may chase money already paid.
+    worklist_recent_cash_days: int = 5
+    #: The share of customers kept on the default policy (never on the worklist) to measure uplift.
+    worklist_holdout_share: float = 0.05
+    #: Ranking across currencies: what one major unit of a currency is worth in the reference one
+    #: (``{"EUR": "1.08", "JPY": "0.0067"}``); a currency not named counts one for one.
+    worklist_reference_currency: str = "USD"
+    worklist_currency_rates: dict[str, Decimal] = {}
 
 
 @lru_cache(maxsize=1)

@@ -140,6 +140,24 @@ def test_training_rows_leave_out_customers_still_answering_an_earlier_touch() ->
     assert not (rows.channel[tuesday] == EMAIL).any()
 
 
+def test_a_history_without_touches_gives_untouched_rows_only() -> None:
+    book = ItemBook(
+        customer=np.array([0, 1]),
+        amount=np.array([10.0, 10.0]),
+        issue=np.full(2, MONDAY - 40),
+        due=np.full(2, MONDAY - 10),
+        paid=np.array([MONDAY + 3, NEVER]),
+        disputed=np.zeros(2, bool),
+        customers=2,
+    )
+
+    rows = training_rows(book, TouchLog.empty(), first=MONDAY, last=MONDAY + 40)
+
+    assert len(rows.channel) > 0
+    assert (rows.channel == NO_ACTION).all()
+    assert not rows.firm.any()
+
+
 class _FixedModel:
     """A model with known probabilities: half of the horizon waited, rates by channel."""
 

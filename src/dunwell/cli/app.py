@@ -18,6 +18,7 @@ from dunwell.cli.metrics import aging_command, metrics_command, refresh_reports_
 from dunwell.cli.options import JSON
 from dunwell.cli.runtime import console, print_json
 from dunwell.cli.serve import serve_command
+from dunwell.cli.worklist import worklist_command
 from dunwell.ingest import ImportKind, available_presets
 
 app = typer.Typer(
@@ -55,6 +56,7 @@ app.command("serve")(serve_command)
 app.command("data-quality")(data_quality_command)
 app.command("refresh-promises")(refresh_promises_command)
 app.command("refresh-reports")(refresh_reports_command)
+app.command("worklist")(worklist_command)
 
 
 @app.command("presets")

@@ -1,4 +1,4 @@
-"""`dunwell users add|list|disable|enable|set-password|grant` and `dunwell tokens
+"""`dunwell users add|list|disable|enable|set-password|set-capacity|grant` and `dunwell tokens
 create|list|revoke`: people who sign in to the web app and scripts that call the API."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dunwell.cli.runtime import console, fail, open_reader, open_runtime, print_
 from dunwell.core.access import Principal
 from dunwell.core.collections import UserRole
 from dunwell.orm.access import ApiToken
+from dunwell.worklist.service import set_capacity
 
 app = typer.Typer(
     help="Users of the web app and their roles: admin, manager, collector, viewer.", no_args_is_help=True
@@ -154,6 +155,27 @@ def grant_command(
         print_json({"grantee": grantee, "owner": owner, "granted": not revoke})
         return
     console.print(f"{grantee} {'no longer works' if revoke else 'may now work'} {owner}'s customers.")
+
+
+@app.command("set-capacity")
+def set_capacity_command(
+    login: Annotated[str, typer.Argument(help="The collector.")],
+    minutes: Annotated[int, typer.Argument(help="Minutes a day they work the worklist (default 240).")],
+    by: ACTOR,
+    as_json: JSON = False,
+) -> None:
+    """Set how many minutes a day a person works the worklist: their day's plan fills them.
+
+    JSON: {"login", "minutes"}.
+    """
+    with user_errors():
+        runtime = open_runtime()
+        with transaction(runtime) as session:
+            found = set_capacity(session, Principal.operator(by), login, minutes)
+    if as_json:
+        print_json({"login": found.login, "minutes": found.minutes})
+        return
+    console.print(f"{found.login} works the worklist {found.minutes} minutes a day.", highlight=False)
 
 
 @tokens.command("create")

@@ -204,9 +204,13 @@ def training_rows(
         if not len(rows):
             continue
         frames.append(stake_features(book, rows, day, record, touches))
-        touched = np.array([touch_index.get((int(c), day), -1) for c in book.customer[rows]])
-        channels.append(np.where(touched >= 0, touches.channel[np.maximum(touched, 0)], NO_ACTION))
-        firms.append(np.where(touched >= 0, touches.firm[np.maximum(touched, 0)], False))
+        touched = np.array([touch_index.get((int(c), day), -1) for c in book.customer[rows]], np.int64)
+        if len(touches.day):
+            channels.append(np.where(touched >= 0, touches.channel[np.maximum(touched, 0)], NO_ACTION))
+            firms.append(np.where(touched >= 0, touches.firm[np.maximum(touched, 0)], False))
+        else:  # a history without touches: every row is untouched
+            channels.append(np.full(len(rows), NO_ACTION))
+            firms.append(np.zeros(len(rows), bool))
         outcomes.append(np.minimum(book.paid[rows] - day, HORIZON_DAYS + 1))
     if not frames:
         empty = pd.DataFrame({name: np.zeros(0) for name in FEATURES})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, String
+from sqlalchemy import Boolean, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dunwell.core.collections import UserRole
@@ -22,3 +22,5 @@ class User(Timestamped, Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     #: Babel locale for money and dates on the pages ("en_US", "de_DE").
     locale: Mapped[str] = mapped_column(String(16), default="en_US")
+    #: Minutes a day they spend working the worklist (``dunwell users set-capacity``).
+    worklist_minutes: Mapped[int] = mapped_column(Integer, default=240, server_default=text("240"))

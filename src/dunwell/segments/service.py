@@ -173,6 +173,24 @@ def customer_segment(
     return CustomerSegmentCard(as_of, since, current, previous, change)
 
 
+def segments_for(
+    session: Session, principal: Principal, customer_ids: Collection[int], *, as_of: date
+) -> dict[int, tuple[Segment, Segment | None, bool]]:
+    """For a list of customers (the worklist's rows): each one's segment on ``as_of``, the one
+    ``ALERT_DAYS`` before and whether that is a move to a worse one. Read a few hundred customers at a
+    time, each time only their documents."""
+    refs = SegmentRepository(session).customers(principal.portfolio, customer_ids)
+    ids, found = sorted(refs), {}
+    for start in range(0, len(ids), 400):
+        chunk = {i: refs[i] for i in ids[start : start + 400]}
+        before, after = _segments(session, chunk, [as_of - timedelta(days=ALERT_DAYS), as_of])
+        earlier = {int(s.customer): s.segment for s in before}
+        worse = {int(c.customer) for c in segment_changes(before, after) if c.worse}
+        for s in after:
+            found[int(s.customer)] = (s.segment, earlier.get(int(s.customer)), int(s.customer) in worse)
+    return found
+
+
 def worsened_recently(
     session: Session, principal: Principal, *, as_of: date, stale_for: timedelta = STALE_FOR
 ) -> Snapshot[list[ChangeRow]]:

@@ -14,6 +14,8 @@ from dunwell.customers import views as customers_views
 from dunwell.prediction import endpoints as prediction_endpoints
 from dunwell.prediction import views as prediction_views
 from dunwell.reporting import endpoints as reporting_endpoints
+from dunwell.worklist import endpoints as worklist_endpoints
+from dunwell.worklist import views as worklist_views
 
 API_ROUTERS: list[APIRouter] = []
 WEB_ROUTERS: list[APIRouter] = []
@@ -27,3 +29,5 @@ API_ROUTERS.append(customers_endpoints.router)
 API_ROUTERS.append(collections_endpoints.router)
 WEB_ROUTERS.append(customers_views.router)
 WEB_ROUTERS.append(collections_views.router)
+API_ROUTERS.append(worklist_endpoints.router)
+WEB_ROUTERS.append(worklist_views.router)
