@@ -229,3 +229,28 @@ def test_the_holdout_is_stable_and_about_its_share() -> None:
     assert chosen == [in_holdout(i, 0.05, salt="x") for i in ids]
     assert 0.035 < sum(chosen) / len(ids) < 0.065
     assert not any(in_holdout(i, 0.0) for i in ids)
+
+
+def test_the_payment_record_matches_numpys_percentiles_customer_by_customer() -> None:
+    rng = np.random.default_rng(7)
+    n, m = 120, 4000
+    customer = rng.integers(0, n, m)
+    due = rng.integers(0, 1000, m)
+    paid = due + rng.integers(-20, 60, m)
+    paid[rng.random(m) < 0.2] = NEVER
+    book = ItemBook(customer, np.ones(m), due - 30, due, paid, np.zeros(m, bool), n + 2)
+
+    record = payment_record(book, 900)
+
+    seen = paid <= 900
+    for code in range(n + 2):
+        delays = (paid - due)[seen & (customer == code)].astype(float)
+        if not len(delays):
+            assert record["paid_count"][code] == 0
+            assert np.isnan(record["median_delay"][code])
+            continue
+        q1, q2, q3 = np.percentile(delays, (25, 50, 75))
+        assert record["median_delay"][code] == pytest.approx(q2)
+        assert record["delay_spread"][code] == pytest.approx(q3 - q1)
+        assert record["late_share"][code] == pytest.approx(np.mean(delays > 5))
+        assert record["paid_count"][code] == len(delays)

@@ -41,6 +41,7 @@ DUE_SOON_DAYS = 7  # items due within a week are at stake too: a reminder covers
 RECENT_DAYS = 14
 CONTACT_GAP_DAYS = 7  # a customer is not contacted again within a week (the worklist's rule)
 HORIZON_DAYS = 30
+LATE_DAYS = 5  # paid more than this many days after the due date counts as late
 #: A reminder that works is paid within days; its effect is learned over this window, where it
 #: stands out from the payments that would have come anyway, and then applied to what would not
 #: have been paid within the horizon.
@@ -106,20 +107,30 @@ def payment_record(book: ItemBook, known: int) -> dict[str, np.ndarray]:
     delay = (book.paid[seen] - book.due[seen]).astype(float)
     customer = book.customer[seen]
     n = book.customers
-    median = np.full(n, np.nan)
-    spread = np.full(n, np.nan)
-    late = np.full(n, np.nan)
-    count = np.bincount(customer, minlength=n).astype(float)
-    if len(customer):
-        order = np.argsort(customer, kind="stable")
-        starts = np.searchsorted(customer[order], np.arange(n))
-        ends = np.searchsorted(customer[order], np.arange(n), side="right")
-        for code in np.flatnonzero(count):
-            values = delay[order[starts[code] : ends[code]]]
-            q1, q2, q3 = np.percentile(values, (25, 50, 75))
-            median[code], spread[code] = q2, q3 - q1
-            late[code] = float(np.mean(values > 5))
-    return {"median_delay": median, "delay_spread": spread, "late_share": late, "paid_count": count}
+    count = np.bincount(customer, minlength=n)
+    late = np.bincount(customer, delay > LATE_DAYS, minlength=n) / np.maximum(count, 1)
+    order = np.lexsort((delay, customer))  # by customer, then delay: each customer's delays sorted
+    ordered = delay[order]
+    start = np.concatenate([[0], np.cumsum(count)[:-1]])
+
+    def quantile(q: float) -> np.ndarray:
+        # numpy's default (linear) percentile, for every customer at once.
+        position = start + q * np.maximum(count - 1, 0)
+        low = np.floor(position).astype(np.int64)
+        high = np.minimum(low + 1, start + np.maximum(count - 1, 0))
+        values = np.full(n, np.nan)
+        has = count > 0
+        weight = position[has] - low[has]
+        values[has] = ordered[low[has]] * (1 - weight) + ordered[high[has]] * weight
+        return values
+
+    q1, median, q3 = quantile(0.25), quantile(0.5), quantile(0.75)
+    return {
+        "median_delay": median,
+        "delay_spread": q3 - q1,
+        "late_share": np.where(count > 0, late, np.nan),
+        "paid_count": count.astype(float),
+    }
 
 
 def at_stake(book: ItemBook, day: int) -> np.ndarray:
