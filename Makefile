@@ -7,10 +7,14 @@ STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 DEMO_DB ?= dunwell-demo.db
 DEMO_DIR ?= .demo/company
-DEMO_START ?= 2024-01
-DEMO_AS_OF ?= 2025-12-31
-DEMO_CASH_MONTH ?= 2025-12
-DEMO_BOOK_DAY ?= 2025-11-30
+# The demo's dates follow the calendar: two years of trade up to the end of last month, whose
+# bank statements are applied, so the Today page (which plans the real today) works a current book.
+DEMO_THIS_MONTH := $(shell date +%Y-%m-01)
+DEMO_TODAY ?= $(shell date +%F)
+DEMO_CASH_MONTH ?= $(shell date -d "$(DEMO_THIS_MONTH) -1 month" +%Y-%m)
+DEMO_AS_OF ?= $(shell date -d "$(DEMO_THIS_MONTH) -1 day" +%F)
+DEMO_BOOK_DAY ?= $(shell date -d "$(DEMO_CASH_MONTH)-01 -1 day" +%F)
+DEMO_START ?= $(shell date -d "$(DEMO_CASH_MONTH)-01 -23 months" +%Y-%m)
 DEMO_CASH := $(DEMO_DIR)/cash-$(DEMO_CASH_MONTH)
 DEMO_HOST ?= 127.0.0.1
 DEMO_PORT ?= 8000
@@ -58,6 +62,8 @@ run: install
 	$(DUNWELL) model train --as-of $(DEMO_AS_OF) && \
 	$(DUNWELL) model score --as-of $(DEMO_AS_OF) && \
 	$(DUNWELL) refresh-promises --as-of $(DEMO_AS_OF) && \
+	$(DUNWELL) segments changes --from $(DEMO_BOOK_DAY) --to $(DEMO_AS_OF) --alerts && \
+	$(DUNWELL) worklist --as-of $(DEMO_TODAY) --xlsx .demo/worklist-$(DEMO_TODAY).xlsx && \
 	$(DUNWELL) refresh-reports && \
 	$(PY) scripts/demo_logins.py --dunwell $(DUNWELL) --url http://$(DEMO_HOST):$(DEMO_PORT) && \
 	$(DUNWELL) serve --host $(DEMO_HOST) --port $(DEMO_PORT)

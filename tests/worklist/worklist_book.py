@@ -89,13 +89,25 @@ def pay(session: Session, invoice: Invoice, day: date, minor: int | None = None)
 
 
 def reachable(session: Session, customer: Customer, channels: tuple[Channel, ...], since: date) -> None:
-    contact = Contact(customer_id=customer.id, name=f"AP {customer.external_id}", email="ap@example.com")
+    """A business contact reachable on exactly ``channels``: an address for each, consent recorded,
+    and an opt-out of the channels not named (a letter reaches any contact otherwise)."""
+    contact = Contact(
+        customer_id=customer.id,
+        name=f"AP {customer.external_id}",
+        email="ap@example.com" if Channel.EMAIL in channels else None,
+        phone="+1 555 0100" if Channel.CALL in channels else None,
+    )
     session.add(contact)
     session.flush()
-    for channel in channels:
+    for channel in (Channel.EMAIL, Channel.LETTER, Channel.CALL):
+        named = channel in channels
         session.add(
             ContactChannelConsent(
-                contact_id=contact.id, channel=channel, consented=True, consented_at=at(since)
+                contact_id=contact.id,
+                channel=channel,
+                consented=named,
+                consented_at=at(since) if named else None,
+                opted_out_at=None if named else at(since),
             )
         )
     session.flush()

@@ -131,7 +131,12 @@ def reasons_for(
             Reason(LeftOutReason.CONTACT_CAP, f"{CALL_CAP} or more calls in the last {QUIET_DAYS} days")
         )
     if not usable_channels(facts.reachable.get(customer_id, set()), policy):
-        found.append(Reason(LeftOutReason.NO_CONTACT, "no contact has consented to email, letter or call"))
+        found.append(
+            Reason(
+                LeftOutReason.NO_CONTACT,
+                "no contact to write to or call who has not opted out (a private person must have consented)",
+            )
+        )
     if in_holdout(str(customer_id), policy.holdout_share, salt=HOLDOUT_SALT):
         found.append(
             Reason(
@@ -142,6 +147,6 @@ def reasons_for(
     return found
 
 
-def usable_channels(consented: set[str], policy: WorklistPolicy) -> set[int]:
-    """The menu's channel codes some contact consented to."""
-    return {o.channel for o in policy.options if CHANNEL_NAMES[o.channel] in consented}
+def usable_channels(reachable: set[str], policy: WorklistPolicy) -> set[int]:
+    """The menu's channel codes some contact can be reached on."""
+    return {o.channel for o in policy.options if CHANNEL_NAMES[o.channel] in reachable}

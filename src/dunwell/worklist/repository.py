@@ -229,28 +229,36 @@ class WorklistRepository:
         return [(p, links.get(p.id, [])) for p in found]
 
     def reachable_channels(self, day: date) -> dict[int, set[str]]:
-        """Per customer, the channels some contact had consented to and not opted out of by ``day``
-        (a consent without a time is taken as given before any day)."""
+        """Per customer, the channels some contact could be reached on by ``day``: an address for it
+        (an e-mail address for e-mail, a phone number for a call; a letter goes to any contact) and
+        no opt-out in force. A collection reminder to a business contact rests on the creditor's
+        legitimate interest (RULES.md GDPR-6) and needs no consent; a private person (a sole
+        trader, a consumer) is reached only on channels they consented to, fail-closed (a consent
+        without a time is taken as given before any day)."""
         begins = start_of(day)
-        query = (
-            select(Contact.customer_id, ContactChannelConsent.channel)
-            .join(Contact, Contact.id == ContactChannelConsent.contact_id)
-            .where(
-                or_(
-                    and_(
-                        ContactChannelConsent.consented_at.is_(None),
-                        ContactChannelConsent.consented.is_(True),
-                    ),
-                    ContactChannelConsent.consented_at < begins,
-                ),
-                or_(
-                    ContactChannelConsent.opted_out_at.is_(None), ContactChannelConsent.opted_out_at >= begins
-                ),
-            )
+        consented: dict[int, set[str]] = defaultdict(set)
+        opted_out: dict[int, set[str]] = defaultdict(set)
+        query = select(
+            ContactChannelConsent.contact_id,
+            ContactChannelConsent.channel,
+            ContactChannelConsent.consented,
+            ContactChannelConsent.consented_at,
+            ContactChannelConsent.opted_out_at,
         )
+        for contact_id, channel, given, given_at, withdrawn_at in self.session.execute(query):
+            if given and (given_at is None or _before(given_at, begins)):
+                consented[contact_id].add(channel.value)
+            if withdrawn_at is not None and _before(withdrawn_at, begins):
+                opted_out[contact_id].add(channel.value)
         found: dict[int, set[str]] = defaultdict(set)
-        for customer_id, channel in self.session.execute(query):
-            found[customer_id].add(channel.value)
+        contacts = select(
+            Contact.id, Contact.customer_id, Contact.is_natural_person, Contact.email, Contact.phone
+        )
+        for contact_id, customer_id, private, email, phone in self.session.execute(contacts):
+            channels = {"letter"} | ({"email"} if email else set()) | ({"call"} if phone else set())
+            if private:
+                channels &= consented[contact_id]
+            found[customer_id] |= channels - opted_out[contact_id]
         return found
 
     def customers_with_recent_cash(self, *, since: date, known: date) -> set[int]:
@@ -357,3 +365,10 @@ class WorklistRepository:
             "holds": set(holds),
             "disputes": set(disputes),
         }
+
+
+def _before(moment: datetime, begins: datetime) -> bool:
+    """``moment < begins``, with a naive time (SQLite keeps no zone) read as UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment < begins
