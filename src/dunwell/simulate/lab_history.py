@@ -109,7 +109,10 @@ def explore(company: Company, *, start: date, days: int, capacity_hours: float, 
     """The company's records before ``start``, the last ``days`` of them worked by ``Explorer``."""
     first = start - timedelta(days=days)
     if first < company.start:
-        raise ValueError(f"{days} days of history before {start} start before the company ({company.start})")
+        raise ValueError(
+            f"a learning policy learns from the {days} days before the window, and {first} is before "
+            f"the company's first day ({company.start}): simulate a longer period or start later"
+        )
     replay = Replay(company, start=first, days=days, capacity_hours=capacity_hours)
     replay.run(
         Explorer(random.Random(seed * 1_000_003 + 17)), random.Random(seed * 7_919 + 3), LabResult(seed)
