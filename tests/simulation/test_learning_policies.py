@@ -114,5 +114,5 @@ def test_risk_first_works_the_riskiest_money_first(company: Company) -> None:
 
 
 def test_a_history_before_the_company_began_is_refused(company: Company) -> None:
-    with pytest.raises(ValueError, match="before the company.s first day"):
+    with pytest.raises(ValueError, match=r"before the company's first day"):
         explore(company, start=company.start + timedelta(days=30), days=300, capacity_hours=1, seed=1)
