@@ -7,6 +7,9 @@ import json
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import create_engine, select
+
+from dunwell.orm.collections import Touch
 from dunwell.simulate.company import generate_company
 from dunwell.simulate.presets import PRESETS
 from dunwell.simulation.company_files import write_company
@@ -57,3 +60,29 @@ def test_bad_lines_are_rejected_by_number(cli, sqlite_url, tmp_path: Path) -> No
     refused = cli("import", "contacts", missing, "--json")
     assert refused.exit_code != 0
     assert "lacks the column" in refused.stdout
+
+
+def test_a_touchs_tone_is_kept_and_a_tone_nobody_knows_is_refused(cli, sqlite_url, tmp_path: Path) -> None:
+    company = generate_company(
+        preset=PRESETS["distributor"], customers=3, months=2, seed=11, start=date(2024, 1, 1)
+    )
+    folder = tmp_path / "company"
+    write_company(company, folder)
+    assert cli("import", "customers", folder / "customers.csv", "--preset", "sim").exit_code == 0
+    customer = company.customers[0].customer_id
+    path = tmp_path / "touches.csv"
+    path.write_text(
+        "touch_id,customer_id,day,channel,direction,tone,outcome\n"
+        f"T1,{customer},2024-01-02,email,outbound,firm,sent\n"
+        f"T2,{customer},2024-01-03,email,outbound,,sent\n"
+        f"T3,{customer},2024-01-04,email,outbound,stern,sent\n",
+        encoding="utf-8",
+    )
+
+    result = json.loads(cli("import", "touches", path, "--json").stdout)
+
+    assert result["inserted"] == 2
+    assert result["rejects"] == [{"line": 4, "reason": "tone 'stern' is not one of friendly, firm"}]
+    with create_engine(sqlite_url).connect() as connection:
+        tones = dict(connection.execute(select(Touch.external_id, Touch.tone)).all())
+    assert tones == {"T1": "firm", "T2": None}

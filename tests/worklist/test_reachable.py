@@ -7,7 +7,8 @@ from datetime import date
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from dunwell.core.collections import Channel
+from dunwell.core.collections import Channel, TouchChannel, TouchDirection, TouchOutcome, TouchTone
+from dunwell.orm.collections import Touch
 from dunwell.orm.customer import Contact, ContactChannelConsent
 from dunwell.worklist.repository import WorklistRepository
 from factories import make_customer, make_entity
@@ -59,3 +60,25 @@ def test_business_contacts_need_an_address_and_no_opt_out_private_people_their_c
     assert reachable.get(ids["PRIV"], set()) == set()  # a private person who never consented
     assert reachable[ids["CONSENT"]] == {"call"}
     assert reachable[ids["LATER"]] == {"email", "letter"}  # the opt-out comes after the day began
+
+
+def test_touches_carry_their_tone_to_the_worklist(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as session:
+        entity = make_entity(session, code="R2")
+        customer = make_customer(session, entity=entity, external_id="TONE")
+        for day, tone in ((date(2024, 5, 6), TouchTone.FIRM), (date(2024, 5, 7), None)):
+            session.add(
+                Touch(
+                    customer_id=customer.id,
+                    channel=TouchChannel.EMAIL,
+                    direction=TouchDirection.OUTBOUND,
+                    outcome=TouchOutcome.SENT,
+                    tone=tone,
+                    occurred_at=at(day),
+                )
+            )
+
+    with sessions() as session:
+        rows = WorklistRepository(session).touches(DAY)
+
+    assert [(r.day, r.firm) for r in rows] == [(date(2024, 5, 6), True), (date(2024, 5, 7), False)]

@@ -2,7 +2,7 @@
 customer and the file's touch id), every rejected line named by its number and reason.
 
 Columns (preset ``sim`` is the simulator's ``touches.csv``, which uses exactly these names):
-touch_id, customer_id, day, channel, direction, outcome; optional: tone, invoice_ids, note.
+touch_id, customer_id, day, channel, direction, outcome; optional: tone (friendly or firm), invoice_ids, note.
 The simulator's outcome ``promise_to_pay`` is a ``promise``.
 """
 
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from dunwell.collections.repository import CollectionsRepository
 from dunwell.core.access import Principal
-from dunwell.core.collections import TouchChannel, TouchDirection, TouchOutcome
+from dunwell.core.collections import TouchChannel, TouchDirection, TouchOutcome, TouchTone
 from dunwell.customers.contacts_import import ImportSummary, read_rows, resolve_customer
 from dunwell.customers.contacts_repository import ContactRepository
 from dunwell.kit.audit import record
@@ -85,7 +85,10 @@ def _touch(customer_id: int, row: dict[str, str]) -> Touch:
     ):
         if value not in {m.value for m in kind}:
             raise ValueError(f"{what} {value!r} is not one of {', '.join(m.value for m in kind)}")
-    notes = [part for part in (row.get("tone"), row.get("note")) if part]
+    tone = row.get("tone") or None
+    if tone is not None and tone not in {m.value for m in TouchTone}:
+        raise ValueError(f"tone {tone!r} is not one of {', '.join(m.value for m in TouchTone)}")
+    notes = [part for part in (row.get("note"),) if part]
     if row.get("invoice_ids"):
         notes.append(f"invoices {row['invoice_ids']}")
     return Touch(
@@ -93,6 +96,7 @@ def _touch(customer_id: int, row: dict[str, str]) -> Touch:
         channel=TouchChannel(row["channel"]),
         direction=TouchDirection(row["direction"]),
         outcome=TouchOutcome(outcome),
+        tone=TouchTone(tone) if tone else None,
         occurred_at=datetime.combine(day, NOON),
         note="; ".join(notes) or None,
         external_id=row["touch_id"],

@@ -27,6 +27,13 @@ class TouchDirection(StrEnum):
     INBOUND = "inbound"
 
 
+class TouchTone(StrEnum):
+    """How an outbound reminder was worded: what the worklist learns firm and friendly apart by."""
+
+    FRIENDLY = "friendly"
+    FIRM = "firm"
+
+
 class TouchOutcome(StrEnum):
     SENT = "sent"
     DELIVERED = "delivered"

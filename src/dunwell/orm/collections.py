@@ -15,6 +15,7 @@ from dunwell.core.collections import (
     TouchChannel,
     TouchDirection,
     TouchOutcome,
+    TouchTone,
 )
 from dunwell.orm.base import Base, CurrencyCode, Id, MinorUnits, Timestamped, enum_column
 
@@ -104,6 +105,8 @@ class Touch(Timestamped, Base):
     channel: Mapped[TouchChannel] = mapped_column(enum_column(TouchChannel))
     direction: Mapped[TouchDirection] = mapped_column(enum_column(TouchDirection))
     outcome: Mapped[TouchOutcome] = mapped_column(enum_column(TouchOutcome))
+    #: How an outbound reminder was worded, where known.
+    tone: Mapped[TouchTone | None] = mapped_column(enum_column(TouchTone))
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     note: Mapped[str | None] = mapped_column(Text)
     #: The id the source file gives it, so a re-import adds nothing twice.

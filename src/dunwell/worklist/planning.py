@@ -36,7 +36,7 @@ from dunwell.ml.response import (
 from dunwell.reporting.repository import BookRepository
 from dunwell.worklist.repository import InvoiceRow, OpenDispute, TouchRow, WorklistRepository
 
-#: The touches table stores no tone: every past touch counts as a friendly one.
+#: Channels as the response model codes them (a touch of unknown tone counts as a friendly one).
 CHANNEL_CODES = {"email": EMAIL, "sms": EMAIL, "letter": LETTER, "call": CALL, "meeting": CALL}
 #: The model learns from the days in this window before the plan's day (the last HORIZON_DAYS of
 #: it give no rows: their outcome is not known yet).
@@ -220,7 +220,7 @@ def _touch_log(rows: list[TouchRow], codes: dict[int, int]) -> TouchLog:
         customer=np.array([codes[t.customer_id] for t in rows], np.int64),
         day=np.array([day_number(t.day) for t in rows], np.int64),
         channel=np.array([CHANNEL_CODES[t.channel] for t in rows], np.int64),
-        firm=np.zeros(len(rows), bool),
+        firm=np.array([t.firm for t in rows], bool),
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from dunwell.core.collections import TouchTone
 from dunwell.core.documents import DocumentKind, SettlementKind
 from dunwell.kit.bulk import one_of
 from dunwell.matching.records import MatchStatus
@@ -64,6 +65,7 @@ class TouchRow:
     channel: str
     outcome: str
     direction: str
+    firm: bool = False  # worded firmly (a touch of unknown tone counts as friendly)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,13 +147,27 @@ class WorklistRepository:
 
     def touches(self, known: date) -> list[TouchRow]:
         query = (
-            select(Touch.customer_id, Touch.occurred_at, Touch.channel, Touch.outcome, Touch.direction)
+            select(
+                Touch.customer_id,
+                Touch.occurred_at,
+                Touch.channel,
+                Touch.outcome,
+                Touch.direction,
+                Touch.tone,
+            )
             .where(Touch.occurred_at < start_of(known + timedelta(days=1)))
             .order_by(Touch.occurred_at, Touch.id)
         )
         return [
-            TouchRow(c, at.astimezone(UTC).date() if at.tzinfo else at.date(), ch.value, out.value, d.value)
-            for c, at, ch, out, d in self.session.execute(query)
+            TouchRow(
+                c,
+                at.astimezone(UTC).date() if at.tzinfo else at.date(),
+                ch.value,
+                out.value,
+                d.value,
+                tone is TouchTone.FIRM,
+            )
+            for c, at, ch, out, d, tone in self.session.execute(query)
         ]
 
     def open_disputes(self, known: date) -> list[OpenDispute]:
