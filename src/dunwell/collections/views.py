@@ -5,7 +5,6 @@ resolve a dispute. Each form posts, the service decides, and the page is shown a
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -23,11 +22,9 @@ from dunwell.core.collections import (
     TouchDirection,
     TouchOutcome,
 )
-from dunwell.core.errors import DunwellError, ErrorKind
-from dunwell.core.money import Money
 from dunwell.customers import contacts, quality
 from dunwell.customers import service as customers
-from dunwell.kit.http import RowId, current_principal, db_session, page, writer
+from dunwell.kit.http import RowId, current_principal, db_session, form_amount_minor, page, writer
 from dunwell.segments import service as segments
 
 router = APIRouter(include_in_schema=False)
@@ -42,13 +39,6 @@ def _today() -> date:
 
 def _back(customer_id: RowId, anchor: str) -> Response:
     return RedirectResponse(f"/customers/{customer_id}#{anchor}", status_code=303)
-
-
-def _minor(amount: str, currency: str) -> int:
-    try:
-        return Money.of(Decimal(amount.replace(",", "").strip()), currency).to_minor()
-    except (InvalidOperation, ValueError) as exc:
-        raise DunwellError(f"{amount!r} is not an amount", code="bad_amount", kind=ErrorKind.INVALID) from exc
 
 
 def _ids(values: list[str]) -> tuple[int, ...]:
@@ -127,7 +117,7 @@ def record_promise(
 ) -> Response:
     data = service.PromiseInput(
         promised_date=promised_date,
-        amount_minor=_minor(amount, currency),
+        amount_minor=form_amount_minor(amount, currency),
         currency=currency,
         invoice_ids=_ids(invoice_ids or []),
     )
@@ -169,7 +159,7 @@ def open_dispute(
 ) -> Response:
     data = disputes.DisputeInput(
         category=category,
-        amount_minor=_minor(amount, currency),
+        amount_minor=form_amount_minor(amount, currency),
         currency=currency,
         invoice_ids=_ids(invoice_ids or []),
         deadline=date.fromisoformat(deadline) if deadline else None,

@@ -8,7 +8,7 @@ import functools
 import secrets
 from collections.abc import Iterator
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,7 +24,7 @@ from starlette.responses import HTMLResponse
 
 from dunwell.core.access import Principal
 from dunwell.core.errors import DunwellError, ErrorKind
-from dunwell.core.money import minor_to_decimal
+from dunwell.core.money import Money, minor_to_decimal
 from dunwell.kit.money_format import money_formatter, number_formatter
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "web" / "templates"
@@ -168,3 +168,11 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (409, "Conflicts with what is there."),
     )
 }
+
+
+def form_amount_minor(amount: str, currency: str) -> int:
+    """An amount typed into a form ("1,250.00") in the currency's minor units; a clear error if it is none."""
+    try:
+        return Money.of(Decimal(amount.replace(",", "").strip()), currency).to_minor()
+    except (InvalidOperation, ValueError) as exc:
+        raise DunwellError(f"{amount!r} is not an amount", code="bad_amount", kind=ErrorKind.INVALID) from exc

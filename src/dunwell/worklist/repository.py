@@ -105,6 +105,10 @@ class WorklistRepository:
     def person_by_login(self, login: str) -> User | None:
         return self.session.scalars(select(User).where(User.login == login)).first()
 
+    def set_minutes(self, user: User, minutes: int) -> None:
+        user.worklist_minutes = minutes
+        self.session.flush()
+
     def customers(self, owners: frozenset[int] | None) -> dict[int, CustomerRow]:
         query = select(Customer.id, Customer.external_id, Customer.name, Customer.owner_id)
         if owners is not None:

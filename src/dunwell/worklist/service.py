@@ -126,8 +126,8 @@ def set_capacity(session: Session, principal: Principal, login: str, minutes: in
     user = repo.person_by_login(login)
     if user is None:
         raise DunwellError(f"no user {login!r}", code="user_not_found", kind=ErrorKind.NOT_FOUND)
-    before, user.worklist_minutes = user.worklist_minutes, minutes
-    session.flush()
+    before = user.worklist_minutes
+    repo.set_minutes(user, minutes)
     record(
         session,
         actor=principal.actor,

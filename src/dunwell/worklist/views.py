@@ -5,7 +5,6 @@ page), the day's progress, and for managers every collector's queue, capacity an
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -18,8 +17,7 @@ from dunwell.collections import service as collections
 from dunwell.core.access import Principal
 from dunwell.core.collections import DisputeCategory, HoldReason, TouchOutcome
 from dunwell.core.errors import DunwellError, ErrorKind
-from dunwell.core.money import Money
-from dunwell.kit.http import RowId, current_principal, db_session, page, writer
+from dunwell.kit.http import RowId, current_principal, db_session, form_amount_minor, page, writer
 from dunwell.worklist.endpoints import FIRST_DAY, LAST_DAY, today
 from dunwell.worklist.policy import WorklistPolicy
 from dunwell.worklist.service import worklist
@@ -90,13 +88,6 @@ def _back(collector: str, customer_id: int) -> Response:
     return RedirectResponse(f"/today{'?' + query if query else ''}#c{customer_id}", status_code=303)
 
 
-def _minor(amount: str, currency: str) -> int:
-    try:
-        return Money.of(Decimal(amount.replace(",", "").strip()), currency).to_minor()
-    except (InvalidOperation, ValueError) as exc:
-        raise DunwellError(f"{amount!r} is not an amount", code="bad_amount", kind=ErrorKind.INVALID) from exc
-
-
 @router.post("/today/customers/{customer_id}/touch")
 def log_outcome(
     customer_id: RowId,
@@ -125,7 +116,7 @@ def record_promise(
     collector: Annotated[str, Form()] = "",
 ) -> Response:
     data = collections.PromiseInput(
-        promised_date=promised_date, amount_minor=_minor(amount, currency), currency=currency
+        promised_date=promised_date, amount_minor=form_amount_minor(amount, currency), currency=currency
     )
     collections.record_promise(session, principal, customer_id, data)
     return _back(collector, customer_id)
@@ -159,7 +150,10 @@ def open_dispute(
     collector: Annotated[str, Form()] = "",
 ) -> Response:
     data = disputes.DisputeInput(
-        category=category, amount_minor=_minor(amount, currency), currency=currency, description=description
+        category=category,
+        amount_minor=form_amount_minor(amount, currency),
+        currency=currency,
+        description=description,
     )
     disputes.open_dispute(session, principal, customer_id, data, today=today())
     return _back(collector, customer_id)
