@@ -178,3 +178,31 @@ def test_a_customer_outside_the_portfolio_is_not_found(sessions: sessionmaker[Se
             service.log_touch(
                 session, cleo, mine.id, TouchInput(channel="call", direction="outbound", outcome="??")
             )
+
+
+def test_a_touch_keeps_the_tone_it_was_worded_in_and_only_outbound_has_one(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions.begin() as session:
+        customer = make_customer(session)
+        firm = TouchInput(channel="email", direction="outbound", outcome="sent", tone="firm")
+        touch = service.log_touch(session, ADMIN, customer.id, firm)
+        assert touch.tone == "firm"
+        untold = service.log_touch(
+            session, ADMIN, customer.id, TouchInput(channel="call", direction="outbound", outcome="reached")
+        )
+        assert untold.tone is None
+        with pytest.raises(DunwellError, match="tone must be one of friendly, firm"):
+            service.log_touch(
+                session,
+                ADMIN,
+                customer.id,
+                TouchInput(channel="email", direction="outbound", outcome="sent", tone="rude"),
+            )
+        with pytest.raises(DunwellError, match="only an outbound touch has a tone"):
+            service.log_touch(
+                session,
+                ADMIN,
+                customer.id,
+                TouchInput(channel="call", direction="inbound", outcome="reached", tone="friendly"),
+            )

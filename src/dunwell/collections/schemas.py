@@ -21,6 +21,7 @@ class TouchCreate(BaseModel):
     occurred_at: datetime | None = None
     contact_id: int | None = None
     note: str | None = None
+    tone: str | None = Field(None, description="friendly or firm; outbound touches only")
 
 
 class Touch(BaseModel):
@@ -32,6 +33,7 @@ class Touch(BaseModel):
     outcome: str
     occurred_at: datetime
     note: str | None
+    tone: str | None
 
     @classmethod
     def of(cls, t: TouchRow) -> Touch:
@@ -44,6 +46,7 @@ class Touch(BaseModel):
             outcome=t.outcome.value,
             occurred_at=t.occurred_at,
             note=t.note,
+            tone=t.tone.value if t.tone else None,
         )
 
 

@@ -25,6 +25,7 @@ from dunwell.core.collections import (
     TouchChannel,
     TouchDirection,
     TouchOutcome,
+    TouchTone,
 )
 from dunwell.core.documents import DocumentStatus
 from dunwell.core.errors import DunwellError, ErrorKind
@@ -66,6 +67,8 @@ class TouchInput:
     occurred_at: datetime | None = None
     contact_id: int | None = None
     note: str | None = None
+    #: How an outbound message or call was worded (friendly or firm); None when nobody said.
+    tone: str | None = None
 
 
 def touches(session: Session, principal: Principal, customer_id: int) -> list[Touch]:
@@ -78,6 +81,10 @@ def log_touch(session: Session, principal: Principal, customer_id: int, data: To
     channel = _choice(TouchChannel, data.channel, "channel")
     direction = _choice(TouchDirection, data.direction, "direction")
     outcome = _choice(TouchOutcome, data.outcome, "outcome")
+    tone = _choice(TouchTone, data.tone, "tone") if data.tone else None
+    if tone is not None and direction is not TouchDirection.OUTBOUND:
+        # The worklist learns what wording brings cash; an inbound call has no wording of ours.
+        raise invalid("only an outbound touch has a tone", "tone_inbound")
     contact_for(session, customer_id, data.contact_id)
     now = datetime.now(UTC)
     occurred = data.occurred_at or now
@@ -92,6 +99,7 @@ def log_touch(session: Session, principal: Principal, customer_id: int, data: To
         channel=channel,
         direction=direction,
         outcome=outcome,
+        tone=tone,
         occurred_at=occurred,
         note=data.note or None,
     )
@@ -102,7 +110,12 @@ def log_touch(session: Session, principal: Principal, customer_id: int, data: To
         action="touch.logged",
         subject_type="customer",
         subject_id=customer_id,
-        details={"touch_id": touch.id, "channel": channel.value, "outcome": outcome.value},
+        details={
+            "touch_id": touch.id,
+            "channel": channel.value,
+            "outcome": outcome.value,
+            "tone": tone.value if tone else None,
+        },
     )
     return touch
 

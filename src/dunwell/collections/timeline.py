@@ -18,7 +18,10 @@ def collections_timeline(
         TimelineEvent(
             day=t.occurred_at.date(),
             kind="touch",
-            title=f"{t.channel.value.capitalize()} ({t.direction.value}): {_words(t.outcome.value)}",
+            title=(
+                f"{t.channel.value.capitalize()} ({t.direction.value}"
+                f"{', ' + t.tone.value if t.tone else ''}): {_words(t.outcome.value)}"
+            ),
             detail=t.note or "",
         )
         for t in service.touches(session, principal, customer_id)

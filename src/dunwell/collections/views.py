@@ -21,6 +21,7 @@ from dunwell.core.collections import (
     TouchChannel,
     TouchDirection,
     TouchOutcome,
+    TouchTone,
 )
 from dunwell.customers import contacts, quality
 from dunwell.customers import service as customers
@@ -71,6 +72,7 @@ def customer_page(customer_id: RowId, request: Request, principal: Reader, sessi
         figure_labels=segments.FIGURE_LABELS,
         channels=[c.value for c in TouchChannel],
         directions=[d.value for d in TouchDirection],
+        tones=[t.value for t in TouchTone],
         outcomes=[o.value for o in TouchOutcome],
         reasons=[r.value for r in HoldReason],
         categories=[c.value for c in DisputeCategory],
@@ -91,6 +93,7 @@ def log_touch(
     contact_id: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
     day: Annotated[str, Form()] = "",
+    tone: Annotated[str, Form()] = "",
 ) -> Response:
     occurred = datetime.combine(date.fromisoformat(day), time(12, tzinfo=UTC)) if day else None
     data = service.TouchInput(
@@ -100,6 +103,7 @@ def log_touch(
         occurred_at=occurred,
         contact_id=int(contact_id) if contact_id else None,
         note=note,
+        tone=tone or None,
     )
     service.log_touch(session, principal, customer_id, data)
     return _back(customer_id, "timeline")

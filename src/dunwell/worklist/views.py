@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from dunwell.collections import disputes
 from dunwell.collections import service as collections
 from dunwell.core.access import Principal
-from dunwell.core.collections import DisputeCategory, HoldReason, TouchOutcome
+from dunwell.core.collections import DisputeCategory, HoldReason, TouchOutcome, TouchTone
 from dunwell.core.errors import DunwellError, ErrorKind
 from dunwell.kit.http import RowId, current_principal, db_session, form_amount_minor, page, writer
 from dunwell.worklist.endpoints import FIRST_DAY, LAST_DAY, today
@@ -76,6 +76,7 @@ def today_page(
         following=(day + timedelta(days=1)).isoformat(),
         collector=collector or "",
         outcomes=OUTCOMES,
+        tones=[t.value for t in TouchTone],
         reasons=[r.value for r in HoldReason],
         categories=[c.value for c in DisputeCategory],
         hold_until=(day + timedelta(days=14)).isoformat(),
@@ -96,11 +97,14 @@ def log_outcome(
     channel: Annotated[str, Form()],
     outcome: Annotated[str, Form()],
     note: Annotated[str, Form()] = "",
+    tone: Annotated[str, Form()] = "",
     collector: Annotated[str, Form()] = "",
 ) -> Response:
     if outcome not in {o.value for o in TouchOutcome}:
         raise DunwellError(f"no outcome {outcome!r}", code="bad_outcome", kind=ErrorKind.INVALID)
-    data = collections.TouchInput(channel=channel, direction="outbound", outcome=outcome, note=note)
+    data = collections.TouchInput(
+        channel=channel, direction="outbound", outcome=outcome, note=note, tone=tone or None
+    )
     collections.log_touch(session, principal, customer_id, data)
     return _back(collector, customer_id)
 
