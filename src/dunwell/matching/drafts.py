@@ -34,17 +34,17 @@ from dunwell.matching.instalments import (
     round_share_near,
     same_share_of_several,
     share_less_fee,
+    slip_amounts,
     two_shares,
 )
 from dunwell.matching.records import Evidence, IncomingPayment, OpenItem
 from dunwell.matching.references import stated_discount
+from dunwell.matching.runs import MAX_RUNS, due_runs
 from dunwell.matching.tolerances import Limits, percent, share_of
 
 #: Without a remittance, a payment up to the small-overpayment amount (and 5 %) over a set of
 #: items is read as that set.
 UNNAMED_OVERPAYMENT_SHARE = 20
-#: An amount keyed with a digit wrong: by up to this many digits of whole units (9,000.00 at most).
-MAX_SLIP_DIGITS = 4
 #: Such readings proposed per customer (any set of items is a digit away from many amounts).
 MAX_SLIPS = 2
 
@@ -67,7 +67,8 @@ def from_references(
     if "partial_payment" in signals and len(referenced) > 1:
         drafts.extend(partial_variants(book, draft, named, payment.amount_minor))
     if "partial_payment" in signals:
-        drafts.extend(round_share_near(book, draft, named, payment.amount_minor, limits))
+        unit = 10 ** minor_unit_exponent(payment.currency)
+        drafts.extend(round_share_near(book, draft, named, payment.amount_minor, limits, unit=unit))
         drafts.extend(same_share_of_several(book, draft, named, payment.amount_minor))
         drafts.extend(two_shares(book, draft, named, payment.amount_minor))
     if signals & {"partial_payment", "overpayment"} and not signals & {
@@ -275,6 +276,8 @@ def from_amount(
         drafts.append(draft)
     if exact:
         return drafts
+    unit = 10 ** minor_unit_exponent(payment.currency)
+    drafts.extend(_runs(book, amount, customer_id, base, open_items, named, ceiling - amount, unit))
     for pool, _ in pools:
         values = [book.open[i.item_id] for i in pool]
         drafts.extend(_with_discounts(book, payment, customer_id, base, pool, values))
@@ -302,9 +305,43 @@ def from_amount(
             )
         )
         alone = alone and not drafts
-    unit = 10 ** minor_unit_exponent(payment.currency)
     for pool, sums in pools[:1]:
         drafts.extend(_slipped(book, amount, customer_id, base, pool, sums, unit))
+    return drafts
+
+
+def _runs(
+    book: OpenItemIndex,
+    amount: int,
+    customer_id: str,
+    base: list[Evidence],
+    open_items: list[OpenItem],
+    named: frozenset[str],
+    fee: int,
+    unit: int,
+) -> list[Draft]:
+    """The items falling due together that add up to the amount (a payment run: a window of the
+    items in due order, perhaps with one held back, or a bank fee short); a reading to check,
+    never applied without a person."""
+    runs = due_runs([book.open[i.item_id] for i in open_items], amount, fee=fee, unit=unit)
+    drafts = []
+    for run in runs[:MAX_RUNS]:
+        items = [open_items[j] for j in run.indices]
+        draft = Draft(customer_id, [], list(base))
+        held = f", {len(run.held)} held back" if run.held else ""
+        if run.short:
+            draft.add("short_paid", f"{run.short} short of {len(items)} item(s)")
+            draft.items = in_order(items, book.open, amount)
+            draft.settle(run.short, "bank fee (short payment within tolerance)", SettleReason.BANK_FEE)
+        else:
+            draft.add("amount_combination", f"{amount} = {len(items)} open item(s)")
+            draft.items = [(i, book.open[i.item_id]) for i in items]
+        draft.add("amount_due_run", f"{len(items)} items falling due together{held}")
+        if len(runs) > 1:
+            draft.add("amount_ambiguous", f"{len(runs)} runs of items fit")
+        if named - {i.item_id for i in items}:
+            draft.add("reference_ignored", "leaves out items the remittance names")
+        drafts.append(draft)
     return drafts
 
 
@@ -420,9 +457,8 @@ def _slipped(
 ) -> list[Draft]:
     """The fewest items the amount exceeds by one digit's worth of whole units (1, 20, 300...):
     an amount keyed with a digit wrong or one too many, the excess kept as unapplied cash."""
-    slips = [d * 10**k * unit for k in range(MAX_SLIP_DIGITS) for d in range(1, 10)]
     excess = amount - sums.sums
-    hits = np.flatnonzero(np.isin(excess, [x for x in slips if x < amount]))
+    hits = np.flatnonzero(np.isin(excess, [x for x in slip_amounts(unit) if x < amount]))
     if not len(hits):
         return []
     sizes = np.array([int(h).bit_count() for h in hits])

@@ -158,10 +158,11 @@ class Matcher:
         )
         # A discount taken after its window is the payer's claim, not the terms': granting it is
         # a credit decision, never applied without a person.
-        # So is an amount read as keyed with a digit wrong, or an item other than the one the payer
-        # states it pays: a guess, however well the rest agrees.
+        # So is an amount read as keyed with a digit wrong, an item other than the one the payer
+        # states it pays, or a run of items falling due together read from the amount alone: a
+        # guess, however well the rest agrees.
         unearned = "discount_late" in signals
-        slipped = bool(signals & {"overpayment_slip", "stated_elsewhere"})
+        slipped = bool(signals & {"overpayment_slip", "stated_elsewhere", "amount_due_run"})
         if best.allocations and not (contested or stranger or guessed_part or unearned or slipped):
             if best.confidence >= self.auto_threshold:
                 return MatchResult(payment.payment_ref, MatchStatus.AUTO, (best,))

@@ -58,6 +58,9 @@ WEIGHTS: dict[str, float] = {
     "overpayment_small": -0.5,  # a few units over: kept as unapplied cash
     "overpayment_slip": -3.0,  # over by one digit's worth of whole units: a keying slip? (a guess)
     "amount_combination": 0.5,  # several items add up to it, none named
+    # Found as a window of the items in due order (a payment run, perhaps one held back), not by
+    # the bounded set search: a reading to check, never applied without a person.
+    "amount_due_run": 0.0,
     "amount_ambiguous": -3.0,  # other sets of items add up to the same amount
     "on_account_only": -4.0,  # customer known, items not: cash left on account
     "close_alternative": -2.0,  # another candidate scores nearly as well

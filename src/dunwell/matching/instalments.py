@@ -18,6 +18,8 @@ from dunwell.matching.tolerances import Limits, percent, share_of
 MAX_FEE_READINGS = 2
 #: Units two round shares may be off the amount together (each rounded the payer's way).
 TWO_SHARE_ROUNDING = 2
+#: An amount keyed with a digit wrong: by up to this many digits of whole units (9,000.00 at most).
+MAX_SLIP_DIGITS = 4
 
 
 def named_in_part(
@@ -71,15 +73,29 @@ def partial_variants(book: OpenItemIndex, draft: Draft, items: list[OpenItem], a
 
 
 def round_share_near(
-    book: OpenItemIndex, draft: Draft, items: list[OpenItem], amount: int, limits: Limits
+    book: OpenItemIndex,
+    draft: Draft,
+    items: list[OpenItem],
+    amount: int,
+    limits: Limits,
+    *,
+    unit: int = 100,
 ) -> list[Draft]:
     """For a partial payment of named items, the readings with one of them paid at a round share
     and the others in full, the amount a fee short of that (borne, as ever, by the last item in
-    full) or a few units over it (kept as unapplied cash): an instalment does not stop the bank
-    from taking its fee, nor the payer from rounding."""
+    full), a few units over it, or over it by one digit's worth of whole units (``unit``: the
+    currency's; a payer rounding up or keying a digit wrong), the excess kept as unapplied cash:
+    an instalment does not stop the bank from taking its fee, nor the payer from rounding.
+
+    The closest reading, and the closest a whole number of units away: banks charge tariffs
+    (10.00, 25.00), while a reading a few odd cents away is as often chance on a large invoice."""
     base = [e for e in draft.evidence if e.signal not in {"partial_payment", "partial_round_share"}]
     open_ = book.open
-    variants: list[tuple[int, Draft]] = []
+    slips = slip_amounts(unit)
+    # A round sum paid is a round sum (an agreed part payment), and an amount that is a round
+    # share of the items already is one: neither is read as a share and a slip.
+    odd = amount % unit != 0 and "partial_round_share" not in {e.signal for e in draft.evidence}
+    variants: list[tuple[int, bool, Draft]] = []
     for partial in items:
         full = [i for i in items if i is not partial]
         whole = open_[partial.item_id]
@@ -102,16 +118,42 @@ def round_share_near(
                 )
                 variant.add("overpayment_small", f"{gap} more than the items")
                 variant.unapplied = gap
+            elif odd and (excess := _slip_near(gap, slips)) is not None and excess < paid:
+                # The share as the payer rounded it (a half cent either way), the rest its excess.
+                variant = Draft(
+                    draft.customer_id,
+                    [*((i, open_[i.item_id]) for i in full), (partial, paid + gap - excess)],
+                    list(base),
+                )
+                variant.add("overpayment_slip", f"{excess} more than the items: rounded up or keyed wrong?")
+                variant.unapplied = excess
+                gap = excess
             else:
                 continue
             variant.add("partial_payment", f"{partial.item_id} in part")
             variant.add("partial_round_share", f"{percent(share)} of {partial.item_id}")
-            variants.append((abs(gap), variant))
-    # The reading closest to the amount, unless another is as close.
+            variants.append((abs(gap), gap % unit == 0, variant))
+    # The reading closest to the amount, unless another is as close; and the closest a whole
+    # number of units away, if that is another one.
     variants.sort(key=lambda v: v[0])
-    if not variants or (len(variants) > 1 and variants[1][0] == variants[0][0]):
-        return []
-    return [variants[0][1]]
+    chosen = []
+    if variants and (len(variants) == 1 or variants[1][0] != variants[0][0]):
+        chosen.append(variants[0][2])
+    in_units = [v for v in variants if v[1]]
+    if in_units and in_units[0][2] not in chosen and (len(in_units) == 1 or in_units[1][0] != in_units[0][0]):
+        chosen.append(in_units[0][2])
+    return chosen
+
+
+def _slip_near(gap: int, slips: frozenset[int]) -> int | None:
+    """The slip amount ``gap`` is, to the minor unit the share's rounding may leave."""
+    return next((gap + r for r in (0, -1, 1) if gap + r in slips), None)
+
+
+def slip_amounts(unit: int) -> frozenset[int]:
+    """One digit's worth of whole units (1, 20, 300, ... 9,000): what a payer rounding up or
+    keying a digit wrong adds to an amount, in minor units of ``unit``."""
+    return frozenset(d * 10**k * unit for k in range(MAX_SLIP_DIGITS) for d in range(1, 10))
 
 
 def same_share_of_several(
