@@ -32,6 +32,7 @@ from dunwell.imports.flows import run_import
 from dunwell.ingest import ImportKind, load_preset
 from dunwell.ml.features import FEATURES
 from dunwell.ml.history import NEVER, day_number
+from dunwell.ml.naive import NAIVE
 from dunwell.ml.persist import LIBRARIES
 from dunwell.orm import AuditEntry, Customer, Invoice, InvoicePrediction, PredictionModel, PromiseToPay, Touch
 from dunwell.orm.collections import Dispute
@@ -104,8 +105,7 @@ def test_a_model_is_registered_with_its_window_schema_and_metrics(stocked: sessi
         chosen = model.metrics["chosen"]
         assert set(chosen["groups"]) == {"new", "thin", "established"}
         for group in chosen["groups"].values():
-            assert group["predictor"] in {"model", "blend", "due_date", "customer_median_delay",
-                                          "customer_last_delay", "shrunk_median"}  # fmt: skip
+            assert group["predictor"] in {"model", "blend", *NAIVE}
             assert 0 <= group["model_weight"] <= 1
         assert chosen["validation"]["known_until"] < TRAINED_TO.isoformat()
         assert model.metrics["mae_days"] < model.metrics["baselines"]["due_date"]["mae_days"]

@@ -86,6 +86,12 @@ _PHRASES: dict[str, Callable[[float], str]] = {
         "pays invoices sent this way on time",
     ),
     "cust_channel_count": lambda v: f"{v:.0f} past payments of invoices sent this way",
+    "cust_habit_delay": lambda v: _days(
+        v,
+        "their payment habit (run, trend) puts it {n} days late",
+        "their payment habit (run, trend) puts it {n} days early",
+        "their payment habit (run, trend) puts it on the due date",
+    ),
     "cust_run_day_share": lambda v: f"{v:.0%} of their payments leave on the same weekday",
     "days_due_to_run_day": lambda v: (
         "due on their usual payment day"

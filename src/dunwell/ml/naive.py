@@ -14,6 +14,9 @@ the same code:
 - ``customer_recent_delay``: the median of the customer's last ``RECENT_PAYMENTS`` delays (it
   follows a change of habit sooner than the median of all, and is steadier than the last one);
   the book's median without any.
+- ``customer_habit_delay``: the customer median, except for a customer whose payments show a weekly
+  or month-end payment run (the day it means to pay, moved to its run) or a deteriorating trend
+  (its Theil-Sen line at the due date): ``features.run_delays``, point in time like the others.
 
 For an invoice still open at some age (days past due), ``conditional`` gives the same kind of
 rules given that it is unpaid at that age: the customer's delays above the age, and the book's
@@ -28,9 +31,18 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dunwell.ml.history import InvoiceHistory
+from dunwell.ml.features import run_delays
+from dunwell.ml.history import NEVER, InvoiceHistory
+from dunwell.ml.prefix import EventIndex
 
-NAIVE = ("due_date", "customer_median_delay", "customer_last_delay", "shrunk_median", "customer_recent_delay")
+NAIVE = (
+    "due_date",
+    "customer_median_delay",
+    "customer_last_delay",
+    "shrunk_median",
+    "customer_recent_delay",
+    "customer_habit_delay",
+)
 SHRINK_PAYMENTS = 3.0
 #: ``customer_recent_delay`` is the median of the customer's last this many payments.
 RECENT_PAYMENTS = 3
@@ -70,7 +82,21 @@ def naive_guesses(history: InvoiceHistory, rows: np.ndarray, known: np.ndarray) 
         own = np.nan_to_num(median)
         out["shrunk_median"][at] = (paid * own + SHRINK_PAYMENTS * book_median) / (paid + SHRINK_PAYMENTS)
         count[at] = paid
+    out["customer_habit_delay"] = _run_guesses(history, rows, known, out["customer_median_delay"])
     return NaiveGuesses(out, count, book_median)
+
+
+def _run_guesses(
+    history: InvoiceHistory, rows: np.ndarray, known: np.ndarray, median: np.ndarray
+) -> np.ndarray:
+    """``customer_habit_delay``: ``median`` (the customer median rule), moved to the customer's
+    payment run or along its deteriorating trend where its payments known by then show one."""
+    cleared = history.is_invoice & (history.paid < NEVER)
+    delay = (history.paid[cleared] - history.due[cleared]).astype(np.float64)
+    payments = EventIndex(
+        history.customer[cleared], history.paid[cleared], {"paid": history.paid[cleared], "delay": delay}
+    )
+    return run_delays(payments, history.customer[rows], known, history.due[rows], median)
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,7 @@ class PaymentPredictor(BaseEstimator):  # type: ignore[misc]
         min_child_samples: int = 40,
         max_delay: int = 180,
         staleness_days: int = 0,
-        anchor: str | None = "cust_median_delay",
+        anchor: str | None = "cust_habit_delay",
         refit: bool = False,
         choose: bool = True,
         validation_days: int = 90,
