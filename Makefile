@@ -18,6 +18,8 @@ DEMO_START ?= $(shell date -d "$(DEMO_CASH_MONTH)-01 -23 months" +%Y-%m)
 DEMO_CASH := $(DEMO_DIR)/cash-$(DEMO_CASH_MONTH)
 DEMO_HOST ?= 127.0.0.1
 DEMO_PORT ?= 8000
+DEMO_SMTP_PORT ?= 8025
+DEMO_MAIL := .demo/mail
 PYTEST_ARGS ?=
 
 .PHONY: install run test lint typecheck bench migrate clean
@@ -35,11 +37,15 @@ install: $(STAMP)
 ## (everything billed, the cash applied up to November); explain its one discount terms code
 ## (NA32: 2 % off within 10 days); import those statements and apply the cash
 ## (the rest waits for review), holding the engine to the simulator's truth; then print the aging and
-## metrics, train the payment predictor and predict every open invoice. Last, it adds a manager, gives
-## one collector a password (both generated, printed in a box) and serves the app until Ctrl-C.
+## metrics, train the payment predictor and predict every open invoice; plan today's reminders and
+## send them through a local SMTP sink (`dunwell mail sink`, its .eml files under .demo/mail). Last,
+## it adds a manager, gives one collector a password (both generated, printed in a box) and serves
+## the app until Ctrl-C.
 run: install
-	rm -rf $(DEMO_DIR) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
-	export DUNWELL_DATABASE_URL=sqlite:///./$(DEMO_DB); \
+	rm -rf $(DEMO_DIR) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm $(DEMO_MAIL) .demo/letters
+	export DUNWELL_DATABASE_URL=sqlite:///./$(DEMO_DB) DUNWELL_SMTP_HOST=127.0.0.1 \
+		DUNWELL_SMTP_PORT=$(DEMO_SMTP_PORT) DUNWELL_SMTP_SECURITY=none DUNWELL_LETTERS_FOLDER=.demo/letters; \
+	$(DUNWELL) mail sink --folder $(DEMO_MAIL) --port $(DEMO_SMTP_PORT) & sink=$$!; trap "kill $$sink 2>/dev/null" EXIT; \
 	$(DUNWELL) simulate company --preset distributor --customers 300 --months 24 --seed 1 \
 		--start $(DEMO_START) --cash-month $(DEMO_CASH_MONTH) --out $(DEMO_DIR) && \
 	$(DUNWELL) db upgrade && \
@@ -64,6 +70,9 @@ run: install
 	$(DUNWELL) refresh-promises --as-of $(DEMO_AS_OF) && \
 	$(DUNWELL) segments changes --from $(DEMO_BOOK_DAY) --to $(DEMO_AS_OF) --alerts && \
 	$(DUNWELL) worklist --as-of $(DEMO_TODAY) --xlsx .demo/worklist-$(DEMO_TODAY).xlsx && \
+	$(DUNWELL) dunning plan --as-of $(DEMO_TODAY) && \
+	$(DUNWELL) dunning send --as-of $(DEMO_TODAY) && \
+	echo "Reminders sent today: $(DEMO_MAIL)/*.eml (open them with any mail program); letters for the print service: .demo/letters/; waiting for a manager: dunwell approvals list" && \
 	$(DUNWELL) refresh-reports && \
 	$(PY) scripts/demo_logins.py --dunwell $(DUNWELL) --url http://$(DEMO_HOST):$(DEMO_PORT) && \
 	$(DUNWELL) serve --host $(DEMO_HOST) --port $(DEMO_PORT)

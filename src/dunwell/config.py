@@ -41,6 +41,30 @@ class Settings(BaseSettings):
     #: (``{"EUR": "1.08", "JPY": "0.0067"}``); a currency not named counts one for one.
     worklist_reference_currency: str = "USD"
     worklist_currency_rates: dict[str, Decimal] = {}
+    #: Dunning (issue 18): a YAML file of policies and their assignment (``dunning.policy``);
+    #: unset, the shipped default policy.
+    dunning_policy_file: str | None = None
+    #: Who reminders come from, and where replies go.
+    mail_from: str = "Accounts Receivable <ar@dunwell.invalid>"
+    mail_reply_to: str | None = None
+    #: The SMTP server reminders are sent through. ``smtp_security`` is ``starttls``, ``ssl`` or ``none``
+    #: (only for a relay on loopback or a private network).
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_security: str = "starttls"
+    smtp_timeout_seconds: float = 30.0
+    #: The SMS provider: a plugin name (``http-json``, or an entry point in ``dunwell.sms_providers``),
+    #: its endpoint and its token. Unset: no SMS is sent (the channel reports itself unavailable).
+    sms_provider: str | None = None
+    sms_provider_url: str | None = None
+    sms_provider_token: str | None = None
+    #: Letters are written here as PDF files, one per letter, for the print service to collect.
+    letters_folder: str = "./letters"
+    #: A sender retries a temporary failure this many times, waiting base × 2^attempt minutes between.
+    dunning_max_attempts: int = 5
+    dunning_retry_base_minutes: int = 5
 
 
 @lru_cache(maxsize=1)

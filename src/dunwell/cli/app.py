@@ -6,6 +6,8 @@ import typer
 
 from dunwell import __version__
 from dunwell.cli import cashapp, db, imports, invoices, model, segments, simulate, terms, users, writeoffs
+from dunwell.cli.approvals import app as approvals_app
+from dunwell.cli.audit import app as audit_app
 from dunwell.cli.backtest import backtest_command
 from dunwell.cli.collections import (
     data_quality_command,
@@ -13,11 +15,17 @@ from dunwell.cli.collections import (
     import_touches_command,
     refresh_promises_command,
 )
+from dunwell.cli.compliance import app as compliance_app
+from dunwell.cli.dunning import app as dunning_app
+from dunwell.cli.dunning_run import plan_command as dunning_plan_command
+from dunwell.cli.dunning_run import send_command as dunning_send_command
 from dunwell.cli.errors import JsonErrorsGroup
+from dunwell.cli.mail import app as mail_app
 from dunwell.cli.metrics import aging_command, metrics_command, refresh_reports_command
 from dunwell.cli.options import JSON
 from dunwell.cli.runtime import console, print_json
 from dunwell.cli.serve import serve_command
+from dunwell.cli.worker import worker_command
 from dunwell.cli.worklist import worklist_command
 from dunwell.ingest import ImportKind, available_presets
 
@@ -44,6 +52,13 @@ app.add_typer(writeoffs.app, name="writeoffs")
 app.add_typer(users.app, name="users")
 app.add_typer(users.tokens, name="tokens")
 app.add_typer(segments.app, name="segments")
+app.add_typer(dunning_app, name="dunning")
+app.add_typer(compliance_app, name="compliance")
+app.add_typer(audit_app, name="audit")
+app.add_typer(approvals_app, name="approvals")
+app.add_typer(mail_app, name="mail")
+dunning_app.command("plan")(dunning_plan_command)
+dunning_app.command("send")(dunning_send_command)
 invoices.app.command("write-off")(writeoffs.write_off_invoice_command)
 imports.app.command("contacts")(import_contacts_command)
 imports.app.command("touches")(import_touches_command)
@@ -57,6 +72,7 @@ app.command("data-quality")(data_quality_command)
 app.command("refresh-promises")(refresh_promises_command)
 app.command("refresh-reports")(refresh_reports_command)
 app.command("worklist")(worklist_command)
+app.command("worker")(worker_command)
 
 
 @app.command("presets")

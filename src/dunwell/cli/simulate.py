@@ -85,7 +85,9 @@ def policy_command(
     policy: Annotated[
         str,
         typer.Option(
-            "--policy", help="none, oldest-first, largest-first, risk-first, worklist or module:Name."
+            "--policy",
+            help="none, oldest-first, largest-first, risk-first, worklist, dunning:FILE.yaml "
+            "(dunning:default: the shipped dunning policy) or module:Name.",
         ),
     ],
     capacity_hours: Annotated[

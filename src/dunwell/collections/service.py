@@ -40,7 +40,14 @@ from dunwell.orm.invoice import Invoice
 #: a payment run may fall on the next business day); only then is a promise partly kept or broken.
 GRACE_DAYS = 3
 Choice = TypeVar(
-    "Choice", TouchChannel, TouchDirection, TouchOutcome, HoldReason, DisputeCategory, DisputeStatus
+    "Choice",
+    TouchChannel,
+    TouchDirection,
+    TouchOutcome,
+    TouchTone,
+    HoldReason,
+    DisputeCategory,
+    DisputeStatus,
 )
 
 

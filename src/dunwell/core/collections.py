@@ -81,6 +81,10 @@ class HoldReason(StrEnum):
     MANUAL = "manual"
     LEGAL = "legal"
     BANKRUPTCY = "bankruptcy"
+    #: The debtor asked in writing that communication cease (Reg F RF-CEASE-1): nothing is sent.
+    CEASE = "cease"
+    #: The debtor is represented by an attorney for the debt (RF-ATTY-1): only the attorney is contacted.
+    ATTORNEY = "attorney"
 
 
 class UserRole(StrEnum):

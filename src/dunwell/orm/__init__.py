@@ -19,6 +19,7 @@ from dunwell.orm.import_batch import ImportBatch
 from dunwell.orm.invoice import Invoice, InvoiceRevision
 from dunwell.orm.payment import Allocation, Payment, PaymentOrigin
 from dunwell.orm.prediction import InvoicePrediction, PredictionModel, ScoringRun
+from dunwell.orm.reminders import Reminder, ReminderEvent, ReminderItem, ReminderSkip
 from dunwell.orm.report import BookVersion, ReportSnapshot
 from dunwell.orm.settlement import WriteOff, WriteOffStatus
 from dunwell.orm.terms import TermsCode
@@ -54,6 +55,10 @@ __all__ = [
     "PromiseInvoice",
     "PromiseToPay",
     "RejectedMatch",
+    "Reminder",
+    "ReminderEvent",
+    "ReminderItem",
+    "ReminderSkip",
     "ReportSnapshot",
     "ScoringRun",
     "StatementEntry",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, UniqueConstraint, false, func, text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, false, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dunwell.core.collections import Channel
+from dunwell.core.reminders import Ledger
 from dunwell.orm.base import Base, CurrencyCode, Id, MinorUnits, Timestamped, enum_column
 
 
@@ -37,6 +38,14 @@ class Customer(Timestamped, Base):
     parent_external_id: Mapped[str | None] = mapped_column(String(64))
     #: Fingerprint of the last imported source row: an identical re-import is a no-op.
     source_hash: Mapped[str | None] = mapped_column(String(64))
+    #: Which contact rules bind its debts: ``commercial`` (B2B defaults) or ``consumer`` (Reg F pack).
+    ledger: Mapped[Ledger] = mapped_column(
+        enum_column(Ledger), default=Ledger.COMMERCIAL, server_default=Ledger.COMMERCIAL.value
+    )
+    #: A strategic account never gets a reminder no person approved.
+    strategic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: The dunning policy assigned to this customer by name (NULL: by segment, entity or the default).
+    dunning_policy: Mapped[str | None] = mapped_column(String(80))
 
 
 class Contact(Timestamped, Base):
@@ -58,6 +67,10 @@ class Contact(Timestamped, Base):
     is_role_mailbox: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: BCP 47 tag ("en", "de-CH") the contact is written to in.
     language: Mapped[str | None] = mapped_column(String(16))
+    #: The last hard bounce or refused delivery of an email to this address (cleared when the
+    #: address changes): no reminder goes to it until someone fixes it.
+    email_undeliverable_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    delivery_error: Mapped[str | None] = mapped_column(Text)
 
 
 class ContactChannelConsent(Timestamped, Base):

@@ -7,17 +7,42 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
+from dunwell.dunning.policy_files import default_policy_book
+from dunwell.dunning.policy_parse import PolicyFileError, parse_policy_text
 from dunwell.simulate.lab import Policy, load_policy, run_lab, summarise
 from dunwell.simulation.company_folder import SimulationRefused, read_manifest, rebuild_company
+from dunwell.simulation.dunning_policy import dunning_policy
 from dunwell.simulation.learning_policies import LEARNING_POLICIES
+
+DUNNING_PREFIX = "dunning:"
 
 
 def policy_named(name: str) -> Policy:
-    """A shipped policy (the lab's own or a learning one) or ``package.module:Name``."""
+    """A shipped policy (the lab's own or a learning one), ``dunning:FILE.yaml`` (a dunning policy
+    file run by the planner; ``dunning:default`` is the shipped one) or ``package.module:Name``."""
+    if name.startswith(DUNNING_PREFIX):
+        return _dunning_policy(name)
     if name in LEARNING_POLICIES:
         policy: Policy = LEARNING_POLICIES[name]()
         return policy
     return load_policy(name)
+
+
+def _dunning_policy(name: str) -> Policy:
+    """``dunning:default`` or ``dunning:PATH``; a file that cannot be used is refused with its problems."""
+    where = name.removeprefix(DUNNING_PREFIX)
+    if where == "default":
+        return dunning_policy(default_policy_book(), name=name)
+    try:
+        text = Path(where).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SimulationRefused(
+            f"cannot read the dunning policy file {where}: {exc.strerror or exc}"
+        ) from exc
+    try:
+        return dunning_policy(parse_policy_text(text, source=where), name=name)
+    except PolicyFileError as exc:
+        raise SimulationRefused(str(exc)) from exc
 
 
 def replay_policy(
@@ -55,7 +80,12 @@ def replay_policy(
     results = []
     for seed in range(1, seeds + 1):
         # A learning policy learns afresh for each seed: what it learned under one must not carry over.
-        fresh = policy_named(policy) if policy in LEARNING_POLICIES else chosen
+        # A dunning policy keeps the messages it sent as its history: each seed starts without any.
+        fresh = (
+            policy_named(policy)
+            if policy in LEARNING_POLICIES or policy.startswith(DUNNING_PREFIX)
+            else chosen
+        )
         try:
             results.append(
                 run_lab(company, fresh, start=first, days=days, capacity_hours=capacity_hours, seed=seed)

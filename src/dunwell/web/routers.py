@@ -13,6 +13,9 @@ from dunwell.customers import endpoints as customers_endpoints
 from dunwell.customers import views as customers_views
 from dunwell.prediction import endpoints as prediction_endpoints
 from dunwell.prediction import views as prediction_views
+from dunwell.reminders import approval_views as reminders_approval_views
+from dunwell.reminders import endpoints as reminders_endpoints
+from dunwell.reminders import views as reminders_views
 from dunwell.reporting import endpoints as reporting_endpoints
 from dunwell.worklist import endpoints as worklist_endpoints
 from dunwell.worklist import views as worklist_views
@@ -31,3 +34,6 @@ WEB_ROUTERS.append(customers_views.router)
 WEB_ROUTERS.append(collections_views.router)
 API_ROUTERS.append(worklist_endpoints.router)
 WEB_ROUTERS.append(worklist_views.router)
+API_ROUTERS.append(reminders_endpoints.router)
+WEB_ROUTERS.append(reminders_views.router)
+WEB_ROUTERS.append(reminders_approval_views.router)

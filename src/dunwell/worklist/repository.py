@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from dunwell.core.collections import TouchTone
 from dunwell.core.documents import DocumentKind, SettlementKind
+from dunwell.core.reminders import ReminderStatus
 from dunwell.kit.bulk import one_of
 from dunwell.matching.records import MatchStatus
 from dunwell.orm.cashapp import CashMatch, CashMatchRun
@@ -26,6 +27,7 @@ from dunwell.orm.customer import Contact, ContactChannelConsent, Customer
 from dunwell.orm.invoice import Invoice
 from dunwell.orm.payment import Allocation, Payment, PaymentOrigin
 from dunwell.orm.prediction import InvoicePrediction
+from dunwell.orm.reminders import Reminder
 from dunwell.orm.user import User
 
 
@@ -385,6 +387,49 @@ class WorklistRepository:
             "holds": set(holds),
             "disputes": set(disputes),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class CallTask:
+    """A call a dunning step asked for today (issue 18): the outbox row is the task."""
+
+    reminder_id: int
+    customer_id: int
+    customer_name: str
+    owner_id: int | None
+    step: str
+    tone: str
+    currency: str
+    total_minor: int
+    status: str
+
+
+def call_tasks(session: Session, day: date, owners: frozenset[int] | None) -> list[CallTask]:
+    """Today's dunning call tasks for the customers of ``owners`` (None: every customer): planned
+    for ``day`` on the call channel and released (not waiting for approval, not rejected)."""
+    query = (
+        select(
+            Reminder.id,
+            Reminder.customer_id,
+            Customer.name,
+            Customer.owner_id,
+            Reminder.step,
+            Reminder.tone,
+            Reminder.currency,
+            Reminder.total_minor,
+            Reminder.status,
+        )
+        .join(Customer, Customer.id == Reminder.customer_id)
+        .where(
+            Reminder.planned_on == day,
+            Reminder.channel == "call",
+            Reminder.status.in_([ReminderStatus.QUEUED, ReminderStatus.SENT]),
+        )
+        .order_by(Reminder.total_minor.desc(), Reminder.id)
+    )
+    if owners is not None:
+        query = query.where(Customer.owner_id.in_(owners))
+    return [CallTask(*row[:8], status=row[8].value) for row in session.execute(query)]
 
 
 def _before(moment: datetime, begins: datetime) -> bool:

@@ -20,6 +20,7 @@ from dunwell.core.errors import DunwellError, ErrorKind
 from dunwell.kit.http import RowId, current_principal, db_session, form_amount_minor, page, writer
 from dunwell.worklist.endpoints import FIRST_DAY, LAST_DAY, today
 from dunwell.worklist.policy import WorklistPolicy
+from dunwell.worklist.repository import call_tasks
 from dunwell.worklist.service import worklist
 
 router = APIRouter(include_in_schema=False)
@@ -79,6 +80,7 @@ def today_page(
         tones=[t.value for t in TouchTone],
         reasons=[r.value for r in HoldReason],
         categories=[c.value for c in DisputeCategory],
+        call_tasks=[] if team else call_tasks(session, day, principal.portfolio),
         hold_until=(day + timedelta(days=14)).isoformat(),
         promise_by=(day + timedelta(days=7)).isoformat(),
     )

@@ -1,0 +1,146 @@
+"""`dunwell dunning policy check|default|show`: dunning policies as data (ADR 0029)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from dunwell.cli.errors import EXIT_USAGE
+from dunwell.cli.options import JSON
+from dunwell.cli.runtime import console, open_reader, parse_day, print_json, transaction, user_errors
+from dunwell.core.access import Principal
+from dunwell.dunning.policy import PolicyBook
+from dunwell.dunning.policy_files import default_policy_book, default_policy_text
+from dunwell.dunning.policy_parse import check_policy_text
+from dunwell.reminders import service as reminders
+
+app = typer.Typer(
+    help="Dunning: reminder policies and the plan of who is reminded when.", no_args_is_help=True
+)
+policy = typer.Typer(
+    help="Dunning policies: the ladders of reminder steps, as YAML files.", no_args_is_help=True
+)
+app.add_typer(policy, name="policy")
+
+
+@policy.command("check")
+def check_command(
+    file: Annotated[
+        Path,
+        typer.Argument(help="The policy file (YAML) to check.", exists=True, dir_okay=False, readable=True),
+    ],
+    as_json: JSON = False,
+) -> None:
+    """Check a policy file; list every problem with its line and field. Exit 0 valid, 2 invalid.
+
+    JSON: {"file", "valid", "problems": [{"line", "path", "message"}], "policies": [{"name", "steps"}],
+    "assignments": {"default", "customers", "segments", "entities"}} (policies and assignments when valid).
+    """
+    problems, book = _check(file)
+    if as_json:
+        payload: dict[str, Any] = {"file": str(file), "valid": not problems, "problems": problems}
+        if book is not None:
+            payload |= _describe(book)
+        print_json(payload)
+    elif problems:
+        console.print(f"{escape(str(file))}: {len(problems)} problem(s)", highlight=False, soft_wrap=True)
+        for p in problems:
+            where = f", {p['path']}" if p["path"] else ""
+            console.print(
+                f"  line {p['line']}{escape(where)}: {escape(p['message'])}", highlight=False, soft_wrap=True
+            )
+    elif book is not None:
+        described = _describe(book)
+        names = ", ".join(f"{p['name']} ({len(p['steps'])} steps)" for p in described["policies"])
+        console.print(
+            f"{escape(str(file))}: valid: {names}; default {book.assignments.default}", highlight=False
+        )
+    if problems:
+        raise typer.Exit(EXIT_USAGE)
+
+
+@policy.command("default")
+def default_command(as_json: JSON = False) -> None:
+    """Print the shipped default policy file, to copy and edit.
+
+    JSON: {"text": the file as written, "policies": [{"name", "steps"}], "assignments": {...}}.
+    """
+    if as_json:
+        print_json({"text": default_policy_text()} | _describe(default_policy_book()))
+        return
+    typer.echo(default_policy_text(), nl=False)
+
+
+@policy.command("show")
+def show_command(
+    customer: Annotated[str, typer.Argument(help="The customer's id in the source system (external id).")],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The day whose segment decides (default today).")
+    ] = None,
+    as_json: JSON = False,
+) -> None:
+    """Which dunning policy a customer gets, and why (its own entry, its segment's, its entity's or
+    the default), with the policy's steps.
+
+    JSON: {"customer_id", "external_id", "name", "segment", "entity", "policy", "source", "key",
+    "explanation", "steps": [{"id", "when", "tone", "channels"}]}.
+    """
+    day = parse_day(as_of, option="--as-of") if as_of else date.today()  # noqa: DTZ011 - the book's day
+    with user_errors():
+        runtime = open_reader()
+        with transaction(runtime) as session:
+            shown = reminders.policy_for(
+                session, Principal.operator("dunning"), runtime.settings, customer_ref=customer, as_of=day
+            )
+    if as_json:
+        print_json(shown)
+        return
+    console.print(
+        f"{escape(shown['name'])} ({escape(shown['external_id'])}): {escape(shown['explanation'])}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    for step in shown["steps"]:
+        console.print(
+            f"  {step['id']}: {step['when']}, {step['tone']}, {', '.join(step['channels'])}", highlight=False
+        )
+
+
+def _check(file: Path) -> tuple[list[dict[str, Any]], PolicyBook | None]:
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [{"line": 1, "path": "", "message": f"cannot read the file: {exc}"}], None
+    checked = check_policy_text(text)
+    return [p.to_dict() for p in checked.problems], checked.book
+
+
+def _describe(book: PolicyBook) -> dict[str, Any]:
+    a = book.assignments
+    return {
+        "policies": [
+            {
+                "name": p.name,
+                "steps": [
+                    {
+                        "id": s.id,
+                        "when": s.describe_when(),
+                        "tone": s.tone.value,
+                        "channels": [c.value for c in s.channels],
+                    }
+                    for s in p.steps
+                ],
+            }
+            for p in book.policies.values()
+        ],
+        "assignments": {
+            "default": a.default,
+            "customers": dict(a.customers),
+            "segments": dict(a.segments),
+            "entities": dict(a.entities),
+        },
+    }
