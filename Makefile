@@ -20,7 +20,8 @@ DEMO_HOST ?= 127.0.0.1
 DEMO_PORT ?= 8000
 DEMO_SMTP_PORT ?= 8025
 DEMO_MAIL := .demo/mail
-PYTEST_ARGS ?=
+# Two workers (pytest-xdist): the machines have two cores; each worker gets its own PostgreSQL database.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: install run test lint typecheck bench migrate clean
 

@@ -15,15 +15,25 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from dunwell.kit.db import create_db_engine, session_factory
 from dunwell.kit.migrate import upgrade
 from dunwell.orm import Base
 
-POSTGRES_URL = os.environ.get("DUNWELL_TEST_POSTGRES_URL")
+SERVER_URL = os.environ.get("DUNWELL_TEST_POSTGRES_URL")
+#: Under pytest-xdist (`make test` runs two workers) each worker has a database of its own on the
+#: same server, created on first use: the tests empty their database between them.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+POSTGRES_URL = (
+    make_url(SERVER_URL)
+    .set(database=f"{make_url(SERVER_URL).database}_{XDIST_WORKER}")
+    .render_as_string(hide_password=False)
+    if SERVER_URL and XDIST_WORKER
+    else SERVER_URL
+)
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-_postgres_tests_run = 0
 
 
 @pytest.fixture(scope="session")
@@ -37,6 +47,8 @@ def shared_data() -> Path:
 def _postgres_engine() -> Iterator[Engine]:
     if not POSTGRES_URL:
         pytest.skip("PostgreSQL run skipped: DUNWELL_TEST_POSTGRES_URL is not set (make test sets it)")
+    if POSTGRES_URL != SERVER_URL:
+        _create_worker_database()
     engine = create_db_engine(POSTGRES_URL)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
@@ -44,6 +56,22 @@ def _postgres_engine() -> Iterator[Engine]:
     upgrade(engine)
     yield engine
     engine.dispose()
+
+
+def _create_worker_database() -> None:
+    assert SERVER_URL is not None
+    assert POSTGRES_URL is not None
+    name = make_url(POSTGRES_URL).database
+    server = create_db_engine(SERVER_URL)
+    try:
+        with server.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            found = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+            ).first()
+            if found is None:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        server.dispose()
 
 
 def _truncate_postgres(engine: Engine) -> None:
@@ -60,7 +88,6 @@ def _truncate_postgres(engine: Engine) -> None:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A migrated, empty database of each kind."""
-    global _postgres_tests_run
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'dunwell.db'}"
         engine = create_db_engine(url)
@@ -69,7 +96,6 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return url
     engine = request.getfixturevalue("_postgres_engine")
     _truncate_postgres(engine)
-    _postgres_tests_run += 1
     assert POSTGRES_URL is not None
     return POSTGRES_URL
 
@@ -94,10 +120,10 @@ def session(sessions: sessionmaker[Session]) -> Iterator[Session]:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if POSTGRES_URL:
-        terminalreporter.write_line(
-            f"PostgreSQL: {_postgres_tests_run} database tests ran against {POSTGRES_URL}"
-        )
+    if SERVER_URL:
+        # Counted from the reports, so it also holds when xdist workers ran the tests.
+        ran = sum(1 for r in terminalreporter.stats.get("passed", []) if "[postgresql" in r.nodeid)
+        terminalreporter.write_line(f"PostgreSQL: {ran} database tests passed against {SERVER_URL}")
     else:
         terminalreporter.write_line(
             "PostgreSQL: SKIPPED - DUNWELL_TEST_POSTGRES_URL not set; only SQLite was tested",

@@ -13,6 +13,7 @@ and applies procrastinate's on first use.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -198,14 +199,38 @@ class ReminderJobs:
     def work(self, *, once: bool, install_signal_handlers: bool = True) -> SendReport:
         """Run the worker on the reminders' queue: until stopped (SIGINT/SIGTERM finish the job at
         hand), or with ``once`` until nothing is queued. Returns what the jobs did."""
-        self.app.run_worker(
-            queues=[QUEUE],
-            wait=not once,
-            concurrency=1,  # the channels are synchronous: one send at a time per worker process
-            delete_jobs="successful",
-            install_signal_handlers=install_signal_handlers,
-            name="dunwell-worker",
-        )
+
+        def run(signals: bool) -> None:
+            self.app.run_worker(
+                queues=[QUEUE],
+                wait=not once,
+                concurrency=1,  # the channels are synchronous: one send at a time per worker process
+                delete_jobs="successful",
+                install_signal_handlers=signals,
+                name="dunwell-worker",
+            )
+
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            run(install_signal_handlers)
+            return self.totals
+        # Called where an event loop already runs in this thread (an async caller; a test beside
+        # Playwright's sync API): the worker's own loop needs a thread of its own, and signal
+        # handlers belong to the main thread only.
+        failure: list[BaseException] = []
+
+        def in_thread() -> None:
+            try:
+                run(False)
+            except BaseException as error:
+                failure.append(error)
+
+        thread = threading.Thread(target=in_thread, name="dunwell-worker")
+        thread.start()
+        thread.join()
+        if failure:
+            raise failure[0]
         return self.totals
 
     def _add(self, report: SendReport) -> None:
