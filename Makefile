@@ -21,6 +21,8 @@ DEMO_PORT ?= 8000
 DEMO_SMTP_PORT ?= 8025
 DEMO_MAIL := .demo/mail
 # Two workers (pytest-xdist): the machines have two cores; each worker gets its own PostgreSQL database.
+# The browser journeys run after them, in one process: under an xdist worker Playwright's sign-ins
+# sometimes never complete (seen on 2026-12-07, not understood yet).
 PYTEST_ARGS ?= -n 2
 
 .PHONY: install run test lint typecheck bench migrate clean
@@ -80,7 +82,8 @@ run: install
 
 ## Lint, types, layer contracts, then the whole suite on SQLite and PostgreSQL.
 test: install lint typecheck
-	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
+	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS) --ignore=tests/e2e
+	scripts/with-postgres.sh $(PY) -m pytest tests/e2e
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench

@@ -21,7 +21,7 @@ import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,6 +29,10 @@ from cashapp.helpers import ENTITY, Entry, camt053, make_book
 from dunwell.cashapp.service import import_statement, run_matching
 from dunwell.orm import CashMatch, Payment, User
 from web.conftest import PASSWORD, People, people
+
+#: Assertions on the page wait as long as actions do (the default, 5 s, is too short under load).
+expect.set_options(timeout=30_000)
+
 
 __all__ = ["PASSWORD", "People", "people"]  # `people` is a fixture these tests share with tests/web
 
@@ -136,7 +140,9 @@ def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     """A fresh browser profile (no cookies) pointed at the live server; fails on a page that takes
     over 15 s (a hang, not a shared machine's busy moment: 5 s failed under another job's load)."""
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 860})
-    context.set_default_timeout(15_000)
+    # Generous: a loaded machine (two test workers, a browser, the server and the database on two
+    # cores) can take seconds for a sign-in (argon2) or a page; a passing run never waits this long.
+    context.set_default_timeout(60_000)
     opened = context.new_page()
     yield opened
     context.close()
