@@ -16,7 +16,7 @@ the same code:
   the book's median without any.
 - ``customer_habit_delay``: the customer median, except for a customer whose payments show a weekly
   or month-end payment run (the day it means to pay, moved to its run) or a deteriorating trend
-  (its Theil-Sen line at the due date): ``features.run_delays``, point in time like the others.
+  (its Theil-Sen line at the due date): ``habit.run_delays``, point in time like the others.
 
 For an invoice still open at some age (days past due), ``conditional`` gives the same kind of
 rules given that it is unpaid at that age: the customer's delays above the age, and the book's
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dunwell.ml.features import run_delays
+from dunwell.ml.habit import run_delays
 from dunwell.ml.history import NEVER, InvoiceHistory
 from dunwell.ml.prefix import EventIndex
 
