@@ -52,7 +52,7 @@ def me(principal: Annotated[Principal, Depends(current_principal)]) -> Me:
 def issue_token(
     body: TokenCreate,
     principal: Annotated[Principal, Depends(writer)],
-    session: Annotated[Session, Depends(db_session)],
+    session: Annotated[Session, Depends(db_session, scope="function")],
 ) -> TokenIssued:
     """A new token for yourself; the token is in this response only (it is stored hashed)."""
     issued = create_token(session, principal, name=body.name, days=body.days)
@@ -63,7 +63,7 @@ def issue_token(
 def delete_token(
     token_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
     principal: Annotated[Principal, Depends(writer)],
-    session: Annotated[Session, Depends(db_session)],
+    session: Annotated[Session, Depends(db_session, scope="function")],
 ) -> None:
     """Revoke one of your tokens (an admin: anyone's); it stops working at once."""
     revoke_token(session, principal, token_id)
@@ -129,7 +129,7 @@ class GrantOut(BaseModel):
 @router.get("/tokens", response_model=list[TokenListed])
 def get_tokens(
     principal: Annotated[Principal, Depends(current_principal)],
-    session: Annotated[Session, Depends(db_session)],
+    session: Annotated[Session, Depends(db_session, scope="function")],
 ) -> list[TokenListed]:
     """Your tokens (an admin: everyone's), without their secrets."""
     return [
@@ -143,7 +143,7 @@ def issue_token_for(
     login: Login,
     body: TokenCreate,
     principal: Annotated[Principal, Depends(writer)],
-    session: Annotated[Session, Depends(db_session)],
+    session: Annotated[Session, Depends(db_session, scope="function")],
 ) -> TokenIssued:
     """A token for someone else (admins only); shown in this response only."""
     principal.require_admin()
@@ -154,7 +154,7 @@ def issue_token_for(
 @router.get("/users", response_model=list[UserOut])
 def get_users(
     principal: Annotated[Principal, Depends(current_principal)],
-    session: Annotated[Session, Depends(db_session)],
+    session: Annotated[Session, Depends(db_session, scope="function")],
 ) -> list[UserOut]:
     """Every user (admins only)."""
     principal.require_admin()
@@ -165,7 +165,7 @@ def get_users(
 def add_user(
     body: UserCreate,
     principal: Annotated[Principal, Depends(writer)],
-    session: Annotated[Session, Depends(db_session)],
+    session: Annotated[Session, Depends(db_session, scope="function")],
 ) -> UserWithPassword:
     """Add a user with a role (admins only); without a password, one is generated and returned once."""
     generated = users.generated_password() if body.password is None else None
@@ -186,7 +186,7 @@ def add_user(
 def disable_user(
     login: Login,
     principal: Annotated[Principal, Depends(writer)],
-    session: Annotated[Session, Depends(db_session)],
+    session: Annotated[Session, Depends(db_session, scope="function")],
 ) -> UserOut:
     """Disable a user: their sessions end and tokens stop working at once (admins only)."""
     return UserOut(**users.set_active(session, principal, login, active=False).to_dict())
@@ -196,7 +196,7 @@ def disable_user(
 def enable_user(
     login: Login,
     principal: Annotated[Principal, Depends(writer)],
-    session: Annotated[Session, Depends(db_session)],
+    session: Annotated[Session, Depends(db_session, scope="function")],
 ) -> UserOut:
     """Let a disabled user sign in again (admins only)."""
     return UserOut(**users.set_active(session, principal, login, active=True).to_dict())
@@ -207,7 +207,7 @@ def set_password(
     login: Login,
     body: PasswordSet,
     principal: Annotated[Principal, Depends(writer)],
-    session: Annotated[Session, Depends(db_session)],
+    session: Annotated[Session, Depends(db_session, scope="function")],
 ) -> UserWithPassword:
     """Set a user's password (admins only); without one, a generated password is returned once."""
     principal.require_admin()
@@ -219,7 +219,7 @@ def set_password(
 @router.get("/grants", response_model=list[GrantOut])
 def get_grants(
     principal: Annotated[Principal, Depends(current_principal)],
-    session: Annotated[Session, Depends(db_session)],
+    session: Annotated[Session, Depends(db_session, scope="function")],
 ) -> list[GrantOut]:
     """Who may also work whose customers (admins only)."""
     principal.require_admin()
@@ -230,7 +230,7 @@ def get_grants(
 def change_grant(
     body: GrantChange,
     principal: Annotated[Principal, Depends(writer)],
-    session: Annotated[Session, Depends(db_session)],
+    session: Annotated[Session, Depends(db_session, scope="function")],
 ) -> list[GrantOut]:
     """Let ``grantee`` also work ``owner``'s customers, or (``allow: false``) take that back (admins only)."""
     principal.require_admin()

@@ -18,7 +18,7 @@ from dunwell.core.errors import DunwellError, ErrorKind
 from dunwell.kit.http import current_principal, db_session, page, writer
 
 router = APIRouter(include_in_schema=False)
-Db = Annotated[Session, Depends(db_session)]
+Db = Annotated[Session, Depends(db_session, scope="function")]
 Writer = Annotated[Principal, Depends(writer)]
 
 

@@ -36,7 +36,7 @@ from dunwell.settlements.policy import load_policy
 from dunwell.settlements.write_offs import WriteOffView
 
 router = APIRouter(tags=["cash application"], responses=ERROR_RESPONSES)
-Db = Annotated[Session, Depends(db_session)]
+Db = Annotated[Session, Depends(db_session, scope="function")]
 Reader = Annotated[Principal, Depends(current_principal)]
 Writer = Annotated[Principal, Depends(writer)]
 #: A database id (64-bit): anything larger is no row of ours, refused before it reaches the driver.

@@ -26,7 +26,7 @@ from dunwell.kit.http import ERROR_RESPONSES, RowId, current_principal, db_sessi
 router = APIRouter(tags=["collections"], responses=ERROR_RESPONSES)
 Reader = Annotated[Principal, Depends(current_principal)]
 Writer = Annotated[Principal, Depends(writer)]
-Db = Annotated[Session, Depends(db_session)]
+Db = Annotated[Session, Depends(db_session, scope="function")]
 BASE = "/customers/{customer_id}"
 
 

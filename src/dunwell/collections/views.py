@@ -31,7 +31,7 @@ from dunwell.segments import service as segments
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(current_principal)]
 Writer = Annotated[Principal, Depends(writer)]
-Db = Annotated[Session, Depends(db_session)]
+Db = Annotated[Session, Depends(db_session, scope="function")]
 
 
 def _today() -> date:

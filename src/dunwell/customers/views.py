@@ -25,7 +25,7 @@ def _flag(value: str | None) -> bool | None:
 def customers_page(
     request: Request,
     principal: Annotated[Principal, Depends(current_principal)],
-    session: Annotated[Session, Depends(db_session)],
+    session: Annotated[Session, Depends(db_session, scope="function")],
     q: str | None = None,
     owner: str | None = None,
     segment: str | None = None,
@@ -77,7 +77,7 @@ def customers_page(
 def add_contact(
     customer_id: RowId,
     principal: Annotated[Principal, Depends(writer)],
-    session: Annotated[Session, Depends(db_session)],
+    session: Annotated[Session, Depends(db_session, scope="function")],
     name: Annotated[str, Form()],
     role: Annotated[str, Form()] = "",
     email: Annotated[str, Form()] = "",
@@ -111,7 +111,7 @@ def set_consent(
     customer_id: RowId,
     contact_id: RowId,
     principal: Annotated[Principal, Depends(writer)],
-    session: Annotated[Session, Depends(db_session)],
+    session: Annotated[Session, Depends(db_session, scope="function")],
     channel: Annotated[str, Form()],
     consented: Annotated[str, Form()] = "yes",
     given_by: Annotated[str, Form()] = "",

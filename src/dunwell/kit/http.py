@@ -34,7 +34,10 @@ CSRF_FIELD = "csrf_token"
 
 def db_session() -> Iterator[Session]:
     """The request's session (one transaction per request; the app commits it). ``create_app``
-    replaces this placeholder, so modules depend on ``kit`` and never on the app."""
+    replaces this placeholder, so modules depend on ``kit`` and never on the app. Declare it as
+    ``Depends(db_session, scope="function")``: FastAPI's default ends a ``yield`` dependency after
+    the answer is sent, so a redirect could reach the browser before its writes are committed (and
+    a failed commit would still have answered success)."""
     raise RuntimeError("kit.http.db_session is a placeholder: serve the router through create_app")
     yield  # a generator, like the dependency that replaces it
 

@@ -18,7 +18,7 @@ router = APIRouter(tags=["predictions"], responses=ERROR_RESPONSES)
 @router.get("/invoices/{number}")
 def get_invoice(
     number: Annotated[str, Path(pattern=r"^[^\x00-\x1f/]{1,64}$")],
-    session: Annotated[Session, Depends(db_session)],
+    session: Annotated[Session, Depends(db_session, scope="function")],
     principal: Annotated[Principal, Depends(current_principal)],
     entity: Annotated[str | None, Query(description="The entity's code, when numbers repeat.")] = None,
 ) -> dict[str, Any]:
@@ -30,7 +30,7 @@ def get_invoice(
 
 @router.get("/models")
 def get_models(
-    session: Annotated[Session, Depends(db_session)],
+    session: Annotated[Session, Depends(db_session, scope="function")],
     principal: Annotated[Principal, Depends(current_principal)],
     monitor: Annotated[bool, Query(description="Also monitor the newest model (reads the book).")] = True,
 ) -> dict[str, Any]:

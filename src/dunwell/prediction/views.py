@@ -20,7 +20,7 @@ router = APIRouter(include_in_schema=False)
 def invoice_page(
     request: Request,
     number: str,
-    session: Annotated[Session, Depends(db_session)],
+    session: Annotated[Session, Depends(db_session, scope="function")],
     principal: Annotated[Principal, Depends(current_principal)],
     entity: str | None = None,
 ) -> Response:
@@ -31,7 +31,7 @@ def invoice_page(
 @router.get("/models")
 def models_page(
     request: Request,
-    session: Annotated[Session, Depends(db_session)],
+    session: Annotated[Session, Depends(db_session, scope="function")],
     principal: Annotated[Principal, Depends(current_principal)],
 ) -> Response:
     overview = models_overview(session, principal)

@@ -23,7 +23,7 @@ from dunwell.reminders.guarding import guard
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(current_principal)]
 Writer = Annotated[Principal, Depends(writer)]
-Db = Annotated[Session, Depends(db_session)]
+Db = Annotated[Session, Depends(db_session, scope="function")]
 #: The states a person can still decide on (approve, edit or reject), as the service allows.
 DECIDABLE = {
     "approve": {ReminderStatus.AWAITING_APPROVAL, ReminderStatus.UNCONFIRMED},

@@ -29,7 +29,7 @@ from dunwell.reminders.schemas import (
 router = APIRouter(tags=["dunning"], responses=ERROR_RESPONSES)
 Reader = Annotated[Principal, Depends(current_principal)]
 Writer = Annotated[Principal, Depends(writer)]
-Db = Annotated[Session, Depends(db_session)]
+Db = Annotated[Session, Depends(db_session, scope="function")]
 Day = Annotated[
     date | None, Query(ge=listing.FIRST_DAY, le=listing.LAST_DAY, description="Planned on this day")
 ]

@@ -21,7 +21,7 @@ from dunwell.reminders import listing, service
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(current_principal)]
 Writer = Annotated[Principal, Depends(writer)]
-Db = Annotated[Session, Depends(db_session)]
+Db = Annotated[Session, Depends(db_session, scope="function")]
 #: What one click sends at most: the page waits for the sender, so a large backlog is left to the
 #: next click or the scheduled `dunwell dunning send`.
 SEND_LIMIT = 200

@@ -26,7 +26,7 @@ Period = Annotated[int, Query(ge=1, le=3660, description="Days of credit sales b
 
 @router.get("/metrics")
 def get_metrics(
-    session: Annotated[Session, Depends(db_session)],
+    session: Annotated[Session, Depends(db_session, scope="function")],
     principal: Annotated[Principal, Depends(current_principal)],
     as_of: AsOf = None,
     currency: Currency = None,
@@ -57,7 +57,7 @@ def get_metrics(
 
 @router.get("/aging")
 def get_aging(
-    session: Annotated[Session, Depends(db_session)],
+    session: Annotated[Session, Depends(db_session, scope="function")],
     principal: Annotated[Principal, Depends(current_principal)],
     as_of: AsOf = None,
     currency: Currency = None,

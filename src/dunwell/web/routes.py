@@ -24,7 +24,7 @@ LOGIN_CSRF_COOKIE = "dunwell_login_csrf"
 
 
 @router.get("/health")
-def health(session: Annotated[Session, Depends(db_session)]) -> JSONResponse:
+def health(session: Annotated[Session, Depends(db_session, scope="function")]) -> JSONResponse:
     ping(session)
     return JSONResponse({"status": "ok"})
 
@@ -32,7 +32,7 @@ def health(session: Annotated[Session, Depends(db_session)]) -> JSONResponse:
 @router.get("/")
 def home(
     request: Request,
-    session: Annotated[Session, Depends(db_session)],
+    session: Annotated[Session, Depends(db_session, scope="function")],
     principal: Annotated[Principal, Depends(current_principal)],
     as_of: date | None = None,
     currency: str | None = None,
@@ -69,7 +69,7 @@ def login_form(request: Request, next: str = "/") -> Response:
 @router.post("/login")
 def login(
     request: Request,
-    session: Annotated[Session, Depends(db_session)],
+    session: Annotated[Session, Depends(db_session, scope="function")],
     login: Annotated[str, Form()],
     password: Annotated[str, Form()],
     login_csrf: Annotated[str, Form()],
@@ -101,7 +101,7 @@ def login(
 @router.post("/logout")
 def logout(
     request: Request,
-    session: Annotated[Session, Depends(db_session)],
+    session: Annotated[Session, Depends(db_session, scope="function")],
     principal: Annotated[Principal, Depends(current_principal)],
     _csrf: Annotated[None, Depends(require_csrf)],
 ) -> Response:

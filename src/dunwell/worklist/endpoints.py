@@ -16,7 +16,7 @@ from dunwell.worklist.service import worklist
 
 router = APIRouter(tags=["worklist"], responses=ERROR_RESPONSES)
 Reader = Annotated[Principal, Depends(current_principal)]
-Db = Annotated[Session, Depends(db_session)]
+Db = Annotated[Session, Depends(db_session, scope="function")]
 #: Days a plan can be made for (a day outside has no day before it, or after it, to read).
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 

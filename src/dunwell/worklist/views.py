@@ -26,7 +26,7 @@ from dunwell.worklist.service import worklist
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(current_principal)]
 Writer = Annotated[Principal, Depends(writer)]
-Db = Annotated[Session, Depends(db_session)]
+Db = Annotated[Session, Depends(db_session, scope="function")]
 #: The outcomes a collector picks from after a call or a message, most frequent first.
 OUTCOMES = (
     "conversation",
