@@ -23,6 +23,7 @@ from dunwell.cli.errors import JsonErrorsGroup
 from dunwell.cli.mail import app as mail_app
 from dunwell.cli.metrics import aging_command, metrics_command, refresh_reports_command
 from dunwell.cli.options import JSON
+from dunwell.cli.payment_plans import app as plans_app
 from dunwell.cli.runtime import console, print_json
 from dunwell.cli.serve import serve_command
 from dunwell.cli.worker import worker_command
@@ -56,6 +57,7 @@ app.add_typer(dunning_app, name="dunning")
 app.add_typer(compliance_app, name="compliance")
 app.add_typer(audit_app, name="audit")
 app.add_typer(approvals_app, name="approvals")
+app.add_typer(plans_app, name="plans")
 app.add_typer(mail_app, name="mail")
 dunning_app.command("plan")(dunning_plan_command)
 dunning_app.command("send")(dunning_send_command)

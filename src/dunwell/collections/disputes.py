@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from dunwell.collections.repository import CollectionsRepository
-from dunwell.collections.service import _choice, _currency, _open_invoices, invalid
+from dunwell.collections.service import _choice, invalid, invoices_currency, open_invoices
 from dunwell.core.access import Principal
 from dunwell.core.collections import DisputeCategory, DisputeStatus
 from dunwell.core.errors import DunwellError, ErrorKind
@@ -56,8 +56,8 @@ def open_dispute(
         raise invalid("the deadline has already passed", "deadline_passed")
     if data.owner_id is not None and repo.user(data.owner_id) is None:
         raise invalid(f"no user {data.owner_id} to own the dispute", "bad_owner")
-    invoices = _open_invoices(repo, customer_id, data.invoice_ids, what="dispute")
-    currency = _currency(repo, customer_id, invoices, data.currency)
+    invoices = open_invoices(repo, customer_id, data.invoice_ids, what="dispute")
+    currency = invoices_currency(repo, customer_id, invoices, data.currency)
     open_minor = sum(i.open_amount_minor for i in invoices) if invoices else repo.open_total(customer_id)[0]
     if data.amount_minor > open_minor:
         raise DunwellError(

@@ -8,7 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
-from dunwell.collections import disputes, service
+from dunwell.collections import disputes, payment_plans, service
+from dunwell.collections.plan_schemas import PaymentPlanOut
 from dunwell.collections.schemas import (
     Dispute,
     DisputeCreate,
@@ -59,6 +60,15 @@ def list_promises(
 def record_promise(customer_id: RowId, body: PromiseCreate, principal: Writer, session: Db) -> Promise:
     data = service.PromiseInput(**{**body.model_dump(), "invoice_ids": tuple(body.invoice_ids)})
     return Promise.of(service.record_promise(session, principal, customer_id, data))
+
+
+@router.get(f"{BASE}/payment-plans", response_model=list[PaymentPlanOut])
+def list_payment_plans(
+    customer_id: RowId, principal: Reader, session: Db, as_of: date | None = None
+) -> list[PaymentPlanOut]:
+    """Accepted instalment plans with each instalment's status as of ``as_of`` (default today)."""
+    found = payment_plans.plans(session, principal, customer_id, as_of=as_of or _today())
+    return [PaymentPlanOut.of(v) for v in found]
 
 
 @router.get(f"{BASE}/holds", response_model=list[Hold])

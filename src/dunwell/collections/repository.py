@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from dunwell.core.collections import PaymentPlanStatus, PromiseStatus
 from dunwell.core.documents import SettlementKind
-from dunwell.orm.collections import Dispute, DisputeInvoice, Hold, PromiseInvoice, PromiseToPay, Touch
+from dunwell.orm.collections import (
+    Dispute,
+    DisputeInvoice,
+    Hold,
+    PaymentPlan,
+    PromiseInvoice,
+    PromiseToPay,
+    Touch,
+)
 from dunwell.orm.customer import Contact, Customer
 from dunwell.orm.invoice import Invoice
 from dunwell.orm.payment import Allocation
@@ -45,6 +54,73 @@ class CollectionsRepository:
 
     def all_promises(self) -> list[PromiseToPay]:
         return list(self.session.scalars(select(PromiseToPay).order_by(PromiseToPay.id)))
+
+    def plans_with_instalment_statuses(self) -> list[tuple[PaymentPlan, list[PromiseStatus]]]:
+        """Every plan not cancelled, with its instalments' stored statuses."""
+        plans = list(
+            self.session.scalars(
+                select(PaymentPlan)
+                .where(PaymentPlan.status != PaymentPlanStatus.CANCELLED)
+                .order_by(PaymentPlan.id)
+            )
+        )
+        statuses: dict[int, list[PromiseStatus]] = defaultdict(list)
+        if plans:
+            rows = self.session.execute(
+                select(PromiseToPay.plan_id, PromiseToPay.status).where(
+                    PromiseToPay.plan_id.in_([p.id for p in plans])
+                )
+            )
+            for plan_id, status in rows:
+                statuses[plan_id or 0].append(status)
+        return [(plan, statuses.get(plan.id, [])) for plan in plans]
+
+    def plans(self, customer_id: int) -> list[PaymentPlan]:
+        query = select(PaymentPlan).where(PaymentPlan.customer_id == customer_id)
+        return list(
+            self.session.scalars(query.order_by(PaymentPlan.accepted_on.desc(), PaymentPlan.id.desc()))
+        )
+
+    def plans_to_judge(self, customer_ids: Collection[int], *, accepted_by: date) -> list[PaymentPlan]:
+        """The customers' plans accepted by the day and not ended for good (a broken one is judged
+        again: cash applied late, back-dated, can still keep it)."""
+        query = select(PaymentPlan).where(
+            PaymentPlan.status.in_([PaymentPlanStatus.ACTIVE, PaymentPlanStatus.BROKEN]),
+            PaymentPlan.accepted_on <= accepted_by,
+        )
+        wanted = set(customer_ids)
+        return [p for p in self.session.scalars(query) if p.customer_id in wanted]
+
+    def plan(self, plan_id: int) -> PaymentPlan | None:
+        return self.session.get(PaymentPlan, plan_id)
+
+    def instalments(self, plan_ids: Iterable[int]) -> dict[int, list[PromiseToPay]]:
+        """The plans' instalment promises, in date order."""
+        found: dict[int, list[PromiseToPay]] = defaultdict(list)
+        ids = list(plan_ids)
+        if ids:
+            query = select(PromiseToPay).where(PromiseToPay.plan_id.in_(ids))
+            for promise in self.session.scalars(query.order_by(PromiseToPay.promised_date, PromiseToPay.id)):
+                found[promise.plan_id or 0].append(promise)
+        return found
+
+    def items_in_live_plans(self, customer_id: int, invoice_ids: Iterable[int]) -> list[int]:
+        """Which of the invoices an active plan of the customer already covers."""
+        ids = list(invoice_ids)
+        if not ids:
+            return []
+        query = (
+            select(PromiseInvoice.invoice_id)
+            .join(PromiseToPay, PromiseToPay.id == PromiseInvoice.promise_id)
+            .join(PaymentPlan, PaymentPlan.id == PromiseToPay.plan_id)
+            .where(
+                PaymentPlan.customer_id == customer_id,
+                PaymentPlan.status == PaymentPlanStatus.ACTIVE,
+                PromiseInvoice.invoice_id.in_(ids),
+            )
+            .distinct()
+        )
+        return sorted(self.session.scalars(query))
 
     def promise(self, promise_id: int) -> PromiseToPay | None:
         return self.session.get(PromiseToPay, promise_id)

@@ -21,11 +21,13 @@ from dunwell.core.collections import (
     DisputeCategory,
     DisputeStatus,
     HoldReason,
+    PaymentPlanStatus,
     PromiseStatus,
     TouchChannel,
     TouchDirection,
     TouchOutcome,
     TouchTone,
+    plan_status,
 )
 from dunwell.core.documents import DocumentStatus
 from dunwell.core.errors import DunwellError, ErrorKind
@@ -152,17 +154,25 @@ class PromiseView:
 def promise_status(
     repo: CollectionsRepository, promise: PromiseToPay, invoice_ids: list[int], *, as_of: date
 ) -> tuple[PromiseStatus, int]:
+    """The promise's status as of ``as_of`` and the cash counted towards it. An instalment of a
+    payment plan is judged on the cash its items received since the plan was accepted against
+    everything due by its day (``plan_cumulative_minor``): what paid an earlier instalment does
+    not count twice, and paying ahead keeps the later ones."""
     judged_on = promise.promised_date + timedelta(days=GRACE_DAYS)
-    paid = repo.cash_applied(
+    received = repo.cash_applied(
         customer_id=promise.customer_id,
         invoice_ids=invoice_ids,
         since=promise.made_on,
         until=judged_on,
         as_of=as_of,
     )
+    target = promise.plan_cumulative_minor or promise.amount_minor
+    paid = min(max(received - (target - promise.amount_minor), 0), promise.amount_minor)
+    if promise.plan_cumulative_minor is None:
+        paid = received  # a promise of its own shows everything it received
     if promise.status is PromiseStatus.CANCELLED:
         return PromiseStatus.CANCELLED, paid
-    if paid >= promise.amount_minor:
+    if received >= target:
         return PromiseStatus.KEPT, paid
     if as_of <= judged_on:
         return PromiseStatus.OPEN, paid
@@ -198,6 +208,13 @@ def refresh_promises(session: Session, principal: Principal, *, as_of: date) -> 
             promise.status = status
             changed[status.value] = changed.get(status.value, 0) + 1
     repo.flush()
+    for plan, statuses in repo.plans_with_instalment_statuses():
+        judged = plan_status(statuses) if plan.status is not PaymentPlanStatus.CANCELLED else plan.status
+        if plan.status is not judged:
+            plan.status = judged
+            key = f"plan_{judged.value}"
+            changed[key] = changed.get(key, 0) + 1
+    repo.flush()
     audit.record(
         session,
         actor=principal.actor,
@@ -220,8 +237,8 @@ def record_promise(
     if data.promised_date < made_on:
         raise invalid("the promised date is before the day the promise was made", "promise_in_past")
     contact_for(session, customer_id, data.contact_id)
-    invoices = _open_invoices(repo, customer_id, data.invoice_ids, what="promise")
-    currency = _currency(repo, customer_id, invoices, data.currency)
+    invoices = open_invoices(repo, customer_id, data.invoice_ids, what="promise")
+    currency = invoices_currency(repo, customer_id, invoices, data.currency)
     promise = PromiseToPay(
         customer_id=customer_id,
         invoice_id=invoices[0].id if len(invoices) == 1 else None,
@@ -258,7 +275,7 @@ def record_promise(
     )
 
 
-def _open_invoices(
+def open_invoices(
     repo: CollectionsRepository, customer_id: int, ids: tuple[int, ...], *, what: str
 ) -> list[Invoice]:
     invoices = repo.invoices(customer_id, set(ids))
@@ -279,7 +296,7 @@ def _open_invoices(
     return invoices
 
 
-def _currency(
+def invoices_currency(
     repo: CollectionsRepository, customer_id: int, invoices: list[Invoice], given: str | None
 ) -> str:
     currencies = {i.currency for i in invoices}

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from dunwell.collections import disputes, service
+from dunwell.collections import disputes, payment_plans, service
 from dunwell.collections.timeline import collections_timeline
 from dunwell.core.access import Principal
 from dunwell.core.collections import (
@@ -63,6 +63,7 @@ def customer_page(customer_id: RowId, request: Request, principal: Reader, sessi
         items=customers.open_items(session, principal, customer_id),
         timeline=customers.sorted_timeline(events)[:150],
         promises=service.promises(session, principal, customer_id, as_of=today),
+        plans=payment_plans.plans(session, principal, customer_id, as_of=today),
         holds=service.holds(session, principal, customer_id),
         hold_active=service.hold_active,
         disputes=disputes.disputes(session, principal, customer_id),

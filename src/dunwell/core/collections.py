@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 
 
@@ -73,6 +74,25 @@ class PromiseStatus(StrEnum):
     PARTLY_KEPT = "partly_kept"
     BROKEN = "broken"
     CANCELLED = "cancelled"
+
+
+class PaymentPlanStatus(StrEnum):
+    """An accepted instalment plan: ``active`` while every instalment due so far was kept,
+    ``broken`` once one was not, ``completed`` when the last one was kept."""
+
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    BROKEN = "broken"
+    CANCELLED = "cancelled"
+
+
+def plan_status(instalments: Sequence[PromiseStatus]) -> PaymentPlanStatus:
+    """A plan's status from its instalments' (in any order): one not kept breaks it."""
+    if any(s in (PromiseStatus.BROKEN, PromiseStatus.PARTLY_KEPT) for s in instalments):
+        return PaymentPlanStatus.BROKEN
+    if instalments and all(s is PromiseStatus.KEPT for s in instalments):
+        return PaymentPlanStatus.COMPLETED
+    return PaymentPlanStatus.ACTIVE
 
 
 class HoldReason(StrEnum):

@@ -12,7 +12,15 @@ from dunwell.orm.cashapp import (
     RejectedMatch,
     StatementEntry,
 )
-from dunwell.orm.collections import Dispute, DisputeInvoice, Hold, PromiseInvoice, PromiseToPay, Touch
+from dunwell.orm.collections import (
+    Dispute,
+    DisputeInvoice,
+    Hold,
+    PaymentPlan,
+    PromiseInvoice,
+    PromiseToPay,
+    Touch,
+)
 from dunwell.orm.customer import Contact, ContactChannelConsent, Customer
 from dunwell.orm.entity import LegalEntity
 from dunwell.orm.import_batch import ImportBatch
@@ -50,6 +58,7 @@ __all__ = [
     "PayerAlias",
     "Payment",
     "PaymentOrigin",
+    "PaymentPlan",
     "PortfolioGrant",
     "PredictionModel",
     "PromiseInvoice",

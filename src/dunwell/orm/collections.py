@@ -11,6 +11,7 @@ from dunwell.core.collections import (
     DisputeCategory,
     DisputeStatus,
     HoldReason,
+    PaymentPlanStatus,
     PromiseStatus,
     TouchChannel,
     TouchDirection,
@@ -61,6 +62,30 @@ class PromiseToPay(Timestamped, Base):
     currency: Mapped[str] = mapped_column(CurrencyCode)
     amount_minor: Mapped[int] = mapped_column(MinorUnits)
     status: Mapped[PromiseStatus] = mapped_column(enum_column(PromiseStatus), default=PromiseStatus.OPEN)
+    recorded_by: Mapped[str] = mapped_column(String(120))
+    #: An instalment of an accepted payment plan (none: a promise of its own).
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("payment_plans.id"), index=True)
+    #: For an instalment: what the plan's items must have received since the plan was accepted by
+    #: this instalment's day (this one and every one before it), so one payment is never counted
+    #: towards two instalments.
+    plan_cumulative_minor: Mapped[int | None] = mapped_column(MinorUnits)
+
+
+class PaymentPlan(Timestamped, Base):
+    """An instalment plan a customer accepted: one promise per instalment over the same items."""
+
+    __tablename__ = "payment_plans"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    currency: Mapped[str] = mapped_column(CurrencyCode)
+    total_minor: Mapped[int] = mapped_column(MinorUnits)
+    accepted_on: Mapped[date] = mapped_column(Date)
+    #: The reminder whose offer was accepted (none: agreed on a call and recorded by a person).
+    reminder_id: Mapped[int | None] = mapped_column(ForeignKey("reminders.id"))
+    status: Mapped[PaymentPlanStatus] = mapped_column(
+        enum_column(PaymentPlanStatus), default=PaymentPlanStatus.ACTIVE
+    )
     recorded_by: Mapped[str] = mapped_column(String(120))
 
 

@@ -10,10 +10,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
+from dunwell.collections import payment_plans
+from dunwell.collections.plan_schemas import OfferAcceptIn, PaymentPlanOut, PlanCreate
 from dunwell.core.access import Principal
 from dunwell.core.reminders import ReminderStatus
+from dunwell.dunning.payment_plans import Instalment
 from dunwell.kit.http import ERROR_RESPONSES, RowId, current_principal, db_session, writer
-from dunwell.reminders import listing, service
+from dunwell.reminders import listing, plan_offers, service
 from dunwell.reminders.schemas import (
     ApproveIn,
     EditIn,
@@ -105,3 +108,40 @@ def _detail(session: Session, principal: Principal, reminder_id: int) -> Reminde
     session.flush()  # the decision's event is read back with the others
     view = service.reminder(session, principal, reminder_id)
     return ReminderDetail.with_events(view.reminder, view.events)
+
+
+@router.post("/reminders/{reminder_id}/payment-plan", response_model=PaymentPlanOut, status_code=201)
+def accept_plan_offer(
+    request: Request, reminder_id: RowId, body: OfferAcceptIn, principal: Writer, session: Db
+) -> PaymentPlanOut:
+    """The customer accepted the instalment plan this sent reminder offered (as offered, or with the
+    instalments agreed with them, within the policy's limits): one promise per instalment, and the
+    dunning ladder pauses the items while the plan is kept."""
+    view = plan_offers.accept_offer(
+        session,
+        principal,
+        service.policy_book(request.app.state.settings),
+        reminder_id,
+        accepted_on=body.accepted_on or listing.today(),
+        instalments=body.parts(),
+    )
+    return PaymentPlanOut.of(view)
+
+
+@router.post("/customers/{customer_id}/payment-plans", response_model=PaymentPlanOut, status_code=201)
+def record_payment_plan(
+    request: Request, customer_id: RowId, body: PlanCreate, principal: Writer, session: Db
+) -> PaymentPlanOut:
+    """A plan agreed with the customer (on a call): one promise per instalment; the limits of the
+    customer's dunning policy apply when it has any."""
+    accepted_on = body.accepted_on or listing.today()
+    limits = plan_offers.customer_plan_limits(
+        session, principal, request.app.state.settings, customer_id, as_of=accepted_on
+    )
+    data = payment_plans.PlanInput(
+        instalments=tuple(Instalment(i.due_date, i.amount_minor) for i in body.instalments),
+        invoice_ids=tuple(body.invoice_ids),
+        accepted_on=accepted_on,
+        contact_id=body.contact_id,
+    )
+    return PaymentPlanOut.of(payment_plans.accept_plan(session, principal, customer_id, data, limits=limits))

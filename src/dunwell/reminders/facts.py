@@ -123,7 +123,8 @@ def promises_by_customer(
     for promise, invoices in rows:
         if promise.status in {PromiseStatus.BROKEN, PromiseStatus.PARTLY_KEPT}:
             broken[promise.customer_id].append(promise.promised_date + timedelta(days=grace_days))
-        elif promise.promised_date + timedelta(days=grace_days) >= day:
+        elif promise.plan_id is None and promise.promised_date + timedelta(days=grace_days) >= day:
+            # An instalment pauses its items through its plan (kept or not), not as a promise.
             items = frozenset(invoices) or (
                 frozenset({promise.invoice_id}) if promise.invoice_id else frozenset()
             )

@@ -17,11 +17,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
 
+from dunwell.collections.payment_plans import live_plans
 from dunwell.core.access import Principal
 from dunwell.core.collections import Channel
 from dunwell.core.reminders import Ledger, ReminderEventKind, ReminderStatus
 from dunwell.dunning.planner import plan
-from dunwell.dunning.planner_inputs import PastLine, PastMessage
+from dunwell.dunning.planner_inputs import ActivePlan, PastLine, PastMessage
 from dunwell.dunning.planner_values import Plan, PlannedMessage
 from dunwell.dunning.policy import PolicyBook
 from dunwell.kit.audit import record
@@ -100,6 +101,7 @@ def plan_reminders(
         for row in repository.payments_since(as_of - timedelta(days=PAYMENT_LOOKBACK_DAYS), as_of)
         if row[0] in ids
     )
+    plans = live_plans(session, ids, as_of=as_of)
     zones = {c.id: c.time_zone for c in customers.values()}
     hours = local_hours(repository.inbound_touch_times(_start(as_of - timedelta(days=365))), zones)
     recent_cash = WorklistRepository(session).customers_with_recent_cash(
@@ -123,6 +125,7 @@ def plan_reminders(
                 day=as_of,
                 payments=payments.get(customer.id, []),
                 hours=hours.get(customer.id, []),
+                plans=tuple(ActivePlan(items, kept) for items, kept in plans.get(customer.id, [])),
             )
         )
     outbox = OutboxRepository(session)

@@ -10,10 +10,12 @@ from typing import TypeVar
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from dunwell.core.documents import DocumentStatus
 from dunwell.core.reminders import ReminderEventKind, ReminderStatus
 from dunwell.kit.bulk import one_of
 from dunwell.orm.collections import Touch
 from dunwell.orm.customer import Contact, Customer
+from dunwell.orm.invoice import Invoice
 from dunwell.orm.reminders import Reminder, ReminderEvent, ReminderItem, ReminderSkip
 
 T = TypeVar("T")
@@ -104,6 +106,17 @@ class OutboxRepository:
             for reminder_id, invoice_id, step in self.session.execute(query):
                 found.setdefault(reminder_id, []).append((invoice_id, step))
         return found
+
+    def open_invoice_ids(self, invoice_ids: Collection[int]) -> list[int]:
+        """Which of the invoices are still open (something left to pay, not cleared)."""
+        if not invoice_ids:
+            return []
+        query = select(Invoice.id).where(
+            Invoice.id.in_(list(invoice_ids)),
+            Invoice.open_amount_minor > 0,
+            Invoice.status != DocumentStatus.CLEARED,
+        )
+        return sorted(self.session.scalars(query))
 
     def events(self, reminder_id: int) -> list[ReminderEvent]:
         query = (

@@ -79,11 +79,16 @@ def _promises(
     collections = CollectionsRepository(repo.session)
     open_: dict[int, PromiseState] = {}
     broken: dict[int, PromiseState] = {}
-    for promise, invoice_ids in repo.promises(known, since):
+    broken_plans: set[int] = set()
+    for promise, invoice_ids in repo.promises(known, since):  # in promised-date order
         if promise.customer_id not in wanted:
             continue
         status, _ = promise_status(collections, promise, invoice_ids, as_of=known)
         state = PromiseState(status.value, promise.promised_date, promise.amount_minor, promise.currency)
+        if status in (PromiseStatus.BROKEN, PromiseStatus.PARTLY_KEPT) and promise.plan_id is not None:
+            broken_plans.add(promise.plan_id)
+        if status is PromiseStatus.OPEN and promise.plan_id in broken_plans:
+            continue  # a later instalment of a plan already broken holds nothing back
         if status is PromiseStatus.OPEN:
             open_[promise.customer_id] = state
         elif status in (PromiseStatus.BROKEN, PromiseStatus.PARTLY_KEPT):
