@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     #: Dunning (issue 18): a YAML file of policies and their assignment (``dunning.policy``);
     #: unset, the shipped default policy.
     dunning_policy_file: str | None = None
+    #: A YAML file of reference rates (the shipped file's format) whose series replace the shipped
+    #: ones of the same id: extend a rate the release does not know yet without waiting for one.
+    reference_rates_file: str | None = None
     #: Who reminders come from, and where replies go.
     mail_from: str = "Accounts Receivable <ar@dunwell.invalid>"
     mail_reply_to: str | None = None

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from textwrap import dedent
 
+import pytest
+
 BROKEN = """\
 policies:
   standard:
@@ -82,3 +84,26 @@ def test_not_yaml_and_missing_file(cli, tmp_path: Path) -> None:  # type: ignore
     missing = cli("dunning", "policy", "check", tmp_path / "absent.yaml", "--json")
     assert missing.exit_code == 2
     assert json.loads(missing.stdout)["error"]["kind"] == "invalid"
+
+
+def test_dunning_rates_shows_each_series_and_a_deployments_file_extends_one(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shipped = json.loads(cli("dunning", "rates", "--as-of", "2099-01-01", "--json").stdout)
+    assert {s["id"] for s in shipped["series"]} >= {"ecb_mro", "boe_bank_rate", "bundesbank_basiszinssatz"}
+    assert all(not s["covered"] and s["percent_on_day"] is None for s in shipped["series"])
+    own = tmp_path / "rates.yaml"
+    own.write_text(
+        "series:\n  ecb_mro:\n    label: ECB main refinancing rate\n    known_through: 2099-12-31\n"
+        "    rates:\n      - {from: 2025-06-11, percent: 2.15}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("DUNWELL_REFERENCE_RATES_FILE", str(own))
+    extended = json.loads(cli("dunning", "rates", "--as-of", "2099-01-01", "--json").stdout)
+    ecb = next(s for s in extended["series"] if s["id"] == "ecb_mro")
+    assert (ecb["source"], ecb["percent_on_day"], ecb["covered"]) == ("file", "2.15", True)
+    assert extended["file"] == str(own)
+    own.write_text("series:\n  ecb_mro:\n    label: x\n    rates: []\n", encoding="utf-8")
+    broken = cli("dunning", "rates", "--json")
+    assert broken.exit_code != 0
+    assert "known_through" in broken.output

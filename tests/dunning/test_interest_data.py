@@ -20,6 +20,7 @@ from dunwell.dunning.reference_rates import (
     MissingReferenceRate,
     reference_rates_from_yaml,
     shipped_reference_rates,
+    with_overrides,
 )
 
 _RATES = """\
@@ -39,6 +40,17 @@ def test_rates_are_exact_decimals_and_step_through_the_known_range() -> None:
     assert series.rate_on(date(2024, 6, 12)) == Decimal("4.25")
     assert series.rate_on(date(2024, 12, 31)) == Decimal("4.25")
     assert isinstance(series.rate_on(date(2024, 1, 1)), Decimal)
+
+
+def test_a_deployments_series_replaces_the_shipped_one_whole_and_the_rest_stay() -> None:
+    shipped = shipped_reference_rates()
+    own = reference_rates_from_yaml(_RATES.replace("2024-12-31", "2031-12-31"))
+    merged = with_overrides(shipped, own)
+    assert set(merged.series) == set(shipped.series)
+    assert merged.rate_on("ecb_mro", date(2031, 6, 1)) == Decimal("4.25")
+    with pytest.raises(MissingReferenceRate, match="covers 2024-01-01"):  # no splice with the shipped history
+        merged.rate_on("ecb_mro", date(2023, 6, 1))
+    assert merged.for_source("boe_bank_rate") == shipped.for_source("boe_bank_rate")
 
 
 def test_a_day_outside_the_known_range_or_an_unknown_source_is_an_error() -> None:

@@ -1,4 +1,5 @@
-"""`dunwell dunning policy check|default|show`: dunning policies as data (ADR 0029)."""
+"""`dunwell dunning policy check|default|show` and `dunwell dunning rates`: dunning policies and
+the late-payment reference rates as data (ADR 0029)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from rich.markup import escape
 from dunwell.cli.errors import EXIT_USAGE
 from dunwell.cli.options import JSON
 from dunwell.cli.runtime import console, open_reader, parse_day, print_json, transaction, user_errors
+from dunwell.config import get_settings
 from dunwell.core.access import Principal
 from dunwell.dunning.policy import PolicyBook
 from dunwell.dunning.policy_files import default_policy_book, default_policy_text
 from dunwell.dunning.policy_parse import check_policy_text
+from dunwell.dunning.reference_rates import shipped_reference_rates
 from dunwell.reminders import service as reminders
 
 app = typer.Typer(
@@ -108,6 +111,50 @@ def show_command(
         console.print(
             f"  {step['id']}: {step['when']}, {step['tone']}, {', '.join(step['channels'])}", highlight=False
         )
+
+
+@app.command("rates")
+def rates_command(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The day to give each rate for (default today).")
+    ] = None,
+    as_json: JSON = False,
+) -> None:
+    """The reference rates late-payment interest is computed on: each series, the days it covers,
+    its rate on a day, and where it comes from (shipped, or DUNWELL_REFERENCE_RATES_FILE). A day past
+    a series' known_through has no rate, and claims that need it are left out with a note.
+
+    JSON: {"as_of", "file", "series": [{"id", "label", "known_from", "known_through", "latest_percent",
+    "percent_on_day", "covered", "source"}]}.
+    """
+    day = parse_day(as_of, option="--as-of") if as_of else date.today()  # noqa: DTZ011 - the book's day
+    with user_errors():
+        settings = get_settings()
+        rates = reminders.reference_rates(settings)
+        shipped = shipped_reference_rates().series
+    rows = []
+    for source, series in sorted(rates.series.items()):
+        covered = series.known_from <= day <= series.known_through
+        rows.append(
+            {
+                "id": source,
+                "label": series.label,
+                "known_from": series.known_from.isoformat(),
+                "known_through": series.known_through.isoformat(),
+                "latest_percent": str(series.changes[-1].percent),
+                "percent_on_day": str(series.rate_on(day)) if covered else None,
+                "covered": covered,
+                "source": "shipped" if shipped.get(source) == series else "file",
+            }
+        )
+    if as_json:
+        print_json({"as_of": day.isoformat(), "file": settings.reference_rates_file, "series": rows})
+        return
+    for row in rows:
+        rate = (
+            f"{row['percent_on_day']} %" if row["covered"] else f"unknown (data ends {row['known_through']})"
+        )
+        console.print(f"{row['id']} ({row['source']}): {row['label']}, on {day}: {rate}", highlight=False)
 
 
 def _check(file: Path) -> tuple[list[dict[str, Any]], PolicyBook | None]:

@@ -105,6 +105,13 @@ def shipped_reference_rates() -> ReferenceRates:
     return reference_rates_from_yaml(shipped_text(SHIPPED_REFERENCE_RATES), source=SHIPPED_REFERENCE_RATES)
 
 
+def with_overrides(shipped: ReferenceRates, own: ReferenceRates) -> ReferenceRates:
+    """The shipped series with a deployment's own: a series the operator gives replaces the shipped
+    one of that id whole (its history must be complete: no silent splicing of two sources), and a
+    new id is added."""
+    return ReferenceRates(MappingProxyType({**shipped.series, **own.series}))
+
+
 def _series(name: str, entry: Field) -> ReferenceRateSeries:
     fields = entry.mapping(
         required=frozenset({"label", "known_through", "rates"}),

@@ -20,7 +20,12 @@ from dunwell.dunning.jurisdictions import shipped_jurisdictions
 from dunwell.dunning.policy import PolicyBook
 from dunwell.dunning.policy_files import default_policy_book
 from dunwell.dunning.policy_parse import parse_policy_text
-from dunwell.dunning.reference_rates import shipped_reference_rates
+from dunwell.dunning.reference_rates import (
+    ReferenceRates,
+    reference_rates_from_yaml,
+    shipped_reference_rates,
+    with_overrides,
+)
 from dunwell.kit.audit import record
 from dunwell.orm.reminders import Reminder, ReminderEvent
 from dunwell.reminders.book_repository import DunningBookRepository
@@ -54,8 +59,23 @@ def policy_book(settings: Settings) -> PolicyBook:
     return parse_policy_text(text, source=str(path))
 
 
-def late_payment_rules() -> LatePaymentRules:
-    return LatePaymentRules(jurisdictions=shipped_jurisdictions(), rates=shipped_reference_rates())
+def reference_rates(settings: Settings) -> ReferenceRates:
+    """The shipped reference rates, with the series of the configured rates file in their place."""
+    shipped = shipped_reference_rates()
+    if not settings.reference_rates_file:
+        return shipped
+    path = Path(settings.reference_rates_file)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise DunwellError(
+            f"cannot read the reference rates file {path}: {error}", code="rates_file"
+        ) from error
+    return with_overrides(shipped, reference_rates_from_yaml(text, source=str(path)))
+
+
+def late_payment_rules(settings: Settings) -> LatePaymentRules:
+    return LatePaymentRules(jurisdictions=shipped_jurisdictions(), rates=reference_rates(settings))
 
 
 def channels(settings: Settings) -> dict[str, Channel]:
@@ -85,7 +105,7 @@ def channels(settings: Settings) -> dict[str, Channel]:
 
 def plan_day(session: Session, principal: Principal, settings: Settings, *, as_of: date) -> PlanOutcome:
     return plan_reminders(
-        session, principal, as_of=as_of, book=policy_book(settings), rules=late_payment_rules()
+        session, principal, as_of=as_of, book=policy_book(settings), rules=late_payment_rules(settings)
     )
 
 
