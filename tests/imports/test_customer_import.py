@@ -188,3 +188,26 @@ def test_a_group_company_is_named_by_its_customer_id_in_any_order(
     (reject,) = read_rejects(report.reject_file)
     assert (reject["line"], reject["field"]) == ("4", "parent_id")
     assert "cannot be its own parent" in reject["reason"]
+
+
+def test_a_billing_address_becomes_the_lines_a_letter_shows_in_the_countrys_order(
+    write_csv, do_import, book
+) -> None:
+    text = (
+        "customer_id,name,country,address_line1,address_line2,postal_code,city,region\n"
+        "A1,Acme,US,1 Main Street,Suite 200,62701,Springfield,IL\n"
+        "B1,Beta,DE,Hauptstraße 5,,10115,Berlin,\n"
+        "G1,Gamma,GB,10 High Street,,LS1 4AP,Leeds,\n"
+        "N1,Nowhere,US,,,,Springfield,IL\n"
+    )
+    report = do_import(CUSTOMERS, write_csv(text), as_of=AS_OF)
+    assert report.rejected == 0
+    found = {key[1]: c.postal_address for key, c in customers_by_key(book).items()}
+    assert found == {
+        "A1": "1 Main Street\nSuite 200\nSpringfield, IL 62701",
+        "B1": "Hauptstraße 5\n10115 Berlin",
+        "G1": "10 High Street\nLeeds\nLS1 4AP",
+        "N1": None,  # no street line: no letter can be delivered
+    }
+    moved = text.replace("Suite 200", "Suite 300")
+    assert do_import(CUSTOMERS, write_csv(moved), as_of=AS_OF).updated == 1  # the address is part of the row

@@ -123,10 +123,19 @@ def test_an_sms_goes_to_the_provider_with_its_reference_and_failures_are_sorted(
 
 def test_a_letter_is_one_file_named_after_its_key_and_a_second_delivery_replaces_it(tmp_path: Path) -> None:
     folder = LetterFolder(tmp_path / "print")
-    first = folder.send(_message(channel="letter"))
-    second = folder.send(_message(channel="letter"))
+    address = "Hauptstr. 5\n10115 Berlin"
+    first = folder.send(_message(address, channel="letter", recipient_name="Müller GmbH"))
+    second = folder.send(_message(address, channel="letter", recipient_name="Müller GmbH"))
     assert first.provider_ref == second.provider_ref == letter_file_name("7:EUR:firm:2026-12")
-    assert [p.name for p in (tmp_path / "print").iterdir()] == [first.provider_ref]
-    assert (tmp_path / "print" / first.provider_ref).read_bytes() == b"%PDF-1.4 test"
-    with pytest.raises(PermanentFailure):
-        folder.send(_message(channel="letter", attachments=()))
+    pdf = tmp_path / "print" / first.provider_ref
+    assert sorted(p.name for p in (tmp_path / "print").iterdir()) == sorted(
+        [pdf.name, pdf.with_suffix(".json").name]
+    )
+    assert pdf.read_bytes() == b"%PDF-1.4 test"
+    envelope = json.loads(pdf.with_suffix(".json").read_text(encoding="utf-8"))
+    assert envelope["address_lines"] == ["Hauptstr. 5", "10115 Berlin"]
+    assert envelope["recipient"] == "Müller GmbH"
+    with pytest.raises(PermanentFailure, match="needs its PDF"):
+        folder.send(_message(address, channel="letter", attachments=()))
+    with pytest.raises(PermanentFailure, match="postal address"):
+        folder.send(_message("", channel="letter"))

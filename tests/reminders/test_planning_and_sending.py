@@ -15,7 +15,7 @@ from dunwell.core.access import Principal
 from dunwell.core.collections import HoldReason, UserRole
 from dunwell.core.errors import DunwellError
 from dunwell.core.reminders import ReminderStatus
-from dunwell.orm import AuditEntry
+from dunwell.orm import AuditEntry, Customer
 from dunwell.orm.collections import Hold, Touch
 from dunwell.orm.customer import Contact
 from dunwell.orm.reminders import Reminder, ReminderSkip
@@ -230,3 +230,33 @@ def test_an_urgent_step_puts_a_call_task_on_the_collectors_today(
     assert {t.customer_id for t in tasks} >= {book.ids[f"PLAIN{n}"] for n in range(4)}
     assert {t.step for t in tasks} == {"urgent"}
     assert others == []
+
+
+def test_a_letter_goes_to_the_postal_address_and_waits_without_one(
+    sessions: sessionmaker[Session], book: DunningBook
+) -> None:
+    with sessions.begin() as session:
+        session.get_one(Customer, book.ids["PLAIN0"]).postal_address = "1 Main Street\nSpringfield, IL 62701"
+    final_day = DAY + timedelta(days=25)  # 45 days overdue: the final demand, by letter
+    _plan(sessions, final_day)
+    with sessions() as session:
+        letters = {
+            r.customer_id: r
+            for r in session.scalars(
+                select(Reminder).where(Reminder.planned_on == final_day, Reminder.channel == "letter")
+            )
+        }
+        (by_email,) = session.scalars(
+            select(Reminder).where(
+                Reminder.planned_on == final_day, Reminder.customer_id == book.ids["PLAIN1"]
+            )
+        ).all()
+    letter = letters[book.ids["PLAIN0"]]
+    assert letter.to_address == "1 Main Street\nSpringfield, IL 62701"
+    assert letter.document["address"] == "Plain0 Ltd\n1 Main Street\nSpringfield, IL 62701"
+    assert book.ids["PLAIN1"] not in letters  # no postal address: no letter into the void
+    assert by_email.channel == "email"  # the step's other channel, saying why the letter is missing
+    assert {
+        "code": "channel_unavailable",
+        "text": "no usable contact for letter (no address)",
+    } in by_email.reasons

@@ -34,6 +34,8 @@ def test_business_contacts_need_an_address_and_no_opt_out_private_people_their_c
         private = make_customer(session, entity=entity, external_id="PRIV")
         consenting = make_customer(session, entity=entity, external_id="CONSENT")
         later = make_customer(session, entity=entity, external_id="LATER")
+        for addressed in (business, opted, later):
+            addressed.postal_address = "1 Main Street\nSpringfield, IL 62701"
         _contact(session, business.id, email="ap@biz.example")
         gone = _contact(session, opted.id, email="ap@opted.example", phone="+1 555 0101")
         session.add(
@@ -60,6 +62,16 @@ def test_business_contacts_need_an_address_and_no_opt_out_private_people_their_c
     assert reachable.get(ids["PRIV"], set()) == set()  # a private person who never consented
     assert reachable[ids["CONSENT"]] == {"call"}
     assert reachable[ids["LATER"]] == {"email", "letter"}  # the opt-out comes after the day began
+
+
+def test_a_letter_needs_the_customers_postal_address(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as session:
+        entity = make_entity(session, code="R3")
+        nowhere = make_customer(session, entity=entity, external_id="NOWHERE")
+        _contact(session, nowhere.id, email="ap@nowhere.example")
+        customer_id = nowhere.id
+    with sessions() as session:
+        assert WorklistRepository(session).reachable_channels(DAY)[customer_id] == {"email"}
 
 
 def test_touches_carry_their_tone_to_the_worklist(sessions: sessionmaker[Session]) -> None:

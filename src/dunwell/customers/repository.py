@@ -86,6 +86,7 @@ class CustomerRow:
     risk: float | None
     #: Currencies other than ``currency`` that open items are in (their amounts are not in owed).
     other_currencies: int = 0
+    postal_address: str | None = None  # the lines a letter shows
 
 
 class Figures(NamedTuple):
@@ -358,4 +359,5 @@ def _row(found: Any) -> CustomerRow:
         open_items=int(found[5]),
         risk=None if found[7] is None else float(found[7]),
         other_currencies=max(int(found[8]) - 1, 0),
+        postal_address=customer.postal_address,
     )

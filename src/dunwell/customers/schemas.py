@@ -31,6 +31,9 @@ class Customer(BaseModel):
         description="How many other currencies the customer has open items in (not in owed_minor)"
     )
     risk: float | None = Field(description="Highest P(paid late) among the open items' latest predictions")
+    postal_address: str | None = Field(
+        None, description="The billing address lines a letter shows, newline-separated (none: no letters)"
+    )
 
     @classmethod
     def of(cls, row: CustomerRow) -> Customer:

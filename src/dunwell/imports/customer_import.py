@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from dunwell.core.addresses import postal_lines
 from dunwell.core.money import decimal_to_minor
 from dunwell.customers.repository import CustomerRepository
 from dunwell.imports.fingerprint import fingerprint
@@ -80,6 +81,14 @@ def _values(row: CustomerRow, entity_id: int, owner_ids: dict[str, int]) -> dict
         "segment": row.segment,
         "owner_id": owner_ids.get(row.owner) if row.owner else None,
         "parent_external_id": row.parent_id,
+        "postal_address": postal_lines(
+            line1=row.address_line1,
+            line2=row.address_line2,
+            postal_code=row.postal_code,
+            city=row.city,
+            region=row.region,
+            country=row.country,
+        ),
         "source_hash": fingerprint(
             (
                 row.name,
@@ -91,6 +100,11 @@ def _values(row: CustomerRow, entity_id: int, owner_ids: dict[str, int]) -> dict
                 row.segment,
                 row.owner,
                 row.parent_id,
+                row.address_line1,
+                row.address_line2,
+                row.postal_code,
+                row.city,
+                row.region,
             )
         ),
     }

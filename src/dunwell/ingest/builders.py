@@ -233,7 +233,8 @@ class CustomerBuilder(_Builder):
 
     def __call__(self, line: int, values: list[Any], problems: list[Problem]) -> CustomerRow | None:
         # values: customer_id, name, entity, country, currency, time_zone, terms, credit_limit,
-        # segment, owner, parent_id (the schema's order)
+        # segment, owner, parent_id, address_line1, address_line2, postal_code, city, region
+        # (the schema's order)
         customer_id, entity, currency, credit_limit, parent = (
             values[0],
             values[2],

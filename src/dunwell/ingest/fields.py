@@ -99,6 +99,12 @@ SCHEMAS: Mapping[ImportKind, Mapping[str, FieldDef]] = MappingProxyType(
             FieldDef("owner", _T.TEXT),
             # The group company (its customer_id in the same entity) that may pay for it.
             FieldDef("parent_id", _T.TEXT),
+            # The billing address letters go to (a letter needs a street line and a town).
+            FieldDef("address_line1", _T.TEXT),
+            FieldDef("address_line2", _T.TEXT),
+            FieldDef("postal_code", _T.TEXT),
+            FieldDef("city", _T.TEXT),
+            FieldDef("region", _T.TEXT),
         ),
     }
 )

@@ -75,6 +75,11 @@ class CustomerRow:
     segment: str | None
     owner: str | None
     parent_id: str | None = None  # the group company's customer_id (same entity)
+    address_line1: str | None = None
+    address_line2: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    region: str | None = None
 
 
 CanonicalRow = InvoiceRow | PaymentRow | CustomerRow

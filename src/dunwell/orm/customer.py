@@ -46,6 +46,8 @@ class Customer(Timestamped, Base):
     strategic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: The dunning policy assigned to this customer by name (NULL: by segment, entity or the default).
     dunning_policy: Mapped[str | None] = mapped_column(String(80))
+    #: The billing address lines a letter shows (newline-separated; none: no letter can be sent).
+    postal_address: Mapped[str | None] = mapped_column(Text)
 
 
 class Contact(Timestamped, Base):

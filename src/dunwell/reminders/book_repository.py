@@ -35,6 +35,7 @@ class CustomerRecord:
     ledger: str
     assigned_policy: str | None
     owner_id: int | None
+    postal_address: str | None = None  # the lines a letter shows; none: no letter can go
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,7 @@ class DunningBookRepository:
             Customer.ledger,
             Customer.dunning_policy,
             Customer.owner_id,
+            Customer.postal_address,
         ).join(LegalEntity, LegalEntity.id == Customer.entity_id)
         if owners is not None:
             query = query.where(Customer.owner_id.in_(owners))
@@ -107,6 +109,7 @@ class DunningBookRepository:
                 str(row[8].value if hasattr(row[8], "value") else row[8]),
                 row[9],
                 row[10],
+                row[11],
             )
             for row in self.session.execute(query)
         }

@@ -31,14 +31,14 @@ from dunwell.orm.collections import PromiseToPay
 from dunwell.reminders.book_repository import ContactRecord, CustomerRecord, ItemRecord
 
 
-def _has_address(channel: Channel, contact: ContactRecord) -> bool:
-    """What a channel needs on a contact: an address for it (an email that did not bounce, a phone
-    number); a letter goes to any contact (the print service addresses it)."""
+def _has_address(channel: Channel, contact: ContactRecord, postal_address: str | None) -> bool:
+    """What a channel needs: an email that did not bounce, a phone number, or for a letter the
+    customer's postal address (any contact may be named on it)."""
     if channel is Channel.EMAIL:
         return bool(contact.email) and not contact.email_bounced
     if channel in (Channel.SMS, Channel.CALL):
         return bool(contact.phone)
-    return True
+    return bool(postal_address)
 
 
 #: Channels that need the person's consent even for a business contact.
@@ -57,7 +57,7 @@ class Recipient:
 
 
 def channel_access(
-    contacts: list[ContactRecord],
+    contacts: list[ContactRecord], postal_address: str | None = None
 ) -> tuple[dict[Channel, ContactAccess], dict[Channel, Recipient]]:
     """Per channel, whether someone can be reached on it (and why not), and whom to write to:
     an accounts-payable mailbox before a person, then the first contact recorded."""
@@ -65,7 +65,7 @@ def channel_access(
     chosen: dict[Channel, Recipient] = {}
     ranked = sorted(contacts, key=lambda c: (not c.role_mailbox, c.id))
     for channel in Channel:
-        with_address = [c for c in ranked if _has_address(channel, c)]
+        with_address = [c for c in ranked if _has_address(channel, c, postal_address)]
         if not with_address:
             access[channel] = ContactAccess.NO_ADDRESS
             continue
@@ -79,7 +79,9 @@ def channel_access(
             continue
         access[channel] = ContactAccess.USABLE
         first = consenting[0]
-        address = first.email if channel is Channel.EMAIL else first.phone if channel is Channel.SMS else None
+        address = {Channel.EMAIL: first.email, Channel.SMS: first.phone, Channel.LETTER: postal_address}.get(
+            channel
+        )
         chosen[channel] = Recipient(
             first.id, first.name, address, first.language, first.time_zone, first.role_mailbox
         )

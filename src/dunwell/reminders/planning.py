@@ -111,7 +111,7 @@ def plan_reminders(
     recipients: dict[int, dict[Channel, Recipient]] = {}
     facts = []
     for customer in customers.values():
-        access, chosen = channel_access(contacts.get(customer.id, []))
+        access, chosen = channel_access(contacts.get(customer.id, []), customer.postal_address)
         recipients[customer.id] = chosen
         facts.append(
             customer_facts(
@@ -257,6 +257,10 @@ def _reminder(
         consumer=customer.ledger == Ledger.CONSUMER.value,
         rules=rules,
     )
+    if channel is Channel.LETTER and recipient and recipient.address:
+        # The window of the envelope: the company, the person if one is named, then the address.
+        named = [customer.name, recipient.name if not recipient.role_mailbox else ""]
+        document["address"] = "\n".join([*(n for n in named if n), recipient.address])
     words = draft(document, channel.value)
     zone = _zone(recipient.time_zone if recipient and recipient.time_zone else customer.time_zone)
     local = datetime.combine(outcome.as_of, time(message.send_at_local_hour), tzinfo=zone)

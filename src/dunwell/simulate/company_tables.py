@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from dunwell.simulate.addresses import simulated_address
 from dunwell.simulate.records import Company, SimCustomer, SimInvoice, SimPayment
 from dunwell.simulate.statements import Statement, monthly_statements, next_month
 from dunwell.simulate.touches import routine_touches
@@ -177,13 +178,17 @@ COLLECTORS = ("collector1", "collector2", "collector3")
 def _customers(customers: Iterable[SimCustomer]) -> Table:
     return Table(
         ("customer_id", "name", "entity", "country", "currency", "time_zone", "terms", "credit_limit",
-         "segment", "parent_id", "owner"),
+         "segment", "parent_id", "owner", *ADDRESS_COLUMNS),
         (
             (c.customer_id, c.name, c.entity, c.country, c.currency, c.time_zone, c.terms, c.credit_limit,
-             c.size, c.parent_id or "", _owner(c.customer_id))
+             c.size, c.parent_id or "", _owner(c.customer_id),
+             *simulated_address(c.customer_id, c.country).values())
             for c in customers
         ),
     )  # fmt: skip
+
+
+ADDRESS_COLUMNS = ("address_line1", "postal_code", "city", "region")
 
 
 def _owner(customer_id: str) -> str:

@@ -252,7 +252,8 @@ class WorklistRepository:
 
     def reachable_channels(self, day: date) -> dict[int, set[str]]:
         """Per customer, the channels some contact could be reached on by ``day``: an address for it
-        (an e-mail address for e-mail, a phone number for a call; a letter goes to any contact) and
+        (an e-mail address for e-mail, a phone number for a call, the customer's postal address for
+        a letter, naming any contact) and
         no opt-out in force. A collection reminder to a business contact rests on the creditor's
         legitimate interest (RULES.md GDPR-6) and needs no consent; a private person (a sole
         trader, a consumer) is reached only on channels they consented to, fail-closed (a consent
@@ -274,10 +275,17 @@ class WorklistRepository:
                 opted_out[contact_id].add(channel.value)
         found: dict[int, set[str]] = defaultdict(set)
         contacts = select(
-            Contact.id, Contact.customer_id, Contact.is_natural_person, Contact.email, Contact.phone
-        )
-        for contact_id, customer_id, private, email, phone in self.session.execute(contacts):
-            channels = {"letter"} | ({"email"} if email else set()) | ({"call"} if phone else set())
+            Contact.id,
+            Contact.customer_id,
+            Contact.is_natural_person,
+            Contact.email,
+            Contact.phone,
+            Customer.postal_address,
+        ).join(Customer, Customer.id == Contact.customer_id)
+        for contact_id, customer_id, private, email, phone, postal in self.session.execute(contacts):
+            channels = {
+                name for name, usable in (("letter", postal), ("email", email), ("call", phone)) if usable
+            }
             if private:
                 channels &= consented[contact_id]
             found[customer_id] |= channels - opted_out[contact_id]
