@@ -138,6 +138,7 @@ def plan_currency(day: CustomerDay, currency: str, items: Sequence[OpenItem]) ->
         send_at_local_hour=send.local_hour,
         holdout=send.holdout,
         reasons=tuple(reasons),
+        send_time_arm=send.arm,
         left_out=tuple(
             SkippedItem(r.item.item_id, r.item.reference, r.why_not) for r in reached if r.why_not
         ),

@@ -13,6 +13,7 @@ from dunwell.dunning.payment_plans import PlanProposal
 from dunwell.dunning.planner_inputs import PastLine, PastMessage
 from dunwell.dunning.policy import Tone
 from dunwell.dunning.reasons import Reason
+from dunwell.dunning.send_time import SendTimeArm
 
 
 def message_key(customer_id: int, currency: str, step_id: str, period: date) -> str:
@@ -60,6 +61,7 @@ class PlannedMessage:
     send_at_local_hour: int
     holdout: bool
     reasons: tuple[Reason, ...]
+    send_time_arm: SendTimeArm = SendTimeArm.TOO_FEW_EVENTS  # its side of the send-time experiment
     left_out: tuple[SkippedItem, ...] = ()  # items of this customer and currency not listed, and why
 
     @property

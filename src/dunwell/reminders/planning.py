@@ -261,6 +261,8 @@ def _reminder(
         # The window of the envelope: the company, the person if one is named, then the address.
         named = [customer.name, recipient.name if not recipient.role_mailbox else ""]
         document["address"] = "\n".join([*(n for n in named if n), recipient.address])
+    # Its side of the send-time experiment, for `dunwell dunning send-time-gain`.
+    document["send_time"] = {"arm": message.send_time_arm.value, "local_hour": message.send_at_local_hour}
     words = draft(document, channel.value)
     zone = _zone(recipient.time_zone if recipient and recipient.time_zone else customer.time_zone)
     local = datetime.combine(outcome.as_of, time(message.send_at_local_hour), tzinfo=zone)

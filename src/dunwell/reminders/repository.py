@@ -10,15 +10,18 @@ from typing import TypeVar
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from dunwell.core.documents import DocumentStatus
+from dunwell.core.documents import DocumentStatus, SettlementKind
 from dunwell.core.reminders import ReminderEventKind, ReminderStatus
 from dunwell.kit.bulk import one_of
 from dunwell.orm.collections import Touch
 from dunwell.orm.customer import Contact, Customer
 from dunwell.orm.invoice import Invoice
+from dunwell.orm.payment import Allocation
 from dunwell.orm.reminders import Reminder, ReminderEvent, ReminderItem, ReminderSkip
 
 T = TypeVar("T")
+#: Cash that answers a reminder: payments, credits and deductions taken (not write-offs).
+CASH_KINDS = (SettlementKind.PAYMENT, SettlementKind.CREDIT, SettlementKind.DEDUCTION)
 
 
 class OutboxRepository:
@@ -105,6 +108,44 @@ class OutboxRepository:
             )
             for reminder_id, invoice_id, step in self.session.execute(query):
                 found.setdefault(reminder_id, []).append((invoice_id, step))
+        return found
+
+    def sent_between(
+        self, since: datetime, until: datetime, *, customers: frozenset[int] | None = None
+    ) -> list[Reminder]:
+        """Reminders sent in ``[since, until)`` (of these customers; none: any)."""
+        query = select(Reminder).where(
+            Reminder.status == ReminderStatus.SENT, Reminder.sent_at >= since, Reminder.sent_at < until
+        )
+        found = list(self.session.scalars(query.order_by(Reminder.sent_at, Reminder.id)))
+        return found if customers is None else [r for r in found if r.customer_id in customers]
+
+    def listed_items(self, reminder_ids: Collection[int]) -> dict[int, list[tuple[int, int]]]:
+        """Per reminder, the (invoice, open amount then) it listed."""
+        found: dict[int, list[tuple[int, int]]] = {}
+        for chunk in _chunks(list(reminder_ids), 500):
+            query = select(ReminderItem.reminder_id, ReminderItem.invoice_id, ReminderItem.open_minor).where(
+                ReminderItem.reminder_id.in_(chunk)
+            )
+            for reminder_id, invoice_id, open_minor in self.session.execute(query):
+                found.setdefault(reminder_id, []).append((invoice_id, open_minor))
+        return found
+
+    def cash_by_invoice_and_day(
+        self, invoice_ids: Collection[int], first: date, last: date
+    ) -> dict[int, list[tuple[date, int]]]:
+        """Per invoice, the cash applied on ``first``..``last`` (day, amount), reversals left out."""
+        found: dict[int, list[tuple[date, int]]] = {}
+        for chunk in _chunks(sorted(invoice_ids), 500):
+            query = select(Allocation.invoice_id, Allocation.applied_on, Allocation.amount_minor).where(
+                Allocation.invoice_id.in_(chunk),
+                Allocation.kind.in_(CASH_KINDS),
+                Allocation.applied_on >= first,
+                Allocation.applied_on <= last,
+                Allocation.reversed_on.is_(None),
+            )
+            for invoice_id, day, amount in self.session.execute(query):
+                found.setdefault(invoice_id, []).append((day, amount))
         return found
 
     def open_invoice_ids(self, invoice_ids: Collection[int]) -> list[int]:

@@ -308,6 +308,11 @@ def _decided(
     )
 
 
+def visible_customers(session: Session, principal: Principal) -> frozenset[int] | None:
+    """The customers the principal may see (none: every customer)."""
+    return _visible(session, principal)
+
+
 def _visible(session: Session, principal: Principal) -> frozenset[int] | None:
     if principal.portfolio is None:
         return None
