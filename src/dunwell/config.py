@@ -47,6 +47,14 @@ class Settings(BaseSettings):
     #: A YAML file of reference rates (the shipped file's format) whose series replace the shipped
     #: ones of the same id: extend a rate the release does not know yet without waiting for one.
     reference_rates_file: str | None = None
+    #: Email opens (issue 18, send time): off by default. On, every reminder email carries an HTML
+    #: part with a 1x1 image at ``public_base_url``/o/<token>.gif; loading it records an open, whose
+    #: hour then counts towards the customer's send hour. Tell your recipients (GDPR-1, ePrivacy).
+    track_opens: bool = False
+    #: Where the web app is reachable from the recipients' mail clients (https://ar.example.com).
+    public_base_url: str | None = None
+    #: The key the open tokens are signed with (any long random string, kept secret).
+    tracking_secret: str | None = None
     #: Who reminders come from, and where replies go.
     mail_from: str = "Accounts Receivable <ar@dunwell.invalid>"
     mail_reply_to: str | None = None

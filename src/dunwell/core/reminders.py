@@ -39,6 +39,7 @@ class ReminderEventKind(StrEnum):
     FAILED = "failed"
     UNCONFIRMED = "unconfirmed"
     CANCELLED = "cancelled"
+    OPENED = "opened"  # the recipient's mail client loaded the open pixel (only with track_opens)
 
 
 class Ledger(StrEnum):

@@ -14,12 +14,14 @@ from sqlalchemy.orm import Session
 
 from dunwell.core.collections import PromiseStatus
 from dunwell.core.documents import DocumentStatus, SettlementKind
+from dunwell.core.reminders import ReminderEventKind
 from dunwell.kit.bulk import one_of
 from dunwell.orm.collections import Hold, PromiseInvoice, PromiseToPay, Touch
 from dunwell.orm.customer import Contact, ContactChannelConsent, Customer
 from dunwell.orm.entity import LegalEntity
 from dunwell.orm.invoice import Invoice
 from dunwell.orm.payment import Allocation
+from dunwell.orm.reminders import Reminder, ReminderEvent
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +244,15 @@ class DunningBookRepository:
             )
         )
         return [tuple(row) for row in self.session.execute(query)]  # type: ignore[misc]
+
+    def open_times(self, since: datetime) -> list[tuple[int, datetime]]:
+        """(customer, when) of every recorded email open since ``since`` (none unless opens are tracked)."""
+        query = (
+            select(Reminder.customer_id, ReminderEvent.at)
+            .join(Reminder, Reminder.id == ReminderEvent.reminder_id)
+            .where(ReminderEvent.kind == ReminderEventKind.OPENED, ReminderEvent.at >= since)
+        )
+        return [(customer_id, at) for customer_id, at in self.session.execute(query)]
 
     def inbound_touch_times(self, since: datetime) -> list[tuple[int, datetime]]:
         query = select(Touch.customer_id, Touch.occurred_at).where(

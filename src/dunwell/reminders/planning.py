@@ -103,7 +103,9 @@ def plan_reminders(
     )
     plans = live_plans(session, ids, as_of=as_of)
     zones = {c.id: c.time_zone for c in customers.values()}
-    hours = local_hours(repository.inbound_touch_times(_start(as_of - timedelta(days=365))), zones)
+    year_ago = _start(as_of - timedelta(days=365))
+    # When they are at their desk: their own calls and messages to us, and the emails they opened.
+    hours = local_hours([*repository.inbound_touch_times(year_ago), *repository.open_times(year_ago)], zones)
     recent_cash = WorklistRepository(session).customers_with_recent_cash(
         since=as_of - timedelta(days=recent_days), known=as_of
     )

@@ -219,6 +219,12 @@ class OutboxRepository:
             for i, s, m in items
         )
 
+    def last_event_at(self, reminder_id: int, kind: ReminderEventKind) -> datetime | None:
+        query = select(func.max(ReminderEvent.at)).where(
+            ReminderEvent.reminder_id == reminder_id, ReminderEvent.kind == kind
+        )
+        return self.session.scalar(query)
+
     def add_event(
         self,
         reminder_id: int,

@@ -259,6 +259,7 @@ def _outbound(reminder: Reminder) -> OutboundMessage:
         language=reminder.language,
         attachments=attachments,
         recipient_name=str(reminder.document.get("customer", {}).get("name", "")),
+        tracking_id=str(reminder.id),
     )
 
 

@@ -36,6 +36,7 @@ from dunwell.reminders.channels.letters import LetterFolder
 from dunwell.reminders.channels.sms import sms_channel
 from dunwell.reminders.composing import LatePaymentRules
 from dunwell.reminders.guarding import guard
+from dunwell.reminders.opens import pixel_url
 from dunwell.reminders.planning import PlanOutcome, plan_reminders
 from dunwell.reminders.repository import OutboxRepository
 from dunwell.reminders.sending import SenderSettings, SendReport, send_due
@@ -82,7 +83,8 @@ def channels(settings: Settings) -> dict[str, Channel]:
     """Every configured channel: email, letters and call tasks always; SMS when a provider is set."""
     found: dict[str, Channel] = {
         "email": EmailChannel(
-            SmtpSettings(
+            open_pixel=pixel_url(settings),
+            settings=SmtpSettings(
                 host=settings.smtp_host,
                 port=settings.smtp_port,
                 sender=settings.mail_from,
@@ -91,7 +93,7 @@ def channels(settings: Settings) -> dict[str, Channel]:
                 password=settings.smtp_password,
                 security=settings.smtp_security,
                 timeout=settings.smtp_timeout_seconds,
-            )
+            ),
         ),
         "letter": LetterFolder(Path(settings.letters_folder)),
         "call": CallTasks(),

@@ -15,6 +15,7 @@ from dunwell.prediction import endpoints as prediction_endpoints
 from dunwell.prediction import views as prediction_views
 from dunwell.reminders import approval_views as reminders_approval_views
 from dunwell.reminders import endpoints as reminders_endpoints
+from dunwell.reminders import open_views as reminders_open_views
 from dunwell.reminders import views as reminders_views
 from dunwell.reporting import endpoints as reporting_endpoints
 from dunwell.worklist import endpoints as worklist_endpoints
@@ -37,3 +38,4 @@ WEB_ROUTERS.append(worklist_views.router)
 API_ROUTERS.append(reminders_endpoints.router)
 WEB_ROUTERS.append(reminders_views.router)
 WEB_ROUTERS.append(reminders_approval_views.router)
+WEB_ROUTERS.append(reminders_open_views.router)

@@ -31,6 +31,8 @@ class OutboundMessage:
     attachments: tuple[Attachment, ...] = ()
     #: The customer and contact names the letter's address block and the call task show.
     recipient_name: str = ""
+    #: The outbox row's id, for a channel that reports back (the email open pixel).
+    tracking_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

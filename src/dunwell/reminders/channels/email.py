@@ -7,8 +7,10 @@ or another 5xx is permanent (the contact is marked undeliverable by the sender).
 from __future__ import annotations
 
 import hashlib
+import html
 import smtplib
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -41,7 +43,11 @@ def message_id(key: str, sender: str) -> str:
     return f"<dunwell.{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"
 
 
-def build_email(message: OutboundMessage, settings: SmtpSettings) -> EmailMessage:
+def build_email(
+    message: OutboundMessage, settings: SmtpSettings, open_pixel: Callable[[str], str] | None = None
+) -> EmailMessage:
+    """The text body; with ``open_pixel`` (opens tracked) also an HTML part showing the same words
+    and a 1x1 image whose loading records an open."""
     if not message.to_address:
         raise PermanentFailure("no email address")
     mail = EmailMessage()
@@ -55,6 +61,14 @@ def build_email(message: OutboundMessage, settings: SmtpSettings) -> EmailMessag
     mail["Content-Language"] = message.language
     mail["X-Dunwell-Key"] = message.key
     mail.set_content(message.body)
+    if open_pixel is not None and message.tracking_id:
+        words = html.escape(message.body)
+        image = html.escape(open_pixel(message.tracking_id), quote=True)
+        mail.add_alternative(
+            f'<!doctype html><html><body><pre style="font-family:inherit;white-space:pre-wrap">{words}</pre>'
+            f'<img src="{image}" width="1" height="1" alt=""></body></html>',
+            subtype="html",
+        )
     for attachment in message.attachments:
         main, sub = attachment.content_type.split("/", 1)
         mail.add_attachment(attachment.data, maintype=main, subtype=sub, filename=attachment.filename)
@@ -65,9 +79,11 @@ def build_email(message: OutboundMessage, settings: SmtpSettings) -> EmailMessag
 class EmailChannel:
     settings: SmtpSettings
     name: str = "email"
+    #: The open pixel's URL for an outbox id (none: opens are not tracked).
+    open_pixel: Callable[[str], str] | None = None
 
     def send(self, message: OutboundMessage) -> Delivery:
-        mail = build_email(message, self.settings)
+        mail = build_email(message, self.settings, self.open_pixel)
         try:
             with self._connect() as smtp:
                 if self.settings.user:
