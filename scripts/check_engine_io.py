@@ -24,7 +24,7 @@ import ast
 import sys
 from pathlib import Path
 
-ENGINES = ("core", "simulate", "matching", "ml", "analytics")
+ENGINES = ("core", "simulate", "matching", "ml", "analytics", "forecast")
 #: Methods that reach the file system whatever they are called on.
 FILE_METHODS = frozenset(
     {
