@@ -20,6 +20,7 @@ from dunwell.cli.dunning import app as dunning_app
 from dunwell.cli.dunning_run import plan_command as dunning_plan_command
 from dunwell.cli.dunning_run import send_command as dunning_send_command
 from dunwell.cli.errors import JsonErrorsGroup
+from dunwell.cli.forecast import app as forecast_app
 from dunwell.cli.mail import app as mail_app
 from dunwell.cli.metrics import aging_command, metrics_command, refresh_reports_command
 from dunwell.cli.options import JSON
@@ -58,6 +59,7 @@ app.add_typer(compliance_app, name="compliance")
 app.add_typer(audit_app, name="audit")
 app.add_typer(approvals_app, name="approvals")
 app.add_typer(plans_app, name="plans")
+app.add_typer(forecast_app, name="forecast")
 app.add_typer(mail_app, name="mail")
 dunning_app.command("plan")(dunning_plan_command)
 dunning_app.command("send")(dunning_send_command)

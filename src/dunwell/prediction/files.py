@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from dunwell.core.money import to_minor_units
 from dunwell.ingest import ImportMapping, InvoiceRow, Rejection, check_columns, open_table, parse_rows
 from dunwell.ml.errors import PredictionError
 from dunwell.ml.history import InvoiceHistory
@@ -24,11 +26,15 @@ class FileHistory:
     rejections: list[Rejection]
     #: Rows loaded with a warning: (line, what), e.g. paid before issued (taken as paid on issue).
     warnings: list[tuple[int, str]] = field(default_factory=list)
+    #: Each document's amount in integer minor units of its currency (the history's positions),
+    #: exact from the file's decimals: what the cash forecast adds up.
+    amount_minor: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 def read_book(path: Path, mapping: ImportMapping) -> FileHistory:
     """Every invoice and credit memo in ``path``; rejected rows are returned, not raised."""
     records: list[dict[str, object]] = []
+    minor: list[int] = []
     rejections: list[Rejection] = []
     warnings: list[tuple[int, str]] = []
     with open_table(path, mapping=mapping) as table:
@@ -47,6 +53,7 @@ def read_book(path: Path, mapping: ImportMapping) -> FileHistory:
                         "(a prepayment): taken as paid on issue",
                     )
                 )
+            minor.append(to_minor_units(parsed.amount, parsed.currency))
             records.append(
                 {
                     "invoice_id": parsed.invoice_id,
@@ -72,4 +79,5 @@ def read_book(path: Path, mapping: ImportMapping) -> FileHistory:
         len(records) + len(rejections),
         rejections,
         warnings,
+        np.asarray(minor, dtype=np.int64),
     )
