@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from datetime import date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -101,13 +101,17 @@ class OutboxRepository:
         return [(r, items.get(r.id, [])) for r in rows]
 
     def items(self, reminder_ids: Collection[int]) -> dict[int, list[tuple[int, int]]]:
+        """Per reminder, the (invoice, step index) it listed."""
+        return self._item_pairs(reminder_ids, ReminderItem.step_index)
+
+    def _item_pairs(self, reminder_ids: Collection[int], column: Any) -> dict[int, list[tuple[int, int]]]:
         found: dict[int, list[tuple[int, int]]] = {}
         for chunk in _chunks(list(reminder_ids), 500):
-            query = select(ReminderItem.reminder_id, ReminderItem.invoice_id, ReminderItem.step_index).where(
+            query = select(ReminderItem.reminder_id, ReminderItem.invoice_id, column).where(
                 ReminderItem.reminder_id.in_(chunk)
             )
-            for reminder_id, invoice_id, step in self.session.execute(query):
-                found.setdefault(reminder_id, []).append((invoice_id, step))
+            for reminder_id, invoice_id, value in self.session.execute(query):
+                found.setdefault(reminder_id, []).append((invoice_id, value))
         return found
 
     def sent_between(
@@ -122,14 +126,7 @@ class OutboxRepository:
 
     def listed_items(self, reminder_ids: Collection[int]) -> dict[int, list[tuple[int, int]]]:
         """Per reminder, the (invoice, open amount then) it listed."""
-        found: dict[int, list[tuple[int, int]]] = {}
-        for chunk in _chunks(list(reminder_ids), 500):
-            query = select(ReminderItem.reminder_id, ReminderItem.invoice_id, ReminderItem.open_minor).where(
-                ReminderItem.reminder_id.in_(chunk)
-            )
-            for reminder_id, invoice_id, open_minor in self.session.execute(query):
-                found.setdefault(reminder_id, []).append((invoice_id, open_minor))
-        return found
+        return self._item_pairs(reminder_ids, ReminderItem.open_minor)
 
     def cash_by_invoice_and_day(
         self, invoice_ids: Collection[int], first: date, last: date
