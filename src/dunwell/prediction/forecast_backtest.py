@@ -17,7 +17,6 @@ test window (the others are named, not mixed in: minor units of two currencies d
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -26,12 +25,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from dunwell.forecast.joint import OpenBook, simulate_daily
-from dunwell.forecast.new_billing import billing_pattern, simulate_new_billing
 from dunwell.ml.errors import PredictionError
-from dunwell.ml.features import Queries
 from dunwell.ml.history import NEVER, InvoiceHistory, day_number, day_of
 from dunwell.ml.predictor import PaymentPredictor
+from dunwell.prediction.cash_in import cash_in_at
 from dunwell.prediction.files import FileHistory
 
 HORIZONS = (7, 30, 90)
@@ -40,10 +37,6 @@ LEVELS = (0.1, 0.5, 0.9)
 #: How strongly a customer's invoices move together (latent-scale correlation of the copula).
 #: A stated assumption until it is estimated per book (ADR 0033).
 DEFAULT_RHO = 0.3
-#: Past-due ages from which an invoice may never be paid, and the fewest reference invoices
-#: that make a bucket's rate (else the pooled rate of every age past the first bucket).
-NEVER_BUCKETS = (90, 180, 365)
-MIN_REFERENCE = 30
 #: Earlier origins (their 13 weeks complete) whose weekly errors calibrate the range.
 CALIBRATION_ORIGINS = 8
 #: The calibration never shrinks a side of the range below this share of the simulated one.
@@ -143,44 +136,19 @@ def forecast_at(
     seed: int,
 ) -> OriginForecast:
     ours = (history.currency == currency) & history.is_invoice & (minor > 0)
-    open_rows = np.flatnonzero(ours & (history.issue <= origin) & (history.paid > origin))
-    actual = _actual(history, minor, ours, origin, horizon)
-    if len(open_rows):
-        queries = Queries(open_rows, np.full(len(open_rows), origin), np.full(len(open_rows), origin))
-        predicted = predictor.predict(history, queries, explain=False)
-        # Days after the origin at each quantile (the predictor gives days after the due date).
-        offsets = (history.due[open_rows] - origin)[:, None] + predicted.delay
-        customers, dense = np.unique(history.customer[open_rows], return_inverse=True)
-        del customers
-        open_book = OpenBook(
-            amount_minor=minor[open_rows],
-            p10=offsets[:, 0].astype(np.float64),
-            p50=offsets[:, 1].astype(np.float64),
-            p90=offsets[:, 2].astype(np.float64),
-            p_never=_never_paid(history, ours, origin, open_rows, horizon),
-            customer=dense.astype(np.int64),
-        )
-        book_cash = simulate_daily(open_book, horizon_days=horizon, draws=draws, rho=rho, seed=seed + origin)
-    else:
-        book_cash = np.zeros((draws, horizon), dtype=np.int64)
-    pattern = billing_pattern(history.issue[ours], _known_paid(history, ours, origin), minor[ours],
-                              origin=origin, horizon_days=horizon)  # fmt: skip
-    new_cash = simulate_new_billing(pattern, horizon_days=horizon, draws=draws, seed=seed + origin + 1)
-    cash = book_cash + new_cash
+    found = cash_in_at(
+        history, minor, currency, predictor, origin, horizon=horizon, draws=draws, rho=rho, seed=seed
+    )
+    cash, open_rows, rate = found.cash, found.open_rows, found.pattern.rate_per_day
     weeks = cash[:, : WEEKS * 7].reshape(draws, WEEKS, 7).sum(axis=2).astype(np.float64)
     return OriginForecast(
         origin,
-        actual,
+        _actual(history, minor, ours, origin, horizon),
         np.quantile(weeks, LEVELS, axis=0),
         {h: float(np.median(cash[:, :h].sum(axis=1))) for h in HORIZONS},
-        _due_date_baseline(history, minor, ours, open_rows, origin, horizon, pattern.rate_per_day),
-        _average_days_baseline(history, minor, ours, open_rows, origin, horizon, pattern.rate_per_day),
+        _due_date_baseline(history, minor, ours, open_rows, origin, horizon, rate),
+        _average_days_baseline(history, minor, ours, open_rows, origin, horizon, rate),
     )
-
-
-def _known_paid(history: InvoiceHistory, rows: NDArray[np.bool_], origin: int) -> NDArray[np.int64]:
-    paid = history.paid[rows]
-    return np.where(paid <= origin, paid, NEVER)
 
 
 def _actual(
@@ -190,41 +158,6 @@ def _actual(
     paid = ours & (history.paid > origin) & (history.paid <= origin + horizon)
     days = history.paid[paid] - origin - 1
     return np.bincount(days, weights=minor[paid], minlength=horizon).astype(np.int64)
-
-
-def _never_paid(
-    history: InvoiceHistory, ours: NDArray[np.bool_], origin: int, open_rows: NDArray[np.int64], horizon: int
-) -> NDArray[np.float64]:
-    """Per open invoice, the chance it is not paid within the horizon at all, for invoices at least
-    ``NEVER_BUCKETS[0]`` days past due: among invoices known to have been unpaid at the same age
-    with a full horizon observed after it, the share still unpaid at its end (as known at origin)."""
-    age = origin - history.due[open_rows]
-    result = np.zeros(len(open_rows))
-    edges = [*NEVER_BUCKETS, 10**9]
-    known_paid = np.where(history.paid <= origin, history.paid, NEVER)
-    pooled = _unpaid_share(history, ours, known_paid, NEVER_BUCKETS[0], origin, horizon)
-    for low, high in itertools.pairwise(edges):
-        inside = (age >= low) & (age < high)
-        if not inside.any():
-            continue
-        share = _unpaid_share(history, ours, known_paid, low, origin, horizon)
-        result[inside] = share if share is not None else (pooled or 0.0)
-    return result
-
-
-def _unpaid_share(
-    history: InvoiceHistory,
-    ours: NDArray[np.bool_],
-    known_paid: NDArray[np.int64],
-    age: int,
-    origin: int,
-    horizon: int,
-) -> float | None:
-    reached = history.due + age
-    reference = ours & (reached + horizon <= origin) & (known_paid > reached)
-    if reference.sum() < MIN_REFERENCE:
-        return None
-    return float((known_paid[reference] > reached[reference] + horizon).mean())
 
 
 def _due_date_baseline(
@@ -321,21 +254,28 @@ def _point(daily: NDArray[np.int64]) -> tuple[NDArray[np.float64], dict[int, flo
 
 
 def _calibrate(forecast: OriginForecast, made: list[OriginForecast], horizon: int) -> OriginForecast:
-    """Widen or narrow the weekly range so that on the latest ``CALIBRATION_ORIGINS`` earlier
-    origins whose outcome was complete by this one, 10 % of weekly buckets fell below the P10 and
-    10 % above the P90 (split conformal, on what was known at the origin: no test outcome)."""
+    """The forecast's range calibrated on the latest ``CALIBRATION_ORIGINS`` earlier origins whose
+    outcome was complete by this one (known at the origin: no test outcome)."""
     past = [f for f in made if f.origin + horizon <= forecast.origin][-CALIBRATION_ORIGINS:]
     if not past:
         return forecast
+    return forecast.calibrated(*calibration_factors([(f.actual, f.bands) for f in past]))
+
+
+def calibration_factors(past: list[tuple[NDArray[np.int64], NDArray[np.float64]]]) -> tuple[float, float]:
+    """From earlier origins' (actual cash per day, weekly P10/P50/P90 bands): the factors that
+    widen (or narrow) each side of the weekly range around its P50 so that 10 % of those weekly
+    buckets fell below the P10 and 10 % above the P90 (split conformal)."""
     below, above = [], []
-    for f in past:
-        weeks = f.actual[: WEEKS * 7].reshape(WEEKS, 7).sum(axis=1).astype(np.float64)
-        p10, p50, p90 = f.bands
+    for actual, (p10, p50, p90) in past:
+        weeks = actual[: WEEKS * 7].reshape(WEEKS, 7).sum(axis=1).astype(np.float64)
         below.extend(((p50 - weeks) / np.maximum(p50 - p10, 1.0)).tolist())
         above.extend(((weeks - p50) / np.maximum(p90 - p50, 1.0)).tolist())
+    if not below:
+        return 1.0, 1.0
     low = max(float(np.quantile(below, 1 - LEVELS[0])), MIN_SCALE)
     high = max(float(np.quantile(above, LEVELS[2])), MIN_SCALE)
-    return forecast.calibrated(low, high)
+    return low, high
 
 
 def _mean(values: list[float], digits: int = 4) -> float | None:
