@@ -16,7 +16,7 @@ knowledge is small and ``as_known_on`` hides every clearing after a model's cuto
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -34,6 +34,9 @@ from dunwell.prediction.book_repository import DOCUMENT_COLUMNS, PredictionBookR
 class StoredHistory:
     history: InvoiceHistory
     invoice_pk: np.ndarray  # the database id of each history position
+    #: Each position's amount in its currency's minor units (credit memos negative), as stored:
+    #: the cash forecast sums these, never the history's float ``amount``.
+    amount_minor: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 def load_book(session: Session, customers: Collection[int] | None = None) -> StoredHistory:
@@ -64,7 +67,11 @@ def load_book(session: Session, customers: Collection[int] | None = None) -> Sto
     frame["dispute_opened"] = frame["pk"].map(opened)
     frame["dispute_closed"] = frame["pk"].map(closed)
     history = InvoiceHistory.from_frame(frame).with_activity(*_activity(repo))
-    return StoredHistory(history=history, invoice_pk=frame["pk"].to_numpy(dtype=np.int64))
+    return StoredHistory(
+        history=history,
+        invoice_pk=frame["pk"].to_numpy(dtype=np.int64),
+        amount_minor=frame["amount_minor"].to_numpy(dtype=np.int64),
+    )
 
 
 def _mostly(settled: dict[str, int] | None, kind: SettlementKind) -> bool:

@@ -36,6 +36,7 @@ from dunwell.ml.persist import from_document, to_document
 from dunwell.ml.predictor import PaymentPredictor, Predictions
 from dunwell.orm.prediction import PredictionModel
 from dunwell.prediction.book import StoredHistory, load_book
+from dunwell.prediction.forecast_calibration import forecast_calibration
 from dunwell.prediction.repository import ModelRepository
 
 #: Inputs not watched for drift: calendar positions move with the day scored on, not with the
@@ -118,6 +119,10 @@ def train_model(
     step()
     # The choice the registered model makes (the holdout's own is under "holdout_chosen").
     metrics["chosen"] = None if predictor.choice_ is None else predictor.choice_.to_json()
+    # The cash forecast's range factors, learned on weeks that were over by the training day.
+    metrics["forecast_calibration"] = forecast_calibration(
+        history, stored.amount_minor[stored.history.issue <= known], known_until=known, settings=settings
+    )
     open_rows = _open_on(history, known)
     reference = _profile(history, predictor, open_rows, known)
     step()

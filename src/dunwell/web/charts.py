@@ -101,3 +101,67 @@ def _tick(value: float) -> str:
 
 def _id(title: str) -> str:
     return "chart-" + "".join(c if c.isalnum() else "-" for c in title.lower())
+
+
+def fan_chart(
+    labels: Sequence[str],
+    low: Sequence[Value],
+    mid: Sequence[Value],
+    high: Sequence[Value],
+    *,
+    title: str,
+    unit: str = "",
+    names: tuple[str, str] = ("P50", "P10–P90"),
+) -> Markup:
+    """A fan chart: the band from ``low`` to ``high`` shaded behind the ``mid`` line (the cash
+    forecast's P10-P90 range around its P50), one point per label."""
+    numbers = [float(v) for values in (low, mid, high) for v in values if v is not None]
+    lowest, highest = _range(numbers)
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    step = plot_w / max(len(labels) - 1, 1)
+
+    def x(i: int) -> float:
+        return LEFT + i * step
+
+    def y(value: Value) -> float:
+        return TOP + plot_h - (float(value or 0) - lowest) / (highest - lowest) * plot_h
+
+    parts = [
+        f'<svg class="chart chart-fan" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-labelledby="{_id(title)}-t">',
+        f'<title id="{_id(title)}-t">{escape(title)}</title>',
+    ]
+    for k in range(TICKS + 1):
+        value = lowest + (highest - lowest) * k / TICKS
+        level = f"{y(value):.1f}"
+        parts.append(
+            f'<line class="chart-grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{level}" y2="{level}"/>'
+            f'<text class="chart-axis" x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end">'
+            f"{_tick(value)}{escape(unit)}</text>"
+        )
+    every = max(1, len(labels) // 7)  # at most about seven labels fit under the axis
+    for i, label in enumerate(labels):
+        if i % every == 0:
+            parts.append(
+                f'<text class="chart-axis" x="{x(i):.1f}" y="{HEIGHT - 8}" text-anchor="middle">'
+                f"{escape(label)}</text>"
+            )
+    upper = [f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(high)]
+    lower = [f"{x(i):.1f},{y(v):.1f}" for i, v in reversed(list(enumerate(low)))]
+    parts.append(f'<polygon class="chart-band chart-s0" points="{" ".join(upper + lower)}"/>')
+    points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(mid))
+    parts.append(f'<polyline class="chart-line chart-s0" points="{points}"/>')
+    parts.extend(
+        f'<circle class="chart-dot chart-s0" cx="{x(i):.1f}" cy="{y(v):.1f}" r="2.5">'
+        f"<title>{escape(labels[i])}: {_tick(float(v or 0))}{escape(unit)} "
+        f"({_tick(float(low[i] or 0))}–{_tick(float(high[i] or 0))})</title></circle>"
+        for i, v in enumerate(mid)
+    )
+    parts.append("</svg>")
+    legend = (
+        f'<li><span class="chart-key chart-s0" aria-hidden="true"></span>{escape(names[0])}</li>'
+        f'<li><span class="chart-key chart-band-key" aria-hidden="true"></span>{escape(names[1])}</li>'
+    )
+    return Markup(
+        f'<figure class="chart-box">{"".join(parts)}<ul class="chart-legend">{legend}</ul></figure>'
+    )
