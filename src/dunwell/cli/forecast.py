@@ -63,7 +63,7 @@ def forecast_command(
     JSON: {"as_of", "weeks", "by", "scope", "model_version", "model_known_until", "draws", "rho",
     "calibration": {"low", "high", "origins", ...}, "groups": [{"currency", "group", "open_minor",
     "open_invoices", "billing_per_day_minor", "total": {"p10_minor", "p50_minor", "p90_minor"},
-    "weeks": [{"start", "end", "p10_minor", "p50_minor", "p90_minor", "open_book_p50_minor",
+    "weeks": [{"start", "end", "p10_minor", "p50_minor", "p90_minor", "open_book_minor",
     "contributors": [{"customer_id", "name", "expected_minor"}]}], "days": [{"day", "p10_minor",
     "p50_minor", "p90_minor"}]}]}.
     """

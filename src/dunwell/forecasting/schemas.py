@@ -55,7 +55,7 @@ class WeekForecast:
     start: date
     end: date
     band: Band
-    open_book_p50_minor: int  # the part of the P50 from invoices already issued
+    open_book_minor: int  # the mean cash from invoices already issued (means add up; medians do not)
     contributors: tuple[Contributor, ...]
 
     def to_dict(self) -> dict[str, Any]:
@@ -63,7 +63,7 @@ class WeekForecast:
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
             **self.band.to_dict(),
-            "open_book_p50_minor": self.open_book_p50_minor,
+            "open_book_minor": self.open_book_minor,
             "contributors": [c.to_dict() for c in self.contributors],
         }
 
@@ -73,7 +73,7 @@ class WeekForecast:
             date.fromisoformat(d["start"]),
             date.fromisoformat(d["end"]),
             Band.from_dict(d),
-            int(d["open_book_p50_minor"]),
+            int(d["open_book_minor"]),
             tuple(Contributor.from_dict(c) for c in d["contributors"]),
         )
 

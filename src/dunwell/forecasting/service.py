@@ -205,7 +205,7 @@ def _group(
                 start=start,
                 end=start + timedelta(days=6),
                 band=week_bands[w],
-                open_book_p50_minor=int(np.median(book_weekly[:, w])),
+                open_book_minor=round(float(book_weekly[:, w].mean())),
                 contributors=tuple(contributors[:CONTRIBUTORS]),
             )
         )

@@ -137,9 +137,9 @@ def fan_chart(
         parts.append(
             f'<line class="chart-grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{level}" y2="{level}"/>'
             f'<text class="chart-axis" x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end">'
-            f"{_tick(value)}{escape(unit)}</text>"
+            f"{_compact(value)}{escape(unit)}</text>"
         )
-    every = max(1, len(labels) // 7)  # at most about seven labels fit under the axis
+    every = -(-len(labels) // 7)  # at most seven labels fit under the axis
     for i, label in enumerate(labels):
         if i % every == 0:
             parts.append(
@@ -165,3 +165,12 @@ def fan_chart(
     return Markup(
         f'<figure class="chart-box">{"".join(parts)}<ul class="chart-legend">{legend}</ul></figure>'
     )
+
+
+def _compact(value: float) -> str:
+    """An axis label that fits the margin: 835k, 1.2M (the dots' titles and the table are exact)."""
+    for threshold, size, suffix in ((1e9, 1e9, "G"), (1e6, 1e6, "M"), (1e4, 1e3, "k")):
+        if abs(value) >= threshold:
+            scaled = value / size
+            return f"{scaled:,.0f}{suffix}" if abs(scaled) >= 10 else f"{scaled:,.1f}{suffix}"
+    return _tick(value)

@@ -11,6 +11,7 @@ from dunwell.collections import endpoints as collections_endpoints
 from dunwell.collections import views as collections_views
 from dunwell.customers import endpoints as customers_endpoints
 from dunwell.customers import views as customers_views
+from dunwell.forecasting import endpoints as forecasting_endpoints
 from dunwell.prediction import endpoints as prediction_endpoints
 from dunwell.prediction import views as prediction_views
 from dunwell.reminders import approval_views as reminders_approval_views
@@ -18,6 +19,7 @@ from dunwell.reminders import endpoints as reminders_endpoints
 from dunwell.reminders import open_views as reminders_open_views
 from dunwell.reminders import views as reminders_views
 from dunwell.reporting import endpoints as reporting_endpoints
+from dunwell.web import forecast_page
 from dunwell.worklist import endpoints as worklist_endpoints
 from dunwell.worklist import views as worklist_views
 
@@ -39,3 +41,5 @@ API_ROUTERS.append(reminders_endpoints.router)
 WEB_ROUTERS.append(reminders_views.router)
 WEB_ROUTERS.append(reminders_approval_views.router)
 WEB_ROUTERS.append(reminders_open_views.router)
+API_ROUTERS.append(forecasting_endpoints.router)
+WEB_ROUTERS.append(forecast_page.router)
