@@ -26,6 +26,7 @@ from dunwell.cli.metrics import aging_command, metrics_command, refresh_reports_
 from dunwell.cli.options import JSON
 from dunwell.cli.payment_plans import app as plans_app
 from dunwell.cli.runtime import console, print_json
+from dunwell.cli.scenario import app as scenario_app
 from dunwell.cli.serve import serve_command
 from dunwell.cli.worker import worker_command
 from dunwell.cli.worklist import worklist_command
@@ -60,6 +61,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(approvals_app, name="approvals")
 app.add_typer(plans_app, name="plans")
 app.add_typer(forecast_app, name="forecast")
+app.add_typer(scenario_app, name="scenario")
 app.add_typer(mail_app, name="mail")
 dunning_app.command("plan")(dunning_plan_command)
 dunning_app.command("send")(dunning_send_command)

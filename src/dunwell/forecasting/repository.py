@@ -32,3 +32,8 @@ class ForecastRepository:
         c = table_of(Customer).c
         rows = self.session.execute(select(c.id, c.name, c.segment, c.owner_id))
         return {int(pk): (name, segment, owner) for pk, name, segment, owner in rows}
+
+    def external_ids(self) -> dict[int, str]:
+        """Every customer's id in the ERP (how a scenario file names a customer)."""
+        c = table_of(Customer).c
+        return {int(pk): str(ext) for pk, ext in self.session.execute(select(c.id, c.external_id))}

@@ -15,6 +15,7 @@ cash moves the book's version, so the page shows the new forecast after the next
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
@@ -35,6 +36,8 @@ from dunwell.forecasting.schemas import (
 )
 from dunwell.kit.snapshots import Codec, Snapshot, cached, snapshot_key
 from dunwell.ml.history import day_number
+from dunwell.ml.predictor import PaymentPredictor
+from dunwell.orm.prediction import PredictionModel
 from dunwell.prediction.book import StoredHistory, load_book
 from dunwell.prediction.cash_in import CashIn, cash_in_at
 from dunwell.prediction.forecast_backtest import DEFAULT_RHO
@@ -67,28 +70,9 @@ def cash_forecast(
     """The forecast from the end of ``as_of`` for ``weeks`` weeks, of what ``principal`` may see."""
     if not 1 <= weeks <= MAX_WEEKS:
         raise DunwellError(f"weeks must be 1 to {MAX_WEEKS}, not {weeks}", code="bad_weeks")
-    record, predictor = load_model(session, model_version)
-    if as_of < record.known_until:
-        raise DunwellError(
-            f"model version {record.version} learned from the book up to {record.known_until}; a forecast "
-            f"as of {as_of} would use payments that were unknown then. "
-            f"Train a model as of {as_of} or earlier.",
-            code="model_from_the_future",
-            kind=ErrorKind.INVALID,
-        )
-    stored = load_book(session)
-    repository = ForecastRepository(session)
-    customers = repository.customers()
-    history = stored.history
-    customer_pk = np.array([int(name) for name in history.customer_names], dtype=np.int64)[history.customer]
-    visible = np.ones(len(customer_pk), dtype=bool)
-    if principal.portfolio is not None:
-        mine = [pk for pk, (_, _, owner) in customers.items() if owner in principal.portfolio]
-        visible = np.isin(customer_pk, mine)
-    settled = repository.settled_by(as_of)
-    open_minor = stored.amount_minor - np.array(
-        [settled.get(int(pk), 0) for pk in stored.invoice_pk], dtype=np.int64
-    )
+    book = prepared_book(session, principal, as_of=as_of, model_version=model_version)
+    record, predictor, history, customers = book.record, book.predictor, book.stored.history, book.customers
+    stored, customer_pk, visible, open_minor = book.stored, book.customer_pk, book.visible, book.open_minor
     calibration = dict(record.metrics.get("forecast_calibration") or {"skipped": "the model predates it"})
     factors = (float(calibration["low"]), float(calibration["high"])) if "low" in calibration else (1.0, 1.0)
     day = day_number(as_of)
@@ -116,6 +100,50 @@ def cash_forecast(
         calibration=calibration,
         groups=tuple(groups),
     )
+
+
+@dataclass(frozen=True)
+class PreparedBook:
+    """The stored book as a forecast from the end of a day reads it, with the model to use."""
+
+    record: PredictionModel
+    predictor: PaymentPredictor
+    stored: StoredHistory
+    customers: dict[int, tuple[str, str | None, int | None]]  # id: (name, business segment, owner)
+    customer_pk: NDArray[np.int64]  # each history row's customer id
+    visible: NDArray[np.bool_]  # the rows of the customers the reader may see
+    open_minor: NDArray[np.int64]  # each row's amount still open at the end of the day
+
+    @property
+    def model_version(self) -> int:
+        return self.record.version
+
+
+def prepared_book(
+    session: Session, principal: Principal, *, as_of: date, model_version: int | None = None
+) -> PreparedBook:
+    record, predictor = load_model(session, model_version)
+    if as_of < record.known_until:
+        raise DunwellError(
+            f"model version {record.version} learned from the book up to {record.known_until}; a forecast "
+            f"as of {as_of} would use payments that were unknown then. "
+            f"Train a model as of {as_of} or earlier.",
+            code="model_from_the_future",
+            kind=ErrorKind.INVALID,
+        )
+    stored = load_book(session)
+    repository = ForecastRepository(session)
+    customers = repository.customers()
+    history = stored.history
+    customer_pk = np.array([int(name) for name in history.customer_names], dtype=np.int64)[history.customer]
+    visible = np.ones(len(customer_pk), dtype=bool)
+    if principal.portfolio is not None:
+        mine = [pk for pk, (_, _, owner) in customers.items() if owner in principal.portfolio]
+        visible = np.isin(customer_pk, mine)
+    settled = repository.settled_by(as_of)
+    settled_minor = np.array([settled.get(int(pk), 0) for pk in stored.invoice_pk], dtype=np.int64)
+    open_minor = np.asarray(stored.amount_minor - settled_minor, dtype=np.int64)
+    return PreparedBook(record, predictor, stored, customers, customer_pk, visible, open_minor)
 
 
 def forecast_snapshot(
