@@ -41,7 +41,8 @@ install: $(STAMP)
 ## (NA32: 2 % off within 10 days); import those statements and apply the cash
 ## (the rest waits for review), holding the engine to the simulator's truth; then print the aging and
 ## metrics, train the payment predictor and predict every open invoice; plan today's reminders and
-## send them through a local SMTP sink (`dunwell mail sink`, its .eml files under .demo/mail). Last,
+## send them through a local SMTP sink (`dunwell mail sink`, its .eml files under .demo/mail); print
+## the 13-week cash-in forecast (fan chart and table under .demo/). Last,
 ## it adds a manager, gives one collector a password (both generated, printed in a box) and serves
 ## the app until Ctrl-C.
 run: install
@@ -75,6 +76,7 @@ run: install
 	$(DUNWELL) worklist --as-of $(DEMO_TODAY) --xlsx .demo/worklist-$(DEMO_TODAY).xlsx && \
 	$(DUNWELL) dunning plan --as-of $(DEMO_TODAY) && \
 	$(DUNWELL) dunning send --as-of $(DEMO_TODAY) && \
+	$(DUNWELL) forecast --as-of $(DEMO_AS_OF) --weeks 13 --chart .demo/forecast.svg --csv .demo/forecast.csv && \
 	echo "Reminders sent today: $(DEMO_MAIL)/*.eml (open them with any mail program); letters for the print service: .demo/letters/; waiting for a manager: dunwell approvals list" && \
 	$(DUNWELL) refresh-reports && \
 	$(PY) scripts/demo_logins.py --dunwell $(DUNWELL) --url http://$(DEMO_HOST):$(DEMO_PORT) && \
