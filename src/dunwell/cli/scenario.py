@@ -32,9 +32,11 @@ def run_command(
     only.
 
     JSON: {"as_of", "model_version", "file", "currency", "weeks", "draws", "rho", "seed",
-    "dso_origin_days", "base": {...}, "base_assumptions": [...], "scenarios": [{"name", "kind",
-    "figures", "delta_p50_weekly", "delta_total_p50", "delta_expected_cash", "dso_delta_days",
-    "cost_minor", "value_minor", "net_minor", "assumptions"}]}.
+    "dso_origin_days", "base": {"weekly": {"p10", "p50", "p90"}, "total", "expected_cash_minor",
+    "billed_minor", "ar_end_minor", "dso_end_days", "assumptions"}, "scenarios": [{"name", "kind",
+    "weekly", "total", "expected_cash_minor", "billed_minor", "ar_end_minor", "dso_end_days",
+    "delta_p50_weekly", "delta_total_p50", "delta_expected_cash", "dso_delta_days", "cost_minor",
+    "value_minor", "net_minor", "assumptions"}]}.
     """
     day = parse_day(as_of, option="--as-of")
     with user_errors():

@@ -50,6 +50,26 @@ RISK_BANDS = {
 }
 
 
+#: What the Scenarios page offers before anyone edits it: changes any book can run (no segment,
+#: customer or band named), one of each kind the book's data allows.
+STARTER = """scenarios:
+  - name: Everyone on net 60
+    kind: terms_change
+    all: true
+    to_days: 60
+    cost_of_capital: 0.08
+  - name: 2/10 net 30 for everyone
+    kind: early_payment_discount
+    all: true
+    terms: "2/10 net 30"
+    default_uptake: 0.3
+    cost_of_capital: 0.08
+  - name: Oldest overdue first
+    kind: collection_policy
+    policy: oldest-first
+"""
+
+
 def run_scenario_file(
     session: Session,
     principal: Principal,
@@ -64,12 +84,30 @@ def run_scenario_file(
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise ScenarioFileError(str(path), f"cannot read the file: {error.strerror or error}") from None
+    found = run_scenario_text(
+        session, principal, text, source=str(path), as_of=as_of, currency=currency, draws=draws, seed=seed
+    )
+    return {"file": str(path), **found}
+
+
+def run_scenario_text(
+    session: Session,
+    principal: Principal,
+    text: str,
+    *,
+    source: str,
+    as_of: date,
+    currency: str | None = None,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Run the scenarios of ``text`` (YAML; ``source`` names it in errors) against the base."""
     base, model_version = scenario_base(
         session, principal, as_of=as_of, currency=currency, draws=draws, seed=seed
     )
-    scenarios = parse_scenarios(text, KnownNames.of(base), source=str(path))
+    scenarios = parse_scenarios(text, KnownNames.of(base), source=source)
     report = run_scenarios(base, with_lab_effects(scenarios, measure_policy_effect))
-    return {"as_of": as_of.isoformat(), "model_version": model_version, "file": str(path), **report.to_dict()}
+    return {"as_of": as_of.isoformat(), "model_version": model_version, **report.to_dict()}
 
 
 def scenario_base(

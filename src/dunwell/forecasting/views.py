@@ -1,9 +1,10 @@
-"""The Forecast page's figures: one card per forecast group with its weekly table, the largest
-contributors to each week and the series the web layer draws as a fan chart (charts live there)."""
+"""The Forecast and Scenarios pages' figures: one card per forecast group with its weekly table,
+the largest contributors to each week and the series the web layer draws as a fan chart (charts
+live there); the scenario file being edited and its report."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from babel.dates import format_date
@@ -11,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from dunwell.core.access import Principal
 from dunwell.core.errors import DunwellError
+from dunwell.core.money import minor_to_decimal
+from dunwell.forecasting.scenario_service import run_scenario_text
 from dunwell.forecasting.schemas import ForecastBy
 from dunwell.forecasting.service import forecast_snapshot
 from dunwell.reporting.service import default_day
@@ -53,6 +56,28 @@ def forecast_context(
 
 
 def _major(minor: int, currency: str) -> float:
-    from dunwell.core.money import minor_to_decimal
 
     return float(minor_to_decimal(minor, currency))
+
+
+def scenarios_context(
+    session: Session, principal: Principal, *, text: str, as_of: date | None, run: bool, locale: str
+) -> dict[str, Any]:
+    """The Scenarios page: the file being edited and, once run, the report (or what is wrong)."""
+    day = as_of or default_day(session)
+    context: dict[str, Any] = {"text": text, "as_of": day, "report": None, "problem": None, "week_labels": []}
+    if not run:
+        return context
+    try:
+        report = run_scenario_text(session, principal, text, source="the scenarios", as_of=day)
+    except DunwellError as error:  # a file naming what the book lacks, no model yet, no billing
+        context["problem"] = error.message
+        return context
+    currency = report["currency"]
+    for scenario in report["scenarios"]:
+        scenario["delta_major"] = [_major(v, currency) for v in scenario["delta_p50_weekly"]]
+    context["report"] = report
+    context["week_labels"] = [
+        format_date(day + timedelta(days=7 * (w + 1)), "d MMM", locale=locale) for w in range(report["weeks"])
+    ]
+    return context
