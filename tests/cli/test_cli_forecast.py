@@ -19,11 +19,23 @@ def _stock(cli, tmp_path: Path) -> None:
         assert cli("import", kind, out / f"{kind}.csv", "--preset", "sim", *as_of).exit_code == 0
 
 
-def test_forecast_prints_json_writes_csv_and_draws_the_fan_chart(
+def test_forecast_prints_json_writes_csv_draws_the_fan_chart_and_refuses_what_it_cannot(
     cli, sqlite_url: str, tmp_path: Path
 ) -> None:
+    no_day = cli("forecast", "--json")
+    assert no_day.exit_code != 0
+    assert "--as-of" in no_day.stdout
     _stock(cli, tmp_path)
+    no_model = cli("forecast", "--as-of", "2024-12-31", "--json")
+    assert no_model.exit_code != 0
+    assert "no model" in json.loads(no_model.stdout)["error"]["message"]
     assert cli("model", "train", "--as-of", "2024-10-31", "--holdout-days", "0").exit_code == 0
+    early = cli("forecast", "--as-of", "2024-10-01", "--json")
+    assert early.exit_code != 0
+    assert json.loads(early.stdout)["error"]["code"] == "model_from_the_future"
+    gif = cli("forecast", "--as-of", "2024-12-31", "--draws", "50", "--chart", tmp_path / "x.gif", "--json")
+    assert gif.exit_code != 0
+    assert ".png or .svg" in json.loads(gif.stdout)["error"]["message"]
     table, png = tmp_path / "out" / "forecast.csv", tmp_path / "out" / "fan.png"
     done = cli(
         "forecast", "--as-of", "2024-12-31", "--draws", "100", "--csv", table, "--chart", png, "--json"
@@ -53,20 +65,3 @@ def test_forecast_prints_json_writes_csv_and_draws_the_fan_chart(
     assert "week ending" in by_segment.stdout
     assert f"Chart written to {svg}" in by_segment.stdout.replace("\n", "")
     assert ElementTree.parse(svg).getroot().tag.endswith("svg")
-
-
-def test_forecast_refuses_what_it_cannot_do(cli, sqlite_url: str, tmp_path: Path) -> None:
-    no_day = cli("forecast", "--json")
-    assert no_day.exit_code != 0
-    assert "--as-of" in no_day.stdout
-    _stock(cli, tmp_path)
-    no_model = cli("forecast", "--as-of", "2024-12-31", "--json")
-    assert no_model.exit_code != 0
-    assert "no model" in json.loads(no_model.stdout)["error"]["message"]
-    assert cli("model", "train", "--as-of", "2024-10-31", "--holdout-days", "0").exit_code == 0
-    gif = cli("forecast", "--as-of", "2024-12-31", "--draws", "50", "--chart", tmp_path / "x.gif", "--json")
-    assert gif.exit_code != 0
-    assert ".png or .svg" in json.loads(gif.stdout)["error"]["message"]
-    early = cli("forecast", "--as-of", "2024-10-01", "--json")
-    assert early.exit_code != 0
-    assert json.loads(early.stdout)["error"]["code"] == "model_from_the_future"

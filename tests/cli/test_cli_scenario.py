@@ -33,7 +33,9 @@ def _stock(cli, tmp_path: Path) -> None:
     assert cli("model", "train", "--as-of", "2024-10-31", "--holdout-days", "0").exit_code == 0
 
 
-def test_scenarios_report_deltas_dso_cost_and_assumptions(cli, sqlite_url: str, tmp_path: Path) -> None:
+def test_scenarios_report_deltas_dso_cost_and_assumptions_and_refuse_unknown_names(
+    cli, sqlite_url: str, tmp_path: Path
+) -> None:
     _stock(cli, tmp_path)
     scenarios = tmp_path / "what-if.yaml"
     scenarios.write_text(SCENARIOS, encoding="utf-8")
@@ -54,9 +56,7 @@ def test_scenarios_report_deltas_dso_cost_and_assumptions(cli, sqlite_url: str, 
     assert "Everyone on net 60" in shown.stdout
     assert "assumes:" in shown.stdout
 
-
-def test_a_file_naming_an_unknown_segment_is_an_error(cli, sqlite_url: str, tmp_path: Path) -> None:
-    _stock(cli, tmp_path)
+    # A file naming what the book lacks is an error, with the name in the message.
     wrong = tmp_path / "wrong.yaml"
     wrong.write_text("scenarios:\n  - kind: terms_change\n    segments: [no-such-segment]\n    to_days: 60\n")
     done = cli("scenario", "run", wrong, "--as-of", "2024-12-31", "--draws", "100", "--json")

@@ -30,7 +30,7 @@ def _csrf(page: str) -> str:
     return found[1]
 
 
-def test_the_starter_scenarios_run_and_show_deltas_costs_and_assumptions(
+def test_scenarios_run_and_show_deltas_costs_assumptions_and_refuse_unknown_names(
     sessions: sessionmaker[Session], people: People, company_files: Path, signed_in: Client
 ) -> None:
     stock_and_train(sessions, company_files)
@@ -47,13 +47,7 @@ def test_the_starter_scenarios_run_and_show_deltas_costs_and_assumptions(
     assert "strategy lab" in done.text  # the collection policy says where its effect comes from
     assert done.text.count("assumptions</h3>") == 3
 
-
-def test_a_file_naming_an_unknown_segment_is_refused_with_the_reason(
-    sessions: sessionmaker[Session], people: People, company_files: Path, signed_in: Client
-) -> None:
-    stock_and_train(sessions, company_files)
-    client = signed_in(people.collector)
-    form = client.get("/scenarios")
+    # A file naming what the book lacks is refused with the reason, and nothing is shown as run.
     wrong = "scenarios:\n  - kind: terms_change\n    segments: [no-such-segment]\n    to_days: 60\n"
     refused = client.post(
         "/scenarios", data={"scenarios": wrong, "as_of": TODAY.isoformat(), "csrf_token": _csrf(form.text)}
