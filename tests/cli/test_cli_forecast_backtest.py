@@ -49,6 +49,10 @@ def test_the_backtest_prints_the_contract_beside_both_baselines(cli, company_fil
         assert 0.5 < report[name] <= 1.0
     assert 0.0 <= report["coverage_p10_p90"] <= 1.0
     assert report["pinball_p10"] > 0
+    # rho is measured per origin on what was known then, the stated value only its fallback.
+    assert report["rho_source"] == "estimated"
+    assert len(report["rho_by_origin"]) == 2
+    assert 0.0 <= report["rho"] < 1.0
 
 
 def test_nothing_after_the_origin_reaches_its_forecast(company_file: Path) -> None:

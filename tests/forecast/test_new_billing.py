@@ -50,3 +50,21 @@ def test_new_billing_is_collected_along_the_pattern() -> None:
     totals = spread.sum(axis=1)
     assert totals.mean() == pytest.approx(61 * 100_000, rel=0.02)  # the multiplier keeps the mean
     assert totals.std() / totals.mean() > 0.05  # and spreads the total
+
+
+def test_a_run_rate_that_missed_before_spreads_every_week_of_a_draw_together() -> None:
+    issue, paid, amount = _book(30)
+    assert billing_pattern(issue, paid, amount, origin=ORIGIN, horizon_days=HORIZON).level_cv == 0.0
+    # Billing that doubles and halves every quarter: the trailing rate misses a horizon by far.
+    quarter = ((issue - issue[0]) // 91) % 2 == 1
+    swinging = billing_pattern(issue, paid, np.where(quarter, amount * 2, amount), origin=ORIGIN,
+                               horizon_days=HORIZON)  # fmt: skip
+    assert swinging.level_cv > 0.2
+    pmf = np.zeros(HORIZON)
+    pmf[0] = 1.0
+    apart = simulate_new_billing(BillingPattern(1e5, 0.1, pmf), horizon_days=HORIZON, draws=2_000, seed=3)
+    moved = simulate_new_billing(
+        BillingPattern(1e5, 0.1, pmf, 0.3), horizon_days=HORIZON, draws=2_000, seed=3
+    )
+    assert moved.sum(axis=1).std() > 2 * apart.sum(axis=1).std()
+    assert moved.sum(axis=1).mean() == pytest.approx(apart.sum(axis=1).mean(), rel=0.03)

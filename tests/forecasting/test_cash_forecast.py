@@ -23,6 +23,7 @@ from dunwell.forecasting.service import NO_SEGMENT, NOT_ISSUED, cash_forecast, f
 from dunwell.kit.snapshots import wait_for_refreshes
 from dunwell.orm import Customer, Invoice, PredictionModel, User
 from dunwell.orm.payment import Allocation
+from dunwell.prediction.forecast_backtest import CALIBRATION_ORIGINS
 from forecasting.stocked import (
     MAIN,
     TODAY,
@@ -101,6 +102,8 @@ def test_each_day_and_week_has_an_ordered_range_and_named_contributors(
     assert 0.4 * group.open_minor < group.total.p50_minor
     assert forecast.calibration.keys() >= {"low", "high", "origins"}
     assert CashForecast.from_dict(forecast.to_dict()) == forecast
+    # How strongly a customer's invoices move together is measured on the book (or the fallback).
+    assert all(0.0 <= g.rho < 1.0 for g in forecast.groups)
 
 
 def test_the_range_calibration_was_learned_on_weeks_over_by_the_training_day(
@@ -112,7 +115,7 @@ def test_the_range_calibration_was_learned_on_weeks_over_by_the_training_day(
     assert calibration["low"] > 0
     assert calibration["high"] > 0
     origins = [date.fromisoformat(o) for o in calibration["origins"]]
-    assert len(origins) == 8
+    assert len(origins) == CALIBRATION_ORIGINS
     assert max(origins) + timedelta(days=91) <= TRAINED_TO
     # The predictor behind it knew no more than the first origin.
     assert calibration["predictor_known_until"] == min(origins).isoformat()

@@ -20,6 +20,10 @@ from numpy.typing import NDArray
 RATE_WEEKS = 13
 #: Invoices issued this many days before the horizon's start make the pattern (a quarter of them).
 PATTERN_WINDOW_DAYS = 90
+#: Past run-rates are judged on the weekly anchors of this many days (whose horizon is over), at
+#: least this many of them.
+LEVEL_LOOKBACK_DAYS = 364
+MIN_ANCHORS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +33,10 @@ class BillingPattern:
     #: pmf[k]: share of billed amount paid k days after issue (k = 0..horizon-1); the rest is paid
     #: later or never.
     pmf: NDArray[np.float64]
+    #: Spread (std / mean) of the whole horizon's billing against the trailing run-rate, as past
+    #: run-rates missed it: the rate is an estimate and billing drifts, so every week of a draw
+    #: moves with one level multiplier too, not only with its own (0: not measurable yet).
+    level_cv: float = 0.0
 
 
 def billing_pattern(
@@ -40,13 +48,9 @@ def billing_pattern(
     horizon_days: int,
 ) -> BillingPattern:
     """From invoices as known at the end of ``origin`` (``paid_day`` after it counts as unpaid)."""
-    start = origin - RATE_WEEKS * 7
-    recent = (issue_day > start) & (issue_day <= origin)
-    weeks = np.bincount(
-        ((issue_day[recent] - start - 1) // 7), weights=amount_minor[recent], minlength=RATE_WEEKS
-    )
+    weeks = _weeks(issue_day, amount_minor, origin)
     mean = float(weeks.mean())
-    cv = float(weeks.std(ddof=1) / mean) if mean > 0 and len(weeks) > 1 else 0.0
+    cv = _weekly_cv(issue_day, amount_minor, origin)
     first, last = origin - horizon_days - PATTERN_WINDOW_DAYS, origin - horizon_days
     settled = (issue_day > first) & (issue_day <= last)
     days = paid_day[settled] - issue_day[settled]
@@ -58,7 +62,60 @@ def billing_pattern(
         pmf = (
             np.bincount(days[inside], weights=amounts[inside], minlength=horizon_days)[:horizon_days] / total
         )
-    return BillingPattern(mean / 7.0, cv, pmf)
+    return BillingPattern(mean / 7.0, cv, pmf, _level_cv(issue_day, amount_minor, origin, horizon_days))
+
+
+def _level_cv(
+    issue_day: NDArray[np.int64], amount_minor: NDArray[np.int64], origin: int, horizon: int
+) -> float:
+    """How far the billing of a horizon strayed from the run-rate of the ``RATE_WEEKS`` before it,
+    on the weekly anchors of the ``LEVEL_LOOKBACK_DAYS`` whose horizon was over by the origin (log
+    ratios' spread, the weekly noise the simulation draws anyway taken out)."""
+    span = RATE_WEEKS * 7
+    first = int(issue_day.min(initial=origin))
+    anchors = np.arange(origin - horizon, origin - horizon - LEVEL_LOOKBACK_DAYS, -7)
+    anchors = anchors[anchors - span >= first]
+    if len(anchors) < MIN_ANCHORS:
+        return 0.0
+    order = np.argsort(issue_day)
+    days, cumulative = (
+        issue_day[order],
+        np.concatenate([[0.0], np.cumsum(amount_minor[order], dtype=np.float64)]),
+    )
+
+    def billed(
+        low: NDArray[np.int64], high: NDArray[np.int64]
+    ) -> NDArray[np.float64]:  # issued in (low, high]
+        return np.asarray(
+            cumulative[np.searchsorted(days, high, side="right")]
+            - cumulative[np.searchsorted(days, low, side="right")]
+        )
+
+    before, after = billed(anchors - span, anchors) * horizon / span, billed(anchors, anchors + horizon)
+    ok = (before > 0) & (after > 0)
+    if ok.sum() < MIN_ANCHORS:
+        return 0.0
+    ratios = np.log(after[ok] / before[ok])
+    weekly = _weekly_cv(issue_day, amount_minor, origin)
+    own = np.log1p(weekly**2) / max(horizon / 7, 1.0)  # the weekly draws' own share of that spread
+    variance = max(float(np.mean(ratios**2)) - own, 0.0)
+    return float(np.sqrt(np.expm1(variance)))
+
+
+def _weeks(issue_day: NDArray[np.int64], amount_minor: NDArray[np.int64], origin: int) -> NDArray[np.float64]:
+    """The billing of each of the ``RATE_WEEKS`` weeks up to the origin."""
+    start = origin - RATE_WEEKS * 7
+    recent = (issue_day > start) & (issue_day <= origin)
+    return np.asarray(
+        np.bincount((issue_day[recent] - start - 1) // 7, weights=amount_minor[recent], minlength=RATE_WEEKS),
+        dtype=np.float64,
+    )
+
+
+def _weekly_cv(issue_day: NDArray[np.int64], amount_minor: NDArray[np.int64], origin: int) -> float:
+    weeks = _weeks(issue_day, amount_minor, origin)
+    mean = float(weeks.mean())
+    return float(weeks.std(ddof=1) / mean) if mean > 0 and len(weeks) > 1 else 0.0
 
 
 def simulate_new_billing(
@@ -73,6 +130,9 @@ def simulate_new_billing(
         if sigma > 0
         else np.ones((draws, weeks))
     )
+    level = float(np.sqrt(np.log1p(pattern.level_cv**2)))
+    if level > 0:  # one multiplier for the whole horizon of a draw, the mean kept
+        multiplier *= rng.lognormal(-level * level / 2, level, size=(draws, 1))
     billed = pattern.rate_per_day * np.repeat(multiplier, 7, axis=1)[:, :horizon_days]  # day d = 1..H
     pmf = np.zeros(horizon_days)
     pmf[: min(horizon_days, len(pattern.pmf))] = pattern.pmf[:horizon_days]

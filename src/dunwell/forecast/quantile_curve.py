@@ -32,3 +32,21 @@ def days_at(p10: NDArray[np.float64], p50: NDArray[np.float64], p90: NDArray[np.
     upper_tail = hi + (u - LEVELS[2]) * high_slope * TAIL_STRETCH
     days = np.where(u < LEVELS[1], lower, np.where(u < LEVELS[2], upper, upper_tail))
     return np.asarray(np.maximum(days, 0.0), dtype=np.float64)
+
+
+def level_at(p10: NDArray[np.float64], p50: NDArray[np.float64], p90: NDArray[np.float64],
+             days: float) -> NDArray[np.float64]:  # fmt: skip
+    """The inverse of ``days_at``: the share of draws (levels) whose day is at most ``days``, i.e.
+    the chance the curve puts on payment within that many days."""
+    lo, mid, hi = np.sort(np.stack(np.broadcast_arrays(p10, p50, p90)), axis=0)
+    low_slope = (mid - lo) / (LEVELS[1] - LEVELS[0])
+    high_slope = (hi - mid) / (LEVELS[2] - LEVELS[1])
+    tail_slope = high_slope * TAIL_STRETCH
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # A flat segment (two equal quantiles) holds its whole share at one day: reached or not.
+        lower = np.where(low_slope > 0, LEVELS[0] + (days - lo) / low_slope, np.where(days >= lo, 0.5, 0.0))
+        upper = np.where(high_slope > 0, LEVELS[1] + (days - mid) / high_slope, LEVELS[2])
+        tail = np.where(tail_slope > 0, LEVELS[2] + (days - hi) / tail_slope, 1.0)
+    level = np.where(days < mid, np.clip(lower, 0.0, LEVELS[1]),
+                     np.where(days < hi, upper, np.clip(tail, LEVELS[2], 1.0)))  # fmt: skip
+    return np.asarray(level, dtype=np.float64)

@@ -30,7 +30,7 @@ from dunwell.forecasting.repository import ForecastRepository
 from dunwell.forecasting.service import DEFAULT_DRAWS, PreparedBook, prepared_book
 from dunwell.ml.history import day_number
 from dunwell.ml.segments import Segment
-from dunwell.prediction.cash_in import cash_in_at
+from dunwell.prediction.cash_in import cash_in_at, estimate_rho
 from dunwell.prediction.forecast_backtest import DEFAULT_RHO
 from dunwell.segments.service import segments_as_of
 from dunwell.simulation.strategy_effect import measure_policy_effect
@@ -126,8 +126,9 @@ def scenario_base(
     index = names.index(code)
     day = day_number(as_of)
     rows = book.visible & (history.currency == index) & history.is_invoice & (minor > 0)
+    rho = estimate_rho(history, rows, day, fallback=DEFAULT_RHO)
     found = cash_in_at(
-        history, minor, index, book.predictor, day, horizon=HORIZON_DAYS, draws=draws, rho=DEFAULT_RHO,
+        history, minor, index, book.predictor, day, horizon=HORIZON_DAYS, draws=draws, rho=rho,
         seed=seed, open_minor=book.open_minor, rows=rows,
     )  # fmt: skip
     issued = rows & (history.issue <= day)
@@ -168,7 +169,7 @@ def scenario_base(
         open_minor=int(found.book.amount_minor.sum()),
         horizon_days=HORIZON_DAYS,
         draws=draws,
-        rho=DEFAULT_RHO,
+        rho=rho,
         seed=seed,
     )
     return base, book.model_version

@@ -85,6 +85,7 @@ class GroupForecast:
     open_minor: int  # open at the end of the as-of day
     open_invoices: int
     billing_per_day_minor: int  # the trailing run-rate new billing is simulated at
+    rho: float  # the copula's correlation within a customer, measured on the book (or the fallback)
     days: tuple[tuple[date, Band], ...]
     weeks: tuple[WeekForecast, ...]
     total: Band  # the whole horizon's cash
@@ -96,6 +97,7 @@ class GroupForecast:
             "open_minor": self.open_minor,
             "open_invoices": self.open_invoices,
             "billing_per_day_minor": self.billing_per_day_minor,
+            "rho": self.rho,
             "total": self.total.to_dict(),
             "weeks": [w.to_dict() for w in self.weeks],
             "days": [{"day": d.isoformat(), **b.to_dict()} for d, b in self.days],
@@ -109,6 +111,7 @@ class GroupForecast:
             int(d["open_minor"]),
             int(d["open_invoices"]),
             int(d["billing_per_day_minor"]),
+            float(d["rho"]),
             tuple((date.fromisoformat(x["day"]), Band.from_dict(x)) for x in d["days"]),
             tuple(WeekForecast.from_dict(w) for w in d["weeks"]),
             Band.from_dict(d["total"]),
@@ -124,7 +127,7 @@ class CashForecast:
     model_version: int
     model_known_until: date
     draws: int
-    rho: float
+    rho: float  # the fallback when a book is too young to measure it (each group says what it used)
     #: The range factors the model's training learned ({"low", "high", ...}), or {"skipped": why}.
     calibration: dict[str, Any]
     groups: tuple[GroupForecast, ...]

@@ -39,7 +39,7 @@ from dunwell.ml.history import day_number
 from dunwell.ml.predictor import PaymentPredictor
 from dunwell.orm.prediction import PredictionModel
 from dunwell.prediction.book import StoredHistory, load_book
-from dunwell.prediction.cash_in import CashIn, cash_in_at
+from dunwell.prediction.cash_in import CashIn, cash_in_at, estimate_rho
 from dunwell.prediction.forecast_backtest import DEFAULT_RHO
 from dunwell.prediction.service import load_model
 
@@ -79,14 +79,19 @@ def cash_forecast(
     names = {pk: name for pk, (name, _, _) in customers.items()}
     groups = []
     for currency, group, rows in _groups(stored, customers, customer_pk, visible, by):
+        # How strongly a customer's invoices move together, measured on the currency's own book
+        # (a segment alone is often too small to measure it).
+        rho = estimate_rho(history, visible & (history.currency == currency), day, fallback=DEFAULT_RHO)
         found = cash_in_at(
             history, stored.amount_minor, currency, predictor, day, horizon=weeks * 7, draws=draws,
-            rho=DEFAULT_RHO, seed=seed, open_minor=open_minor, rows=rows,
+            rho=rho, seed=seed, open_minor=open_minor, rows=rows,
         )  # fmt: skip
         if not len(found.open_rows) and found.pattern.rate_per_day <= 0:
             continue
         label = (history.currency_names[currency], group)
-        groups.append(_group(found, label, open_minor, customer_pk, names, as_of=as_of, factors=factors))
+        groups.append(
+            _group(found, label, open_minor, customer_pk, names, as_of=as_of, factors=factors, rho=rho)
+        )
     groups.sort(key=lambda g: (g.currency, -g.open_minor, g.group or ""))
     return CashForecast(
         as_of=as_of,
@@ -202,6 +207,7 @@ def _group(
     *,
     as_of: date,
     factors: tuple[float, float],
+    rho: float,
 ) -> GroupForecast:
     currency, group = label
     cash = found.cash
@@ -243,6 +249,7 @@ def _group(
         open_minor=int(open_minor[found.open_rows].sum()),
         open_invoices=len(found.open_rows),
         billing_per_day_minor=round(found.pattern.rate_per_day),
+        rho=round(rho, 3),
         days=tuple((as_of + timedelta(days=d + 1), band) for d, band in enumerate(day_bands)),
         weeks=tuple(rows),
         total=total,

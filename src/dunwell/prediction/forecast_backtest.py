@@ -25,20 +25,22 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from dunwell.forecast.rho import FALLBACK_RHO
 from dunwell.ml.errors import PredictionError
 from dunwell.ml.history import NEVER, InvoiceHistory, day_number, day_of
 from dunwell.ml.predictor import PaymentPredictor
-from dunwell.prediction.cash_in import cash_in_at
+from dunwell.prediction.cash_in import cash_in_at, estimate_rho
 from dunwell.prediction.files import FileHistory
 
 HORIZONS = (7, 30, 90)
 WEEKS = 13
 LEVELS = (0.1, 0.5, 0.9)
-#: How strongly a customer's invoices move together (latent-scale correlation of the copula).
-#: A stated assumption until it is estimated per book (ADR 0033).
-DEFAULT_RHO = 0.3
+#: How strongly a customer's invoices move together (latent-scale correlation of the copula):
+#: measured per book and origin (``cash_in.estimate_rho``), this when the book has too little
+#: settled history to measure it (ADR 0033).
+DEFAULT_RHO = FALLBACK_RHO
 #: Earlier origins (their 13 weeks complete) whose weekly errors calibrate the range.
-CALIBRATION_ORIGINS = 8
+CALIBRATION_ORIGINS = 16
 #: The calibration never shrinks a side of the range below this share of the simulated one.
 MIN_SCALE = 0.25
 
@@ -72,7 +74,10 @@ def forecast_backtest(
     rho: float = DEFAULT_RHO,
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
+    rho_from_book: bool = True,
 ) -> dict[str, Any]:
+    """``rho``: the copula's correlation; with ``rho_from_book`` it is measured at each origin on
+    what was known then and ``rho`` is only the fallback for a book too young to measure it."""
     history, minor = book.history, book.amount_minor
     if end < start:
         raise PredictionError("bad_window", f"the backtest ends ({end}) before it starts ({start})")
@@ -85,6 +90,7 @@ def forecast_backtest(
     predictor: PaymentPredictor | None = None
     fitted_on = -NEVER
     made: list[OriginForecast] = []
+    used: dict[int, float] = {}
     skipped: list[dict[str, str]] = []
     for origin in origins:
         if progress is not None:
@@ -98,9 +104,19 @@ def forecast_backtest(
                     skipped.append({"origin": day_of(origin).isoformat(), "reason": error.message})
                 predictor = None
                 continue
+        ours = (history.currency == currency) & (minor > 0)
+        used[origin] = estimate_rho(history, ours, origin, fallback=rho) if rho_from_book else rho
         made.append(
             forecast_at(
-                history, minor, currency, predictor, origin, horizon=horizon, draws=draws, rho=rho, seed=seed
+                history,
+                minor,
+                currency,
+                predictor,
+                origin,
+                horizon=horizon,
+                draws=draws,
+                rho=used[origin],
+                seed=seed,
             )
         )
     found = [_calibrate(f, made, horizon) for f in made if f.origin >= first]
@@ -113,7 +129,10 @@ def forecast_backtest(
         "origins": len(found),
         "origins_skipped": skipped,
         "draws": draws,
-        "rho": rho,
+        "rho": _mean([used[f.origin] for f in found], digits=3) if found else rho,
+        "rho_source": "estimated" if rho_from_book else "stated",
+        "rho_fallback": rho,
+        "rho_by_origin": {day_of(f.origin).isoformat(): round(used[f.origin], 3) for f in found},
     }
     result |= _figures([(f.actual, f.bands, f.totals) for f in found])
     result["baselines"] = {

@@ -2,7 +2,7 @@
 
 The backtest calibrates each origin's weekly P10-P90 range on earlier origins whose 13 weeks were
 over by then (split conformal). The stored book's forecast does the same once per trained model:
-from the ``CALIBRATION_ORIGINS`` weekly origins whose 13 weeks ended by the training day, with a
+from the ``CALIBRATION_ORIGINS`` weekly origins (16) whose 13 weeks ended by the training day, with a
 predictor fitted on what was known at the earliest of them (it knows less than each origin, never
 more: a predictor that had seen those weeks' payments would make the range look too good and
 calibrate it too narrow). The factors are stored in the model's metrics and applied to every
@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from dunwell.ml.errors import PredictionError
 from dunwell.ml.history import InvoiceHistory, day_of
 from dunwell.ml.predictor import PaymentPredictor
+from dunwell.prediction.cash_in import estimate_rho
 from dunwell.prediction.forecast_backtest import (
     CALIBRATION_ORIGINS,
     DEFAULT_RHO,
@@ -52,10 +53,12 @@ def forecast_calibration(
     if currency < 0:
         return {"skipped": "no invoice was paid in the calibration window"}
     past = []
+    ours = (history.currency == currency) & (minor > 0)
     for origin in origins:
+        measured = estimate_rho(history, ours, origin, fallback=rho)
         found = forecast_at(
             history, minor, currency, predictor, origin,
-            horizon=horizon, draws=CALIBRATION_DRAWS, rho=rho, seed=0,
+            horizon=horizon, draws=CALIBRATION_DRAWS, rho=measured, seed=0,
         )  # fmt: skip
         past.append((found.actual, found.bands))
     low, high = calibration_factors(past)
@@ -66,7 +69,7 @@ def forecast_calibration(
         "predictor_known_until": day_of(origins[0]).isoformat(),
         "currency": history.currency_names[currency],
         "draws": CALIBRATION_DRAWS,
-        "rho": rho,
+        "rho_fallback": rho,
     }
 
 
