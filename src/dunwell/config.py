@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -76,6 +77,18 @@ class Settings(BaseSettings):
     #: A sender retries a temporary failure this many times, waiting base × 2^attempt minutes between.
     dunning_max_attempts: int = 5
     dunning_retry_base_minutes: int = 5
+    #: Drafted reminders (issue 20, ADR 0035): ``none`` (the templates' words, the default) or
+    #: ``openai`` (any OpenAI-compatible chat-completions server). Even when set, only policy steps
+    #: with ``ai_draft: true`` are drafted, and every draft passes the fact guard or is replaced by
+    #: the template's words.
+    drafting_provider: str = "none"
+    #: The server's base URL, up to and without ``/chat/completions`` (``https://api.openai.com/v1``).
+    drafting_base_url: str | None = None
+    drafting_model: str | None = None
+    #: Sent as a bearer token; never printed or logged.
+    drafting_api_key: SecretStr | None = None
+    #: Per draft: a slow server costs the planner this much per reminder, then the template is used.
+    drafting_timeout_seconds: float = 20.0
 
 
 @lru_cache(maxsize=1)

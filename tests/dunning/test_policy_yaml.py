@@ -60,7 +60,8 @@ def test_several_mistakes_are_all_listed_with_line_and_field() -> None:
         "final_demand",
         "line 16, policies.standard.steps[1].channels[1]: 'fax' is not one of email, sms, letter, call",
         "line 17, policies.standard.steps[1].colour: unknown field (expected one of id, from, days, tone, "
-        "channels, legal_language, approval, claim_interest, claim_compensation, offer_payment_plan)",
+        "channels, legal_language, approval, claim_interest, claim_compensation, offer_payment_plan, "
+        "ai_draft)",
         "line 19, policies.standard.steps[2].from: 'yesterday' is not one of due, month_end, previous_step",
         "line 23, policies.standard.steps[2].approval.amount_over.USD: 10.001 has more decimals than USD "
         "allows",
@@ -253,3 +254,15 @@ def test_version_and_parse_error() -> None:
         parse_policy_text("version: 2\n" + GOOD, source="mine.yaml")
     assert raised.value.code == "dunning_policy_invalid"
     assert str(raised.value).startswith("mine.yaml: 1 problem(s): line 1, version:")
+
+
+def test_a_step_is_drafted_by_a_model_only_when_it_says_ai_draft() -> None:
+    book = parse_policy_text(
+        GOOD.replace("channels: [email]}", "channels: [email], ai_draft: true}"), source="t"
+    )
+    reminder, final = book.policies["standard"].steps
+    assert reminder.ai_draft is True
+    assert final.ai_draft is False
+    assert problems_of(GOOD.replace("channels: [email]}", "channels: [email], ai_draft: yes please}")) == [
+        "line 4, policies.standard.steps[0].ai_draft: expected true or false, found the text 'yes please'"
+    ]

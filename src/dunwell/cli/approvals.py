@@ -15,6 +15,7 @@ from dunwell.core.access import Principal
 from dunwell.core.money import minor_to_decimal
 from dunwell.orm.reminders import Reminder
 from dunwell.reminders import service
+from dunwell.reminders.listing import approval_reasons
 
 app = typer.Typer(help="Reminders waiting for a person: approve, edit or reject them.", no_args_is_help=True)
 
@@ -32,7 +33,7 @@ def _row(r: Reminder) -> dict[str, Any]:
         "channel": r.channel,
         "status": r.status.value,
         "to_address": r.to_address,
-        "why": [x for x in r.reasons if x.get("code") in {"amount_over", "strategic", "legal_language"}],
+        "why": approval_reasons(r),
         "subject": r.subject,
         "body": r.body,
     }

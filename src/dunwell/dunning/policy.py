@@ -86,6 +86,9 @@ class Step:
     claim_interest: bool = False  # dunning.interest computes the amounts; the step only asks for it
     claim_compensation: bool = False
     offer_payment_plan: bool = False  # only to customers showing a cash squeeze
+    #: Let the configured drafting provider word the message (ADR 0035); the fact guard decides
+    #: whether its draft or the template's words are used. Nothing changes without a provider.
+    ai_draft: bool = False
 
     @property
     def is_pre_due(self) -> bool:

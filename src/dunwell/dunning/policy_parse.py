@@ -8,6 +8,7 @@ The shape (ADR 0029; ``policies/default.yaml`` is a full example)::
         min_days_between_messages: 5
         steps:
           - {id: heads_up, from: due, days: -3, tone: friendly, channels: [email]}
+          - {id: nudge, from: due, days: 7, tone: friendly, channels: [email], ai_draft: true}
           - {id: final_demand, from: due, days: 45, tone: final_demand, channels: [letter, email],
              approval: {amount_over: {USD: 25000.00}}, claim_interest: true}
     assignments:            # optional with one policy: it is the default
@@ -16,6 +17,7 @@ The shape (ADR 0029; ``policies/default.yaml`` is a full example)::
       segments: {chronic_late: strict}  # segment name -> policy
       entities: {US01: standard}        # legal entity code -> policy
 
+``ai_draft: true`` lets the configured drafting provider word that step's emails (ADR 0035).
 ``check_policy_text`` never raises: it returns the book (when there is no problem) and the problems.
 """
 
@@ -63,6 +65,7 @@ _STEP_FIELDS = (
     "claim_interest",
     "claim_compensation",
     "offer_payment_plan",
+    "ai_draft",
 )
 
 
@@ -183,14 +186,14 @@ def _step(reader: NodeReader, node: yaml.Node, path: str, *, plans: bool) -> Ste
     # Final demands threaten consequences: their wording is legal language unless the file says not.
     legal = _bool(reader, fields, "legal_language", path, tone is Tone.FINAL_DEMAND)
     approval = _approval(reader, fields.get("approval"), f"{path}.approval")
-    claims = {name: _bool(reader, fields, name, path, False) for name in _STEP_FIELDS[2:]}
+    flags = {name: _bool(reader, fields, name, path, False) for name in _STEP_FIELDS[2:]}
     if approval is not None and approval.legal_language and not legal:
         reader.problem(
             fields["approval"],
             f"{path}.approval.legal_language",
             "asks for approval of legal language, but the step has none (legal_language: false)",
         )
-    if claims["offer_payment_plan"] and not plans:
+    if flags["offer_payment_plan"] and not plans:
         reader.problem(
             fields["offer_payment_plan"],
             f"{path}.offer_payment_plan",
@@ -213,9 +216,10 @@ def _step(reader: NodeReader, node: yaml.Node, path: str, *, plans: bool) -> Ste
         channels=channels,
         legal_language=legal,
         approval=approval,
-        claim_interest=claims["claim_interest"],
-        claim_compensation=claims["claim_compensation"],
-        offer_payment_plan=claims["offer_payment_plan"],
+        claim_interest=flags["claim_interest"],
+        claim_compensation=flags["claim_compensation"],
+        offer_payment_plan=flags["offer_payment_plan"],
+        ai_draft=flags["ai_draft"],
     )
 
 

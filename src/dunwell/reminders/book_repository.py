@@ -12,11 +12,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from dunwell.core.collections import PromiseStatus
+from dunwell.core.collections import DisputeStatus, PromiseStatus, TouchChannel, TouchDirection
 from dunwell.core.documents import DocumentStatus, SettlementKind
 from dunwell.core.reminders import ReminderEventKind
 from dunwell.kit.bulk import one_of
-from dunwell.orm.collections import Hold, PromiseInvoice, PromiseToPay, Touch
+from dunwell.orm.collections import Dispute, Hold, PromiseInvoice, PromiseToPay, Touch
 from dunwell.orm.customer import Contact, ContactChannelConsent, Customer
 from dunwell.orm.entity import LegalEntity
 from dunwell.orm.invoice import Invoice
@@ -259,6 +259,28 @@ class DunningBookRepository:
             Touch.direction == "inbound", Touch.occurred_at >= since
         )
         return [(c, t) for c, t in self.session.execute(query)]
+
+    def disputes_opened(self, customer_id: int, since: date) -> tuple[int, int]:
+        """(disputes opened on or after ``since``, of them still open) for one customer."""
+        query = select(Dispute.status).where(Dispute.customer_id == customer_id, Dispute.opened_on >= since)
+        statuses = list(self.session.scalars(query))
+        return len(statuses), sum(1 for s in statuses if s == DisputeStatus.OPEN)
+
+    def written_replies(self, customer_id: int, limit: int) -> list[str]:
+        """The newest ``limit`` things the customer wrote to us (inbound emails, texts and letters
+        with their words kept), oldest first."""
+        query = (
+            select(Touch.note)
+            .where(
+                Touch.customer_id == customer_id,
+                Touch.direction == TouchDirection.INBOUND,
+                Touch.channel.in_([TouchChannel.EMAIL, TouchChannel.SMS, TouchChannel.LETTER]),
+                Touch.note.is_not(None),
+            )
+            .order_by(Touch.occurred_at.desc(), Touch.id.desc())
+            .limit(limit)
+        )
+        return [note for note in reversed(list(self.session.scalars(query))) if note and note.strip()]
 
 
 def _before(moment: datetime, limit: datetime) -> bool:

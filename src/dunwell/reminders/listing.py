@@ -20,7 +20,7 @@ from dunwell.reminders.repository import OutboxRepository
 #: Days a plan can be asked for: outside them a date is a typo, not a day of the book.
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 #: The codes a planner gives when a person must approve a message (planner_values' approval reasons).
-APPROVAL_CODES = frozenset({"amount_over", "strategic", "legal_language"})
+APPROVAL_CODES = frozenset({"amount_over", "strategic", "legal_language", "model_draft"})
 #: What the sender finished with (or stopped at): the Dunning page's history.
 OUTCOME_STATUSES = (
     ReminderStatus.SENT,

@@ -40,6 +40,7 @@ from dunwell.reminders.facts import (
     payments_by_customer,
     promises_by_customer,
 )
+from dunwell.reminders.model_drafting import ModelDrafting, StepWording, Wordings
 from dunwell.reminders.repository import OutboxRepository
 from dunwell.segments.service import segments_as_of
 from dunwell.worklist.repository import WorklistRepository
@@ -80,9 +81,11 @@ def plan_reminders(
     book: PolicyBook,
     rules: LatePaymentRules | None,
     now: datetime | None = None,
+    drafting: ModelDrafting | None = None,
 ) -> PlanOutcome:
     """Plan ``as_of`` for the principal's portfolio and write it to the outbox (in the caller's
-    transaction). Replanning the same day writes nothing new."""
+    transaction). Replanning the same day writes nothing new. With ``drafting``, the emails of steps
+    with ``ai_draft`` are worded by the model where the fact guard passes its draft."""
     principal.require_write()
     moment = now or datetime.now(UTC)
     repository = DunningBookRepository(session)
@@ -134,7 +137,10 @@ def plan_reminders(
     history = planner_history(outbox, book, ids)
     result = plan(as_of=as_of, book=book, customers=facts, items=open_items(items), history=history)
     outcome = PlanOutcome(as_of=as_of, plan=result)
-    _write_messages(session, outcome, customers, recipients, book=book, rules=rules, now=moment)
+    wordings = Wordings(session, drafting, payments, {c: len(days) for c, days in broken.items()})
+    _write_messages(
+        session, outcome, customers, recipients, book=book, rules=rules, now=moment, wordings=wordings
+    )
     _write_skips(session, outcome, ids)
     record(
         session,
@@ -180,6 +186,7 @@ def _write_messages(
     book: PolicyBook,
     rules: LatePaymentRules | None,
     now: datetime,
+    wordings: Wordings,
 ) -> None:
     outbox = OutboxRepository(session)
     indexes = {name: policy.step_index() for name, policy in book.policies.items()}
@@ -202,6 +209,7 @@ def _write_messages(
                 step_index=steps[message.step_id],
                 rules=rules,
                 now=now,
+                wording=wordings.for_message(book, message, customer, outcome.as_of),
             )
             outbox.add(reminder)
             outbox.flush()
@@ -245,6 +253,7 @@ def _reminder(
     step_index: int,
     rules: LatePaymentRules | None,
     now: datetime,
+    wording: StepWording | None = None,
 ) -> Reminder:
     language = (recipient.language if recipient and recipient.language else None) or _country_language(
         customer.country
@@ -266,11 +275,18 @@ def _reminder(
     # Its side of the send-time experiment, for `dunwell dunning send-time-gain`.
     document["send_time"] = {"arm": message.send_time_arm.value, "local_hour": message.send_at_local_hour}
     words = draft(document, channel.value)
+    reworded = wording.reword(document, channel.value, words) if wording else None
+    if reworded is not None:
+        words = reworded.words
+        document["drafting"] = reworded.record
     zone = _zone(recipient.time_zone if recipient and recipient.time_zone else customer.time_zone)
     local = datetime.combine(outcome.as_of, time(message.send_at_local_hour), tzinfo=zone)
     send_after = local.astimezone(UTC)  # already past when planned late: due at once
     reasons = [r.to_dict() for r in message.reasons] + [r.to_dict() for r in message.approval] + notes
     needs_approval = message.needs_approval
+    if reworded is not None:
+        reasons.extend(reworded.reasons)
+        needs_approval = needs_approval or reworded.needs_approval
     if customer.strategic and not any(r.code.value == "strategic" for r in message.approval):
         # Whatever a policy file says, a strategic account never gets a message no person approved.
         needs_approval = True

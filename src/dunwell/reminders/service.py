@@ -36,6 +36,7 @@ from dunwell.reminders.channels.letters import LetterFolder
 from dunwell.reminders.channels.sms import sms_channel
 from dunwell.reminders.composing import LatePaymentRules
 from dunwell.reminders.guarding import guard
+from dunwell.reminders.model_drafting import ModelDrafting
 from dunwell.reminders.opens import pixel_url
 from dunwell.reminders.planning import PlanOutcome, plan_reminders
 from dunwell.reminders.repository import OutboxRepository
@@ -107,7 +108,12 @@ def channels(settings: Settings) -> dict[str, Channel]:
 
 def plan_day(session: Session, principal: Principal, settings: Settings, *, as_of: date) -> PlanOutcome:
     return plan_reminders(
-        session, principal, as_of=as_of, book=policy_book(settings), rules=late_payment_rules(settings)
+        session,
+        principal,
+        as_of=as_of,
+        book=policy_book(settings),
+        rules=late_payment_rules(settings),
+        drafting=ModelDrafting.from_settings(settings),
     )
 
 
