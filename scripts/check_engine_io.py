@@ -24,7 +24,7 @@ import ast
 import sys
 from pathlib import Path
 
-ENGINES = ("core", "simulate", "matching", "ml", "analytics", "forecast", "drafting")
+ENGINES = ("core", "simulate", "matching", "ml", "analytics", "forecast", "drafting", "replies")
 #: Methods that reach the file system whatever they are called on.
 FILE_METHODS = frozenset(
     {

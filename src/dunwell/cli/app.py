@@ -25,6 +25,7 @@ from dunwell.cli.mail import app as mail_app
 from dunwell.cli.metrics import aging_command, metrics_command, refresh_reports_command
 from dunwell.cli.options import JSON
 from dunwell.cli.payment_plans import app as plans_app
+from dunwell.cli.replies import app as replies_app
 from dunwell.cli.runtime import console, print_json
 from dunwell.cli.scenario import app as scenario_app
 from dunwell.cli.serve import serve_command
@@ -63,6 +64,7 @@ app.add_typer(plans_app, name="plans")
 app.add_typer(forecast_app, name="forecast")
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(mail_app, name="mail")
+app.add_typer(replies_app, name="replies")
 dunning_app.command("plan")(dunning_plan_command)
 dunning_app.command("send")(dunning_send_command)
 invoices.app.command("write-off")(writeoffs.write_off_invoice_command)
