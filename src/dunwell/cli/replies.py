@@ -17,6 +17,7 @@ import typer
 from rich.table import Table
 
 from dunwell.cli.options import JSON
+from dunwell.cli.replies_fetch import fetch_command
 from dunwell.cli.runtime import console, fail, print_json
 from dunwell.replies import (
     ReplyReading,
@@ -30,6 +31,8 @@ from dunwell.replies import (
 from dunwell.replies.message import NotAnEmail
 
 app = typer.Typer(no_args_is_help=True, help="Read customers' replies (.eml files) without a database.")
+# Fetching is IO against a mail server, kept in its own module; it lands files this group's classify reads.
+app.command("fetch")(fetch_command)
 #: The file contract's keys, in order (other tools depend on them).
 CONTRACT_KEYS = ("file", "message_id", "intent", "confidence", "promise_date", "promise_amount", "currency",
                  "dispute_category", "invoice_refs", "return_date", "evidence")  # fmt: skip

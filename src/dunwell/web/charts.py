@@ -142,8 +142,10 @@ def fan_chart(
     every = -(-len(labels) // 7)  # at most seven labels fit under the axis
     for i, label in enumerate(labels):
         if i % every == 0:
+            # The last label ends at its point: centred, it would run past the chart's right edge.
+            anchor = "end" if i == len(labels) - 1 else "middle"
             parts.append(
-                f'<text class="chart-axis" x="{x(i):.1f}" y="{HEIGHT - 8}" text-anchor="middle">'
+                f'<text class="chart-axis" x="{x(i):.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}">'
                 f"{escape(label)}</text>"
             )
     upper = [f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(high)]
