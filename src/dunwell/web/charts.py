@@ -6,7 +6,7 @@ description for screen readers, and pages show the same figures in a table besid
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from html import escape
 
@@ -28,33 +28,7 @@ def line_chart(
 ) -> Markup:
     """One line per series over ``labels`` (a gap where a value is None), with a legend."""
     numbers = [float(v) for _, values in series for v in values if v is not None]
-    low, high = _range(numbers)
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    step = plot_w / max(len(labels) - 1, 1)
-
-    def x(i: int) -> float:
-        return LEFT + i * step
-
-    def y(value: float) -> float:
-        return TOP + plot_h - (value - low) / (high - low) * plot_h
-
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{_id(title)}-t">',
-        f'<title id="{_id(title)}-t">{escape(title)}</title>',
-    ]
-    for k in range(TICKS + 1):
-        value = low + (high - low) * k / TICKS
-        level = f"{y(value):.1f}"
-        parts.append(
-            f'<line class="chart-grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{level}" y2="{level}"/>'
-            f'<text class="chart-axis" x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end">'
-            f"{_tick(value)}{escape(unit)}</text>"
-        )
-    for i, label in enumerate(labels):
-        parts.append(
-            f'<text class="chart-axis" x="{x(i):.1f}" y="{HEIGHT - 8}" text-anchor="middle">'
-            f"{escape(label)}</text>"
-        )
+    parts, x, y = _frame(labels, numbers, title=title, unit=unit, css="chart", tick=_tick, thin=False)
     for n, (name, values) in enumerate(series):
         for run in _runs(values):
             points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in run)
@@ -72,6 +46,52 @@ def line_chart(
     return Markup(
         f'<figure class="chart-box">{"".join(parts)}<ul class="chart-legend">{legend}</ul></figure>'
     )
+
+
+def _frame(
+    labels: Sequence[str],
+    numbers: list[float],
+    *,
+    title: str,
+    unit: str,
+    css: str,
+    tick: Callable[[float], str],
+    thin: bool,
+) -> tuple[list[str], Callable[[int], float], Callable[[Value], float]]:
+    """The svg's opening, title, value grid with its tick labels and the labels under the axis;
+    with the x and y scales the series are drawn with. ``thin``: at most seven axis labels."""
+    low, high = _range(numbers)
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    step = plot_w / max(len(labels) - 1, 1)
+
+    def x(i: int) -> float:
+        return LEFT + i * step
+
+    def y(value: Value) -> float:
+        return TOP + plot_h - (float(value or 0) - low) / (high - low) * plot_h
+
+    parts = [
+        f'<svg class="{css}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{_id(title)}-t">',
+        f'<title id="{_id(title)}-t">{escape(title)}</title>',
+    ]
+    for k in range(TICKS + 1):
+        value = low + (high - low) * k / TICKS
+        level = f"{y(value):.1f}"
+        parts.append(
+            f'<line class="chart-grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{level}" y2="{level}"/>'
+            f'<text class="chart-axis" x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end">'
+            f"{tick(value)}{escape(unit)}</text>"
+        )
+    every = -(-len(labels) // 7) if thin else 1
+    for i, label in enumerate(labels):
+        if i % every == 0:
+            # A thinned axis ends its last label at its point: centred, it would run past the edge.
+            anchor = "end" if thin and i == len(labels) - 1 else "middle"
+            parts.append(
+                f'<text class="chart-axis" x="{x(i):.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}">'
+                f"{escape(label)}</text>"
+            )
+    return parts, x, y
 
 
 def _range(numbers: list[float]) -> tuple[float, float]:
@@ -116,38 +136,9 @@ def fan_chart(
     """A fan chart: the band from ``low`` to ``high`` shaded behind the ``mid`` line (the cash
     forecast's P10-P90 range around its P50), one point per label."""
     numbers = [float(v) for values in (low, mid, high) for v in values if v is not None]
-    lowest, highest = _range(numbers)
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    step = plot_w / max(len(labels) - 1, 1)
-
-    def x(i: int) -> float:
-        return LEFT + i * step
-
-    def y(value: Value) -> float:
-        return TOP + plot_h - (float(value or 0) - lowest) / (highest - lowest) * plot_h
-
-    parts = [
-        f'<svg class="chart chart-fan" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-labelledby="{_id(title)}-t">',
-        f'<title id="{_id(title)}-t">{escape(title)}</title>',
-    ]
-    for k in range(TICKS + 1):
-        value = lowest + (highest - lowest) * k / TICKS
-        level = f"{y(value):.1f}"
-        parts.append(
-            f'<line class="chart-grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{level}" y2="{level}"/>'
-            f'<text class="chart-axis" x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end">'
-            f"{_compact(value)}{escape(unit)}</text>"
-        )
-    every = -(-len(labels) // 7)  # at most seven labels fit under the axis
-    for i, label in enumerate(labels):
-        if i % every == 0:
-            # The last label ends at its point: centred, it would run past the chart's right edge.
-            anchor = "end" if i == len(labels) - 1 else "middle"
-            parts.append(
-                f'<text class="chart-axis" x="{x(i):.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}">'
-                f"{escape(label)}</text>"
-            )
+    parts, x, y = _frame(
+        labels, numbers, title=title, unit=unit, css="chart chart-fan", tick=_compact, thin=True
+    )
     upper = [f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(high)]
     lower = [f"{x(i):.1f},{y(v):.1f}" for i, v in reversed(list(enumerate(low)))]
     parts.append(f'<polygon class="chart-band chart-s0" points="{" ".join(upper + lower)}"/>')
