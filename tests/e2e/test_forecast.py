@@ -1,5 +1,6 @@
 """The Forecast page in a real browser: the fan chart renders, the weekly table is there, and
-applying cash shows in the forecast after the refresh the page announces."""
+applying cash shows in the forecast after the refresh the page announces; then the Scenarios page
+runs its starter file against that forecast and draws each scenario's change per week."""
 
 from __future__ import annotations
 
@@ -59,3 +60,17 @@ def test_the_forecast_page_draws_the_fan_chart_and_follows_the_cash(
     expect(page.get_by_role("status")).to_have_count(0)
     expect(usd.locator('[data-figure="open"]')).not_to_have_text(re.escape(before))
     shot(page, "after-cash")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Scenarios").click()
+    page.get_by_label("From the end of").fill(TODAY.isoformat())
+    page.get_by_role("button", name="Run").click()
+    report = page.locator("[data-report]")
+    expect(report.get_by_role("heading", level=2)).to_have_text("Against the base forecast in USD")
+    expect(report.locator("tr[data-scenario]")).to_have_count(3)
+    lines = report.locator("svg polyline.chart-line")
+    expect(lines).to_have_count(3)  # one line per scenario's change in cash per week
+    box = report.locator("svg").first.bounding_box()
+    assert box is not None
+    assert box["width"] > 300, "the chart is drawn, not collapsed"
+    expect(report.get_by_role("heading", level=3, name=re.compile("assumptions$"))).to_have_count(3)
+    shot(page, "scenarios")

@@ -95,7 +95,12 @@ def _print_forecast(forecast: CashForecast, csv_file: Path | None, chart: Path |
         f"Cash-in forecast from {forecast.as_of} for {forecast.weeks} weeks "
         f"(model v{forecast.model_version}, "
         f"{forecast.draws} joint simulations, range factors "
-        + (f"{calibration['low']}/{calibration['high']})" if "low" in calibration else "not calibrated)")
+        + (
+            f"{calibration['low']}/{calibration['high']}, weekly relative range "
+            f"{calibration.get('below', 0):+.0%}/{calibration.get('above', 0):+.0%})"
+            if "low" in calibration
+            else "not calibrated)"
+        )
     )
     for group in forecast.groups:
         name = group.currency if group.group is None else f"{group.group} · {group.currency}"

@@ -2,14 +2,12 @@
 them and print each one's intent, confidence, evidence and stated fields (issue 20's file contract).
 No database: the files are read here, the engine (``dunwell.replies``) reads the bytes.
 
-The trained half of the classifier is fitted here on first use from the examples shipped with the
-package (``dunwell/replies/training/*.jsonl``) and kept in memory; the engine does no file reading,
-so loading package data is the edge's job."""
+The trained half of the classifier is fitted on first use from the examples shipped with the
+package (``dunwell.inbox.shipped_model``, re-exported here) and kept in memory. The inbox commands
+(ingest, list, accept, reject), which do use the database, are in ``replies_inbox``."""
 
 from __future__ import annotations
 
-import functools
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,39 +16,35 @@ from rich.table import Table
 
 from dunwell.cli.options import JSON
 from dunwell.cli.replies_fetch import fetch_command
+from dunwell.cli.replies_inbox import accept_command, ingest_command, list_command, reject_command
 from dunwell.cli.runtime import console, fail, print_json
-from dunwell.replies import (
-    ReplyReading,
-    TextModel,
-    TrainingExample,
-    classify_message,
-    parse_message,
-    parse_training_jsonl,
-    train_text_model,
-)
+from dunwell.inbox.shipped_model import shipped_model, shipped_training_examples
+from dunwell.replies import ReplyReading, classify_message, parse_message
 from dunwell.replies.message import NotAnEmail
 
-app = typer.Typer(no_args_is_help=True, help="Read customers' replies (.eml files) without a database.")
+app = typer.Typer(
+    no_args_is_help=True,
+    help="Read customers' replies (.eml files): classify them without a database, or keep them in the "
+    "inbox with a suggested action to accept or reject.",
+)
 # Fetching is IO against a mail server, kept in its own module; it lands files this group's classify reads.
 app.command("fetch")(fetch_command)
+app.command("ingest")(ingest_command)
+app.command("list")(list_command)
+app.command("accept")(accept_command)
+app.command("reject")(reject_command)
 #: The file contract's keys, in order (other tools depend on them).
 CONTRACT_KEYS = ("file", "message_id", "intent", "confidence", "promise_date", "promise_amount", "currency",
                  "dispute_category", "invoice_refs", "return_date", "evidence")  # fmt: skip
-
-
-def shipped_training_examples() -> list[TrainingExample]:
-    folder = resources.files("dunwell.replies") / "training"
-    examples: list[TrainingExample] = []
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".jsonl"):
-            examples.extend(parse_training_jsonl(entry.read_text(encoding="utf-8")))
-    return examples
-
-
-@functools.lru_cache(maxsize=1)
-def shipped_model() -> TextModel:
-    """The text model trained on the shipped examples, once per process."""
-    return train_text_model(shipped_training_examples())
+# The shipped model is re-exported: the classifier's tests and bench load it from here.
+__all__ = [
+    "CONTRACT_KEYS",
+    "app",
+    "classify_command",
+    "reading_record",
+    "shipped_model",
+    "shipped_training_examples",
+]
 
 
 def reading_record(file: str, message_id: str | None, reading: ReplyReading) -> dict[str, Any]:

@@ -134,12 +134,13 @@ def simulate_new_billing(
     if level > 0:  # one multiplier for the whole horizon of a draw, the mean kept
         multiplier *= rng.lognormal(-level * level / 2, level, size=(draws, 1))
     billed = pattern.rate_per_day * np.repeat(multiplier, 7, axis=1)[:, :horizon_days]  # day d = 1..H
-    pmf = np.zeros(horizon_days)
-    pmf[: min(horizon_days, len(pattern.pmf))] = pattern.pmf[:horizon_days]
-    # Billed on day d (1-based) and paid k days later lands on day d + k.
-    lags = np.arange(horizon_days)
-    collect = np.zeros((horizon_days, horizon_days))
-    for d in range(horizon_days):
-        reach = lags[: horizon_days - d]
-        collect[d, d + reach] = pmf[reach]
+    collect = collection_matrix(pattern.pmf, horizon_days)
     return np.asarray(np.rint(billed @ collect), dtype=np.int64)
+
+
+def collection_matrix(pmf: NDArray[np.float64], horizon_days: int) -> NDArray[np.float64]:
+    """``[H, H]``: billing on day ``d`` (row) paid on day ``d + k`` (column) with share ``pmf[k]``."""
+    shares = np.zeros(horizon_days)
+    shares[: min(horizon_days, len(pmf))] = pmf[:horizon_days]
+    lag = np.arange(horizon_days)[None, :] - np.arange(horizon_days)[:, None]
+    return np.where(lag >= 0, shares[np.clip(lag, 0, horizon_days - 1)], 0.0)

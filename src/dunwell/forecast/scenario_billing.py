@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from dunwell.forecast.new_billing import BillingPattern
+from dunwell.forecast.new_billing import BillingPattern, collection_matrix
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +108,7 @@ def simulate_plan(
     for shift in np.unique(plan.shift_days):
         group_rate = float(normal[plan.shift_days == shift].sum())
         if group_rate:
-            collect = collection_matrix(shifted_pmf(pattern.pmf, int(shift), horizon_days))
+            collect = collection_matrix(shifted_pmf(pattern.pmf, int(shift), horizon_days), horizon_days)
             cash_matrix += group_rate * collect
             cleared_matrix += group_rate * collect
     for day, cash_share in sorted(
@@ -120,7 +120,7 @@ def simulate_plan(
             on_day = np.zeros(horizon_days)
             if 0 <= day < horizon_days:
                 on_day[day] = 1.0
-            collect = collection_matrix(on_day)
+            collect = collection_matrix(on_day, horizon_days)
             cash_matrix += group_rate * cash_share * collect
             cleared_matrix += group_rate * collect
     return BilledCash(
@@ -128,14 +128,3 @@ def simulate_plan(
         cleared=np.asarray(np.rint(multiplier @ cleared_matrix), dtype=np.int64),
         billed=np.asarray(multiplier * float(rate.sum()), dtype=np.float64),
     )
-
-
-def collection_matrix(pmf: NDArray[np.float64]) -> NDArray[np.float64]:
-    """``[issue day, paid day]``: a unit billed on day d (0-based) is paid along ``pmf`` from it."""
-    horizon = len(pmf)
-    collect = np.zeros((horizon, horizon))
-    lags = np.arange(horizon)
-    for d in range(horizon):
-        reach = lags[: horizon - d]
-        collect[d, d + reach] = pmf[reach]
-    return collect

@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from dunwell.forecast.quantile_curve import days_at
-from dunwell.forecast.scenario_kinds import PolicyEffect, ScenarioBase
+from dunwell.forecast.scenario_kinds import PolicyEffect, ScenarioBase, money_text
 
 #: Levels on which an invoice's payment-day distribution is read (midpoints of equal shares).
 GRID_LEVELS = 400
@@ -90,8 +90,9 @@ def pull_overdue(
         reachable = min(max(wanted, 0.0), float(paid_by[-1]))
         if reachable != wanted:
             notes.append(
-                f"at {window} days the measured lift needs {wanted - paid_by[window]:.0f} minor units from "
-                f"the overdue book, which can bring {reachable - paid_by[window]:.0f}: capped there"
+                f"at {window} days the measured lift needs {money_text(base, wanted - paid_by[window])} "
+                f"from the overdue book, which can bring {money_text(base, reachable - paid_by[window])}: "
+                "capped there"
             )
         day = _day_reaching(paid_by, reachable)
         # A lift only pulls days earlier (a drop only pushes them later), whatever a cap left of it;

@@ -16,8 +16,6 @@ from decimal import ROUND_HALF_EVEN, Decimal
 import numpy as np
 from numpy.typing import NDArray
 
-from dunwell.core.errors import CurrencyError
-from dunwell.core.money import minor_to_decimal
 from dunwell.forecast.scenario_billing import BillingPlan
 from dunwell.forecast.scenario_collection import pull_overdue
 from dunwell.forecast.scenario_kinds import (
@@ -28,6 +26,7 @@ from dunwell.forecast.scenario_kinds import (
     ScenarioBase,
     ScenarioError,
     TermsChange,
+    money_text,
     select_customers,
 )
 
@@ -72,7 +71,7 @@ def _terms_change(base: ScenarioBase, scenario: TermsChange) -> Applied:
         "customers keep their delay relative to the due date: each one's issue-to-payment pattern "
         "(the book's) moves by its change of terms, "
         f"{', '.join(f'{d:+d} days' for d in sorted({int(s) for s in shift[chosen]})) or 'none'}",
-        f"billing affected: {_money(base, billed)} over the {base.horizon_days} days (their run-rate)",
+        f"billing affected: {money_text(base, billed)} over the {base.horizon_days} days (their run-rate)",
     ]
     if (shift < 0).any():
         notes.append("shorter terms cannot bring in what the book's pattern shows beyond the horizon")
@@ -86,7 +85,7 @@ def _terms_change(base: ScenarioBase, scenario: TermsChange) -> Applied:
         cost = _whole(Decimal(waited) * scenario.cost_of_capital_annual / DAYS_A_YEAR)
         notes.append(
             f"cost: financing the later cash at {scenario.cost_of_capital_annual} a year "
-            f"(billing x days later / 365) = {_money(base, cost)}"
+            f"(billing x days later / 365) = {money_text(base, cost)}"
         )
     else:
         notes.append("cost: not modelled (give cost_of_capital to price the later cash)")
@@ -136,10 +135,10 @@ def _discount(base: ScenarioBase, scenario: EarlyPaymentDiscount) -> Applied:
         ),
     ]
     notes += [
-        f"billing taken at the discount: {_money(base, taken)} over the {base.horizon_days} days "
-        f"(run-rate x uptake); cost: the discount given up, {scenario.percent}% = {_money(base, cost)}",
+        f"billing taken at the discount: {money_text(base, taken)} over the {base.horizon_days} days "
+        f"(run-rate x uptake); cost: the discount given up, {scenario.percent}% = {money_text(base, cost)}",
         f"value of earlier cash: cash received x {scenario.cost_of_capital_annual} a year x {earlier} "
-        f"days earlier / 365 = {_money(base, value)}; days earlier: the book's mean issue-to-payment "
+        f"days earlier / 365 = {money_text(base, value)}; days earlier: the book's mean issue-to-payment "
         f"{usual_days:.1f} days (of what is paid within the horizon, {paid_share:.0%} of billing) "
         f"less {scenario.discount_days}; bad debt the discount removes is not counted in the value",
     ]
@@ -172,7 +171,7 @@ def _credit_tightening(base: ScenarioBase, scenario: CreditTightening) -> Applie
     )
     notes = [
         f"new billing of {_who(base, chosen)} in risk band {scenario.risk_band!r} cut by "
-        f"{scenario.billing_cut:.0%}: {_money(base, lost)} less over the {base.horizon_days} days; "
+        f"{scenario.billing_cut:.0%}: {money_text(base, lost)} less over the {base.horizon_days} days; "
         f"what is still billed is collected as before",
     ]
     value: int | None = None
@@ -181,7 +180,7 @@ def _credit_tightening(base: ScenarioBase, scenario: CreditTightening) -> Applie
         notes.append(
             f"bad debt avoided: the billing not made x the share of the band's open book expected never "
             f"to be paid ({never_share:.1%}, amount-weighted p_never of {int(theirs.sum())} open invoices) "
-            f"= {_money(base, value)}"
+            f"= {money_text(base, value)}"
         )
     else:
         notes.append("bad debt avoided: not counted")
@@ -189,7 +188,7 @@ def _credit_tightening(base: ScenarioBase, scenario: CreditTightening) -> Applie
     if scenario.margin is not None:
         cost = _whole(Decimal(lost) * _share(scenario.margin))
         notes.append(
-            f"cost: margin lost, billing not made x margin {scenario.margin:.0%} = {_money(base, cost)}"
+            f"cost: margin lost, billing not made x margin {scenario.margin:.0%} = {money_text(base, cost)}"
         )
     else:
         notes.append("cost: lost margin not modelled (give margin to count it)")
@@ -240,10 +239,3 @@ def _share(value: float) -> Decimal:
 
 def _whole(amount: Decimal) -> int:
     return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
-
-
-def _money(base: ScenarioBase, minor: int) -> str:
-    try:
-        return f"{minor_to_decimal(minor, base.currency)} {base.currency}"
-    except CurrencyError:  # an unknown currency code: the amount is still exact in minor units
-        return f"{minor} minor units of {base.currency}"

@@ -15,7 +15,8 @@ from decimal import Decimal
 import numpy as np
 from numpy.typing import NDArray
 
-from dunwell.core.errors import DunwellError, ErrorKind
+from dunwell.core.errors import CurrencyError, DunwellError, ErrorKind
+from dunwell.core.money import minor_to_decimal
 from dunwell.forecast.new_billing import BillingPattern
 
 #: The uptake of an early-payment discount where neither the scenario nor the history gives one.
@@ -245,3 +246,12 @@ def customer_index(keys: tuple[str, ...], names: tuple[str, ...], wanted: str) -
 def _listed(values: set[str]) -> str:
     shown = sorted(repr(v) for v in values)
     return ", ".join(shown[:20]) + (f" and {len(shown) - 20} more" if len(shown) > 20 else "")
+
+
+def money_text(base: ScenarioBase, minor: float) -> str:
+    """An amount in an assumption's text: ``10,781,948.33 USD`` (whole minor units, rounded)."""
+    whole = round(minor)
+    try:
+        return f"{minor_to_decimal(whole, base.currency):,} {base.currency}"
+    except CurrencyError:  # an unknown currency code: the amount is still exact in minor units
+        return f"{whole:,} minor units of {base.currency}"

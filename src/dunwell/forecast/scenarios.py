@@ -32,8 +32,6 @@ from decimal import ROUND_HALF_EVEN, Decimal
 import numpy as np
 from numpy.typing import NDArray
 
-from dunwell.core.errors import CurrencyError
-from dunwell.core.money import minor_to_decimal
 from dunwell.forecast.joint import OpenBook, quantiles, simulate_daily, weekly
 from dunwell.forecast.scenario_billing import BilledCash, BillingPlan, simulate_plan
 from dunwell.forecast.scenario_effects import apply_scenario
@@ -48,6 +46,7 @@ from dunwell.forecast.scenario_kinds import (
     ScenarioError,
     TermsChange,
     check_scenario,
+    money_text,
 )
 from dunwell.forecast.scenario_report import ForecastFigures, ScenarioReport, ScenarioResult
 
@@ -237,23 +236,20 @@ def _dso(receivable: int, billed_90: int) -> Decimal | None:
 
 def _base_assumptions(base: ScenarioBase) -> tuple[str, ...]:
     pmf = base.billing_pattern.pmf
-    rate = round(float(base.billing_per_day.sum()))
-    try:
-        shown = f"{minor_to_decimal(rate, base.currency)} {base.currency}"
-    except CurrencyError:  # an unknown code: the figure is exact in minor units anyway
-        shown = f"{rate} minor units of {base.currency}"
+    shown = money_text(base, float(base.billing_per_day.sum()))
     book_rate = base.billing_pattern.rate_per_day
     differs = abs(float(base.billing_per_day.sum()) - book_rate) > 0.01 * max(book_rate, 1.0)
     rates = (
-        f" (the book's own trailing rate is {book_rate:.0f} minor units a day: the customers' differ)"
+        f" (the book's own trailing rate is {money_text(base, book_rate)} a day: the customers' differ)"
         if differs
         else ""
     )
     return (
         f"open book: {len(base.amount_minor)} invoices of {len(np.unique(base.customer))} customers, "
-        f"simulated jointly ({base.draws} draws, customer correlation rho {base.rho}, seed {base.seed}); "
+        f"simulated jointly ({base.draws} draws, customer correlation rho {base.rho:.3f}, seed {base.seed}); "
         f"invoices at least 90 days past due may never be paid (their p_never)",
-        f"new billing: each customer's trailing 13-week run-rate, {shown} a day in all, weekly spread "
+        f"new billing: each customer's trailing 13-week run-rate (monthly billers are not scheduled on "
+        f"their billing days here, as the Forecast does), {shown} a day in all, weekly spread "
         f"cv {base.billing_pattern.weekly_cv:.2f}, collected along the book's issue-to-payment pattern "
         f"({float(pmf.sum()):.0%} of billing paid within {len(pmf)} days){rates}",
         "every scenario runs alone against this base with the same random numbers (seeds and draws)",

@@ -3,9 +3,10 @@
 From the end of the as-of day, for the next weeks: every invoice open then (what was still open
 of it after the allocations applied by that day) gets its P10/P50/P90 payment days from the
 latest registered payment model, and the open book is simulated jointly beside invoices not
-issued yet (``prediction.cash_in``: the very code the backtest measures). The weekly range is
-widened or narrowed by the factors the model's training learned on weeks that were already over
-(``prediction.forecast_calibration``); the same factors are applied to the days and the total.
+issued yet (``prediction.cash_in``: the very code the backtest measures). The range is
+calibrated as the model's training learned on weeks that were already over
+(``prediction.forecast_calibration``, ``forecast.range_calibration``): the scaled simulated range
+for days, weeks and the total, joined for weeks with the weekly relative error's range.
 
 One forecast per currency (minor units of two currencies never add up), and with ``by`` one per
 entity or business segment within it. A collector's forecast covers the customers of their
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session
 from dunwell.core.access import Principal
 from dunwell.core.errors import DunwellError, ErrorKind
 from dunwell.forecast.contributions import expected_by_customer_week, largest
+from dunwell.forecast.range_calibration import RangeCalibration
 from dunwell.forecasting.repository import ForecastRepository
 from dunwell.forecasting.schemas import (
     Band,
@@ -74,7 +76,7 @@ def cash_forecast(
     record, predictor, history, customers = book.record, book.predictor, book.stored.history, book.customers
     stored, customer_pk, visible, open_minor = book.stored, book.customer_pk, book.visible, book.open_minor
     calibration = dict(record.metrics.get("forecast_calibration") or {"skipped": "the model predates it"})
-    factors = (float(calibration["low"]), float(calibration["high"])) if "low" in calibration else (1.0, 1.0)
+    ranges = RangeCalibration.from_metrics(calibration)
     day = day_number(as_of)
     names = {pk: name for pk, (name, _, _) in customers.items()}
     groups = []
@@ -90,7 +92,7 @@ def cash_forecast(
             continue
         label = (history.currency_names[currency], group)
         groups.append(
-            _group(found, label, open_minor, customer_pk, names, as_of=as_of, factors=factors, rho=rho)
+            _group(found, label, open_minor, customer_pk, names, as_of=as_of, calibration=ranges, rho=rho)
         )
     groups.sort(key=lambda g: (g.currency, -g.open_minor, g.group or ""))
     return CashForecast(
@@ -206,7 +208,7 @@ def _group(
     names: dict[int, str],
     *,
     as_of: date,
-    factors: tuple[float, float],
+    calibration: RangeCalibration,
     rho: float,
 ) -> GroupForecast:
     currency, group = label
@@ -216,9 +218,9 @@ def _group(
     weekly = cash[:, : weeks * 7].reshape(draws, weeks, 7).sum(axis=2)
     book_weekly = found.book_cash[:, : weeks * 7].reshape(draws, weeks, 7).sum(axis=2)
     new_weekly = found.new_cash[:, : weeks * 7].reshape(draws, weeks, 7).sum(axis=2)
-    week_bands = _bands(weekly, factors)
-    day_bands = _bands(cash, factors)
-    total = _bands(cash.sum(axis=1, keepdims=True), factors)[0]
+    week_bands = _bands(weekly, calibration, weekly=True)
+    day_bands = _bands(cash, calibration)
+    total = _bands(cash.sum(axis=1, keepdims=True), calibration)[0]
     expected = expected_by_customer_week(found.book, weeks=weeks) if len(found.open_rows) else None
     # The dense customer index of the open book is the order of np.unique over its customers.
     book_customers = np.unique(customer_pk[found.open_rows])
@@ -256,13 +258,15 @@ def _group(
     )
 
 
-def _bands(cash: NDArray[np.int64], factors: tuple[float, float]) -> list[Band]:
-    """Per bucket (column) the draws' P10/P50/P90, each side scaled around the P50 by the
-    calibration's factors (never below zero cash)."""
+def _bands(cash: NDArray[np.int64], calibration: RangeCalibration, *, weekly: bool = False) -> list[Band]:
+    """Per bucket (column) the draws' P10/P50/P90 as the calibration sets them: weeks with its
+    relative part too, days and the whole horizon with the scaled simulation only (the weekly
+    relative error says nothing of a day's or a quarter's)."""
     p10, p50, p90 = np.quantile(cash, LEVELS, axis=0)
-    low, high = factors
-    lower = np.maximum(p50 - low * (p50 - p10), 0.0)
-    upper = p50 + high * (p90 - p50)
+    if weekly:
+        lower, p50, upper = calibration.weekly(p10, p50, p90)
+    else:
+        lower, upper = calibration.scaled(p10, p50, p90)
     return [
         Band(round(float(a)), round(float(b)), round(float(c)))
         for a, b, c in zip(lower, p50, upper, strict=True)

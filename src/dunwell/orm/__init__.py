@@ -24,6 +24,7 @@ from dunwell.orm.collections import (
 from dunwell.orm.customer import Contact, ContactChannelConsent, Customer
 from dunwell.orm.entity import LegalEntity
 from dunwell.orm.import_batch import ImportBatch
+from dunwell.orm.inbox import ReceivedReply
 from dunwell.orm.invoice import Invoice, InvoiceRevision
 from dunwell.orm.payment import Allocation, Payment, PaymentOrigin
 from dunwell.orm.prediction import InvoicePrediction, PredictionModel, ScoringRun
@@ -63,6 +64,7 @@ __all__ = [
     "PredictionModel",
     "PromiseInvoice",
     "PromiseToPay",
+    "ReceivedReply",
     "RejectedMatch",
     "Reminder",
     "ReminderEvent",

@@ -4,8 +4,10 @@ forecast (``dunwell.forecasting``), so that what is measured is what is shown.
 
 Every invoice open at the end of the origin day gets its P10/P50/P90 payment days from the payment
 predictor (given its age when it is overdue) and a chance of never being paid; the open book is
-simulated jointly (``forecast.joint``) beside the cash of invoices not issued yet
-(``forecast.new_billing``, the trailing run-rate collected along the book's own pattern).
+simulated jointly (``forecast.joint``) beside the cash of invoices not issued yet: the next
+invoices of customers billed monthly on their days (``forecast.recurring``), and the trailing
+run-rate of the rest of the book (``forecast.new_billing``), each collected along its own
+customers' issue-to-payment pattern.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from numpy.typing import NDArray
 from dunwell.forecast.joint import OpenBook, simulate_daily
 from dunwell.forecast.new_billing import BillingPattern, billing_pattern, simulate_new_billing
 from dunwell.forecast.quantile_curve import level_at
+from dunwell.forecast.recurring import keep_rate, monthly_billers, schedule, simulate_recurring
 from dunwell.forecast.rho import FALLBACK_RHO, pair_correlation
 from dunwell.ml.features import Queries
 from dunwell.ml.history import NEVER, InvoiceHistory
@@ -99,8 +102,48 @@ def cash_in_at(
         book_cash = np.zeros((draws, horizon), dtype=np.int64)
     pattern = billing_pattern(history.issue[ours], known_paid(history, ours, origin), minor[ours],
                               origin=origin, horizon_days=horizon)  # fmt: skip
-    new_cash = simulate_new_billing(pattern, horizon_days=horizon, draws=draws, seed=seed + origin + 1)
+    new_cash = new_billing_cash(
+        history, minor, ours, origin, horizon=horizon, draws=draws, seed=seed + origin + 1
+    )
     return CashIn(open_rows, book, pattern, book_cash, new_cash)
+
+
+def new_billing_cash(
+    history: InvoiceHistory,
+    minor: NDArray[np.int64],
+    ours: NDArray[np.bool_],
+    origin: int,
+    *,
+    horizon: int,
+    draws: int,
+    seed: int,
+) -> NDArray[np.int64]:
+    """The cash of invoices not issued yet: the monthly billers' next invoices on their days
+    (``forecast.recurring``), the rest of the book at its run-rate; each part collected along its
+    own customers' issue-to-payment pattern."""
+    customer, issue = history.customer[ours].astype(np.int64), history.issue[ours]
+    billers = monthly_billers(customer, issue, minor[ours], origin)
+    monthly = np.isin(customer, billers.customer)
+    others = ~monthly & ~np.isin(customer, billers.stopped)
+    paid = known_paid(history, ours, origin)
+    rest = billing_pattern(
+        issue[others], paid[others], minor[ours][others], origin=origin, horizon_days=horizon
+    )
+    cash = simulate_new_billing(rest, horizon_days=horizon, draws=draws, seed=seed)
+    if len(billers.customer):
+        own = billing_pattern(
+            issue[monthly], paid[monthly], minor[ours][monthly], origin=origin, horizon_days=horizon
+        )
+        pmf = (
+            own.pmf
+            if own.pmf.any()
+            else billing_pattern(issue, paid, minor[ours], origin=origin, horizon_days=horizon).pmf
+        )
+        plan = schedule(
+            billers, origin=origin, horizon_days=horizon, keep=keep_rate(customer, issue, minor[ours], origin)
+        )
+        cash = cash + simulate_recurring(plan, pmf, horizon_days=horizon, draws=draws, seed=seed + 1)
+    return np.asarray(cash, dtype=np.int64)
 
 
 def _never_given(

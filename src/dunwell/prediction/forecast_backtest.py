@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from dunwell.forecast.range_calibration import RangeCalibration, range_calibration
 from dunwell.forecast.rho import FALLBACK_RHO
 from dunwell.ml.errors import PredictionError
 from dunwell.ml.history import NEVER, InvoiceHistory, day_number, day_of
@@ -41,8 +42,6 @@ LEVELS = (0.1, 0.5, 0.9)
 DEFAULT_RHO = FALLBACK_RHO
 #: Earlier origins (their 13 weeks complete) whose weekly errors calibrate the range.
 CALIBRATION_ORIGINS = 16
-#: The calibration never shrinks a side of the range below this share of the simulated one.
-MIN_SCALE = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +53,9 @@ class OriginForecast:
     due_date: NDArray[np.int64]  # the baselines' cash per day
     avg_days_to_pay: NDArray[np.int64]
 
-    def calibrated(self, low: float, high: float) -> OriginForecast:
-        """The weekly range widened (or narrowed) around its P50 by the calibration's factors."""
-        p10, p50, p90 = self.bands
-        bands = np.stack([np.maximum(p50 - low * (p50 - p10), 0.0), p50, p50 + high * (p90 - p50)])
+    def calibrated(self, calibration: RangeCalibration) -> OriginForecast:
+        """The weekly range as the calibration makes it (``RangeCalibration.weekly``)."""
+        bands = np.stack(calibration.weekly(*self.bands))
         return OriginForecast(
             self.origin, self.actual, bands, self.totals, self.due_date, self.avg_days_to_pay
         )
@@ -278,23 +276,7 @@ def _calibrate(forecast: OriginForecast, made: list[OriginForecast], horizon: in
     past = [f for f in made if f.origin + horizon <= forecast.origin][-CALIBRATION_ORIGINS:]
     if not past:
         return forecast
-    return forecast.calibrated(*calibration_factors([(f.actual, f.bands) for f in past]))
-
-
-def calibration_factors(past: list[tuple[NDArray[np.int64], NDArray[np.float64]]]) -> tuple[float, float]:
-    """From earlier origins' (actual cash per day, weekly P10/P50/P90 bands): the factors that
-    widen (or narrow) each side of the weekly range around its P50 so that 10 % of those weekly
-    buckets fell below the P10 and 10 % above the P90 (split conformal)."""
-    below, above = [], []
-    for actual, (p10, p50, p90) in past:
-        weeks = actual[: WEEKS * 7].reshape(WEEKS, 7).sum(axis=1).astype(np.float64)
-        below.extend(((p50 - weeks) / np.maximum(p50 - p10, 1.0)).tolist())
-        above.extend(((weeks - p50) / np.maximum(p90 - p50, 1.0)).tolist())
-    if not below:
-        return 1.0, 1.0
-    low = max(float(np.quantile(below, 1 - LEVELS[0])), MIN_SCALE)
-    high = max(float(np.quantile(above, LEVELS[2])), MIN_SCALE)
-    return low, high
+    return forecast.calibrated(range_calibration([(f.actual, f.bands) for f in past]))
 
 
 def _mean(values: list[float], digits: int = 4) -> float | None:

@@ -5,8 +5,8 @@ over by then (split conformal). The stored book's forecast does the same once pe
 from the ``CALIBRATION_ORIGINS`` weekly origins (16) whose 13 weeks ended by the training day, with a
 predictor fitted on what was known at the earliest of them (it knows less than each origin, never
 more: a predictor that had seen those weeks' payments would make the range look too good and
-calibrate it too narrow). The factors are stored in the model's metrics and applied to every
-forecast made with it.
+calibrate it too narrow). The calibration (``forecast.range_calibration``) is stored in the
+model's metrics and applied to every forecast made with it.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from dunwell.forecast.range_calibration import range_calibration
 from dunwell.ml.errors import PredictionError
 from dunwell.ml.history import InvoiceHistory, day_of
 from dunwell.ml.predictor import PaymentPredictor
@@ -24,7 +25,6 @@ from dunwell.prediction.forecast_backtest import (
     CALIBRATION_ORIGINS,
     DEFAULT_RHO,
     WEEKS,
-    calibration_factors,
     forecast_at,
 )
 
@@ -61,10 +61,8 @@ def forecast_calibration(
             horizon=horizon, draws=CALIBRATION_DRAWS, rho=measured, seed=0,
         )  # fmt: skip
         past.append((found.actual, found.bands))
-    low, high = calibration_factors(past)
     return {
-        "low": round(low, 4),
-        "high": round(high, 4),
+        **range_calibration(past).as_metrics(),
         "origins": [day_of(o).isoformat() for o in origins],
         "predictor_known_until": day_of(origins[0]).isoformat(),
         "currency": history.currency_names[currency],

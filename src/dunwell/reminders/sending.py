@@ -40,6 +40,7 @@ from dunwell.reminders.channels import (
     PermanentFailure,
     TemporaryFailure,
 )
+from dunwell.reminders.confirmations import is_opt_out_confirmation
 from dunwell.reminders.documents import letter_pdf, statement_pdf
 from dunwell.reminders.repository import OutboxRepository
 
@@ -243,7 +244,9 @@ def _block(
 
 def _outbound(reminder: Reminder) -> OutboundMessage:
     attachments: tuple[Attachment, ...] = ()
-    if reminder.channel == "email":
+    # An opt-out confirmation holds nothing but the confirmation (RF-MEDIA-1): no statement, no pixel.
+    confirmation = is_opt_out_confirmation(reminder)
+    if reminder.channel == "email" and not confirmation:
         pdf = statement_pdf(reminder.document)
         attachments = (
             Attachment(f"statement-{reminder.document['customer']['number']}.pdf", "application/pdf", pdf),
@@ -259,7 +262,7 @@ def _outbound(reminder: Reminder) -> OutboundMessage:
         language=reminder.language,
         attachments=attachments,
         recipient_name=str(reminder.document.get("customer", {}).get("name", "")),
-        tracking_id=str(reminder.id),
+        tracking_id=None if confirmation else str(reminder.id),
     )
 
 
@@ -283,7 +286,7 @@ def _sent(session: Session, reminder_id: int, provider_ref: str, *, at: datetime
                 channel=channel,
                 direction=TouchDirection.OUTBOUND,
                 outcome=TouchOutcome.SENT,
-                tone=TouchTone.FRIENDLY if reminder.tone == "friendly" else TouchTone.FIRM,
+                tone=_touch_tone(reminder),
                 occurred_at=at,
                 note=f"Reminder ({reminder.step}): {reminder.subject}"[:2000],
             )
@@ -305,6 +308,12 @@ def _sent(session: Session, reminder_id: int, provider_ref: str, *, at: datetime
         },
     )
     report.sent += 1
+
+
+def _touch_tone(reminder: Reminder) -> TouchTone | None:
+    if is_opt_out_confirmation(reminder):
+        return None  # no collection wording: the worklist must not learn from a confirmation
+    return TouchTone.FRIENDLY if reminder.tone == "friendly" else TouchTone.FIRM
 
 
 def _temporary(

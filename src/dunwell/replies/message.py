@@ -26,6 +26,9 @@ class ParsedMessage:
     body: str
     #: True when the body came from HTML (no text/plain part).
     from_html: bool = False
+    #: The References header's Message-IDs, oldest first: a client that drops In-Reply-To still
+    #: names the thread here.
+    references: tuple[str, ...] = ()
 
 
 class NotAnEmail(ValueError):
@@ -46,7 +49,12 @@ def parse_message(raw: bytes) -> ParsedMessage:
         in_reply_to=_header(message, "In-Reply-To"),
         body=body,
         from_html=from_html,
+        references=tuple(_MESSAGE_IDS.findall(_header(message, "References") or "")),
     )
+
+
+#: A Message-ID inside a header: ``<local@domain>``.
+_MESSAGE_IDS = re.compile(r"<[^<>\s]+>")
 
 
 def _header(message: Message, name: str) -> str | None:

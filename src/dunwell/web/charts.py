@@ -28,7 +28,7 @@ def line_chart(
 ) -> Markup:
     """One line per series over ``labels`` (a gap where a value is None), with a legend."""
     numbers = [float(v) for _, values in series for v in values if v is not None]
-    parts, x, y = _frame(labels, numbers, title=title, unit=unit, css="chart", tick=_tick, thin=False)
+    parts, x, y = _frame(labels, numbers, title=title, unit=unit, css="chart", tick=_compact, thin=False)
     for n, (name, values) in enumerate(series):
         for run in _runs(values):
             points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in run)
@@ -85,8 +85,8 @@ def _frame(
     every = -(-len(labels) // 7) if thin else 1
     for i, label in enumerate(labels):
         if i % every == 0:
-            # A thinned axis ends its last label at its point: centred, it would run past the edge.
-            anchor = "end" if thin and i == len(labels) - 1 else "middle"
+            # The last label ends at its point: centred, it would run past the chart's edge.
+            anchor = "end" if i == len(labels) - 1 and i > 0 else "middle"
             parts.append(
                 f'<text class="chart-axis" x="{x(i):.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}">'
                 f"{escape(label)}</text>"

@@ -12,6 +12,8 @@ from dunwell.collections import views as collections_views
 from dunwell.customers import endpoints as customers_endpoints
 from dunwell.customers import views as customers_views
 from dunwell.forecasting import endpoints as forecasting_endpoints
+from dunwell.inbox import endpoints as inbox_endpoints
+from dunwell.inbox import views as inbox_views
 from dunwell.prediction import endpoints as prediction_endpoints
 from dunwell.prediction import views as prediction_views
 from dunwell.reminders import approval_views as reminders_approval_views
@@ -43,3 +45,5 @@ WEB_ROUTERS.append(reminders_approval_views.router)
 WEB_ROUTERS.append(reminders_open_views.router)
 API_ROUTERS.append(forecasting_endpoints.router)
 WEB_ROUTERS.append(forecast_page.router)
+API_ROUTERS.append(inbox_endpoints.router)
+WEB_ROUTERS.append(inbox_views.router)

@@ -139,6 +139,14 @@ class ProposedAction:
     automation: Automation = Automation.UNSPECIFIED
     to_work_address: bool | None = None
     includes_opt_out_notice: bool | None = None
+    #: The one message RF-MEDIA-1 allows on a medium after an opt-out from it: a confirmation of
+    #: an electronic opt-out, containing nothing but the confirmation (§1006.14(h)(2)). Only the
+    #: opt-out rules read it (``confirmed_opt_out``); every other rule still applies.
+    confirms_opt_out: bool = False
+
+    def confirmed_opt_out(self, opted_out: frozenset[Channel]) -> bool:
+        """Whether this is the allowed confirmation of an opt-out from its own, electronic medium."""
+        return self.confirms_opt_out and self.channel in ELECTRONIC and self.channel in opted_out
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@
   objection) — nothing more is sent;
 - B2B-ATTY-1: the customer has a lawyer for this debt — talk to the lawyer;
 - B2B-OPTOUT-1: a channel the contact opted out of is not used (GDPR-7 reuses the RF-MEDIA-1
-  engine for every contact);
+  engine for every contact), except for the one confirmation of an e-mail or SMS opt-out;
 - B2B-TIME-1: the [08:00, 21:00) window in every zone of the contact (TCPA-7 as the default for all
   ledgers); B2B-TIME-2: the times the contact said are inconvenient;
 - B2B-CAP-1: at most ``policy.b2b_messages_per_seven_days`` messages to the customer in any 7
@@ -37,7 +37,8 @@ def represented_by_attorney(case: Case, policy: Policy) -> Blocked | None:
 
 def channel_opted_out(case: Case, policy: Policy) -> Blocked | None:
     channel = case.action.channel
-    if channel not in case.debtor.opted_out_channels:
+    opted_out = case.debtor.opted_out_channels
+    if channel not in opted_out or case.action.confirmed_opt_out(opted_out):
         return None
     return Blocked(Block("B2B-OPTOUT-1", f"the contact opted out of {channel.value}"))
 

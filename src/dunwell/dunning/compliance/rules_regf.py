@@ -28,9 +28,12 @@ def represented_by_attorney(case: Case, policy: Policy) -> Blocked | None:
 
 
 def medium_opted_out(case: Case, policy: Policy) -> Blocked | None:
-    """RF-MEDIA-1: a medium the person asked not to be used is not used (also GDPR-7)."""
+    """RF-MEDIA-1: a medium the person asked not to be used is not used (also GDPR-7). The rule's
+    own exception: one confirmation of an electronic opt-out, containing nothing but the
+    confirmation (§1006.14(h)(2)); the other rules (RF-ELEC-1's notice among them) still apply."""
     channel = case.action.channel
-    if channel not in case.debtor.opted_out_channels:
+    opted_out = case.debtor.opted_out_channels
+    if channel not in opted_out or case.action.confirmed_opt_out(opted_out):
         return None
     return Blocked(Block("RF-MEDIA-1", f"the person asked not to be contacted by {channel.value}"))
 
